@@ -1,0 +1,5 @@
+# Every dependency comes from the distribution; nothing is downloaded.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(INIH REQUIRED IMPORTED_TARGET inih)
+find_package(fmt 6 REQUIRED)
+find_package(nlohmann_json 3.6 REQUIRED)

@@ -1,0 +1,11 @@
+# Debian installs generators in /lib/systemd/..., Fedora in /usr/lib/systemd/...:
+# ask systemd's pkg-config file, and let packagers override it.
+if(NOT DEFINED SYSTEMD_SYSTEM_GENERATOR_DIR)
+  pkg_get_variable(_dfg_gendir systemd systemdsystemgeneratordir)
+  if(NOT _dfg_gendir)
+    set(_dfg_gendir "${CMAKE_INSTALL_PREFIX}/lib/systemd/system-generators")
+  endif()
+  set(SYSTEMD_SYSTEM_GENERATOR_DIR "${_dfg_gendir}" CACHE PATH "Where systemd looks for system generators")
+endif()
+# The config lives in /etc even when the prefix is /usr (never /usr/etc).
+set(DFG_SYSCONFDIR "${CMAKE_INSTALL_FULL_SYSCONFDIR}")
