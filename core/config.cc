@@ -1,0 +1,235 @@
+#include "config.h"
+
+#include <ini.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <optional>
+#include <set>
+
+#include "fs.h"
+#include "unit_name.h"
+
+namespace dfg {
+
+const char* const config_main_paths[3] = {"/etc/docker-firewall-guard.conf",
+                                          "/run/docker-firewall-guard.conf",
+                                          "/usr/lib/docker-firewall-guard.conf"};
+const char* const config_dropin_dirs[3] = {"/etc/docker-firewall-guard.conf.d",
+                                           "/run/docker-firewall-guard.conf.d",
+                                           "/usr/lib/docker-firewall-guard.conf.d"};
+
+std::string_view to_string(Strategy strategy) {
+  switch (strategy) {
+    case Strategy::Requires: return "requires";
+    case Strategy::PartOf: return "partof";
+    case Strategy::None: return "none";
+  }
+  return "?";
+}
+
+std::string_view to_string(HookAction action) {
+  return action == HookAction::Restart ? "restart" : "report";
+}
+
+std::string ConfigProblem::to_string() const {
+  std::string out = file + ": ";
+  if (!section.empty()) {
+    out += "[" + section + "]";
+    out += key.empty() ? ": " : " " + key + ": ";
+  }
+  return out + message;
+}
+
+namespace {
+
+// A setter parses `value` into the config; it returns an error message, or nothing.
+using Setter = std::optional<std::string> (*)(Config&, const std::string& value);
+
+struct Key {
+  const char* section;
+  const char* name;
+  Setter set;
+};
+
+std::vector<std::string> split_words(const std::string& value) {
+  std::vector<std::string> words;
+  std::size_t pos = 0;
+  while (pos < value.size()) {
+    const auto start = value.find_first_not_of(" \t", pos);
+    if (start == std::string::npos) break;
+    const auto end = std::min(value.find_first_of(" \t", start), value.size());
+    std::string word = value.substr(start, end - start);
+    if (std::find(words.begin(), words.end(), word) == words.end()) words.push_back(word);
+    pos = end;
+  }
+  return words;
+}
+
+std::optional<std::string> parse_service_list(const std::string& value,
+                                              std::vector<std::string>& out) {
+  auto names = split_words(value);
+  for (const auto& name : names) {
+    if (auto problem = unit_name_problem(name); !problem.empty())
+      return "'" + name + "': " + problem;
+    if (name.size() < 8 || name.compare(name.size() - 8, 8, ".service") != 0)
+      return "'" + name + "': not a .service unit";
+    if (is_unit_template(name)) return "'" + name + "': a template, not a unit";
+  }
+  out = std::move(names);
+  return std::nullopt;
+}
+
+std::optional<std::string> parse_bool(const std::string& value, bool& out) {
+  std::string v = value;
+  std::transform(v.begin(), v.end(), v.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (v == "yes" || v == "true" || v == "on" || v == "1") {
+    out = true;
+  } else if (v == "no" || v == "false" || v == "off" || v == "0") {
+    out = false;
+  } else {
+    return "'" + value + "' is not a boolean (yes or no)";
+  }
+  return std::nullopt;
+}
+
+const Key keys[] = {
+    {"guard", "services",
+     [](Config& c, const std::string& v) { return parse_service_list(v, c.services); }},
+    {"guard", "firewalls",
+     [](Config& c, const std::string& v) { return parse_service_list(v, c.firewalls); }},
+    {"guard", "strategy",
+     [](Config& c, const std::string& v) -> std::optional<std::string> {
+       for (auto s : {Strategy::Requires, Strategy::PartOf, Strategy::None}) {
+         if (v == to_string(s)) {
+           c.strategy = s;
+           return std::nullopt;
+         }
+       }
+       return "'" + v + "' is not one of requires, partof, none";
+     }},
+    {"hook", "enabled",
+     [](Config& c, const std::string& v) { return parse_bool(v, c.hook_enabled); }},
+    {"hook", "packages",
+     [](Config& c, const std::string& v) -> std::optional<std::string> {
+       // Package names go into argument vectors only, but keep them to RPM's name syntax.
+       auto names = split_words(v);
+       for (const auto& n : names) {
+         if (n.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                 "0123456789._+-") != std::string::npos ||
+             n.front() == '-')
+           return "'" + n + "' is not a package name";
+       }
+       c.packages = std::move(names);
+       return std::nullopt;
+     }},
+    {"hook", "action",
+     [](Config& c, const std::string& v) -> std::optional<std::string> {
+       for (auto a : {HookAction::Restart, HookAction::Report}) {
+         if (v == to_string(a)) {
+           c.hook_action = a;
+           return std::nullopt;
+         }
+       }
+       return "'" + v + "' is not one of restart, report";
+     }},
+    {"hook", "dry-run", [](Config& c, const std::string& v) { return parse_bool(v, c.dry_run); }},
+    {"hook", "timeout",
+     [](Config& c, const std::string& v) -> std::optional<std::string> {
+       constexpr unsigned long max_timeout = 3600;
+       char* end = nullptr;
+       errno = 0;
+       const unsigned long n = std::strtoul(v.c_str(), &end, 10);
+       if (v.empty() || v.front() == '-' || v.front() == '+' || *end != '\0' || errno != 0 ||
+           n == 0 || n > max_timeout)
+         return "'" + v + "' is not a whole number of seconds from 1 to 3600";
+       c.timeout_seconds = static_cast<unsigned>(n);
+       return std::nullopt;
+     }},
+};
+
+struct ParseState {
+  LoadedConfig& loaded;
+  const std::string& file;
+  std::set<std::string> unknown_sections;
+};
+
+int on_assignment(void* user, const char* section, const char* name, const char* value) {
+  auto& state = *static_cast<ParseState*>(user);
+  auto problem = [&](std::string key, std::string message) {
+    state.loaded.problems.push_back({state.file, section, std::move(key), std::move(message)});
+  };
+  bool section_known = false;
+  for (const auto& key : keys) {
+    if (std::string_view(key.section) != section) continue;
+    section_known = true;
+    if (std::string_view(key.name) != name) continue;
+    if (auto error = key.set(state.loaded.config, value)) {
+      problem(name, *error + "; ignored");
+    } else {
+      state.loaded.config.origin[std::string(section) + "." + name] = state.file;
+    }
+    return 1;
+  }
+  if (!section_known) {
+    if (*section == '\0') {
+      problem("", std::string("'") + name + "' outside of any section; ignored");
+    } else if (state.unknown_sections.insert(section).second) {
+      problem("", "unknown section; ignored");
+    }
+  } else {
+    problem(name, "unknown key; ignored");
+  }
+  return 1;
+}
+
+}  // namespace
+
+void apply_config_text(LoadedConfig& loaded, std::string_view text, const std::string& file) {
+  ParseState state{loaded, file, {}};
+  const std::string copy(text);  // inih wants a NUL-terminated string
+  const int line = ini_parse_string(copy.c_str(), on_assignment, &state);
+  if (line > 0)
+    loaded.problems.push_back(
+        {file, "", "", "line " + std::to_string(line) + ": syntax error; line ignored"});
+  loaded.files.push_back(file);
+}
+
+LoadedConfig load_config(std::string_view root) {
+  LoadedConfig loaded;
+  auto apply_file = [&](const std::string& path) {
+    auto text = read_file(join_root(root, path));
+    if (!text) {
+      loaded.problems.push_back({path, "", "", "cannot read: " + text.error() + "; ignored"});
+      return;
+    }
+    apply_config_text(loaded, text.value(), path);
+  };
+
+  for (const char* path : config_main_paths) {
+    const auto kind = classify_entry(root, join_root(root, path));
+    if (kind == EntryKind::Missing) continue;
+    if (kind == EntryKind::Other) apply_file(path);
+    break;  // the most important main file wins, even a masked one
+  }
+
+  // File name -> the path that wins for it, or "" when masked.
+  std::map<std::string, std::string> dropins;
+  for (const char* dir : config_dropin_dirs) {
+    for (const auto& name : list_dir(join_root(root, dir))) {
+      if (name.size() <= 5 || name.compare(name.size() - 5, 5, ".conf") != 0) continue;
+      if (dropins.count(name)) continue;
+      const std::string path = std::string(dir) + "/" + name;
+      const auto kind = classify_entry(root, join_root(root, path));
+      dropins[name] = kind == EntryKind::Other ? path : "";
+    }
+  }
+  for (const auto& [name, path] : dropins) {
+    if (!path.empty()) apply_file(path);
+  }
+  return loaded;
+}
+
+}  // namespace dfg

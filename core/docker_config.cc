@@ -1,0 +1,49 @@
+#include "docker_config.h"
+
+#include <cerrno>
+#include <nlohmann/json.hpp>
+
+#include "fs.h"
+
+namespace dfg {
+
+const char* const docker_daemon_json = "/etc/docker/daemon.json";
+
+DockerFactsResult parse_docker_facts(std::string_view text, const std::string& file) {
+  DockerFactsResult result;
+  // No exceptions: a parse error yields a "discarded" value.
+  const auto json = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
+  if (json.is_discarded() || !json.is_object()) {
+    result.warning = file + ": not a JSON object; assuming Docker's defaults";
+    return result;
+  }
+  auto read_bool = [&](const char* key, auto assign) {
+    const auto it = json.find(key);
+    if (it == json.end()) return;
+    if (it->is_boolean()) {
+      assign(it->template get<bool>());
+    } else {
+      if (!result.warning.empty()) result.warning += "; ";
+      result.warning += file + ": \"" + key + "\" is not true or false; assuming Docker's default";
+    }
+  };
+  read_bool("iptables", [&](bool v) { result.facts.iptables = v; });
+  read_bool("ip6tables", [&](bool v) { result.facts.ip6tables = v; });
+  read_bool("live-restore", [&](bool v) { result.facts.live_restore = v; });
+  return result;
+}
+
+DockerFactsResult read_docker_facts(std::string_view root) {
+  const auto path = join_root(root, docker_daemon_json);
+  if (!entry_exists(path)) return {};
+  auto text = read_file(path);
+  if (!text) {
+    DockerFactsResult result;
+    result.warning = std::string(docker_daemon_json) + ": cannot read: " + text.error() +
+                     "; assuming Docker's defaults";
+    return result;
+  }
+  return parse_docker_facts(text.value(), docker_daemon_json);
+}
+
+}  // namespace dfg

@@ -1,0 +1,138 @@
+#include "fs.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <memory>
+
+namespace dfg {
+namespace {
+
+std::string errno_message(const std::string& what, int err) {
+  return what + ": " + std::strerror(err);
+}
+
+struct DirCloser {
+  void operator()(DIR* d) const { closedir(d); }
+};
+
+}  // namespace
+
+std::string join_root(std::string_view root, std::string_view path) {
+  if (root.empty() || root == "/") return std::string(path);
+  std::string out(root);
+  while (!out.empty() && out.back() == '/') out.pop_back();
+  if (path.empty() || path.front() != '/') out += '/';
+  out += path;
+  return out;
+}
+
+Expected<std::string> read_file(const std::string& path) {
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) return Expected<std::string>::failure(std::strerror(errno));
+  std::string text;
+  char buffer[8192];
+  for (;;) {
+    const ssize_t n = read(fd, buffer, sizeof buffer);
+    if (n == 0) break;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int err = errno;
+      close(fd);
+      return Expected<std::string>::failure(std::strerror(err));
+    }
+    text.append(buffer, static_cast<std::size_t>(n));
+  }
+  close(fd);
+  return text;
+}
+
+std::vector<std::string> list_dir(const std::string& path) {
+  std::vector<std::string> names;
+  std::unique_ptr<DIR, DirCloser> dir(opendir(path.c_str()));
+  if (!dir) return names;
+  while (const dirent* entry = readdir(dir.get())) {
+    const std::string_view name = entry->d_name;
+    if (name != "." && name != "..") names.emplace_back(name);
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+bool entry_exists(const std::string& path) {
+  struct stat st {};
+  return lstat(path.c_str(), &st) == 0;
+}
+
+EntryKind classify_entry(std::string_view root, const std::string& path) {
+  struct stat st {};
+  if (lstat(path.c_str(), &st) < 0) return EntryKind::Missing;
+  std::string target = path;
+  if (S_ISLNK(st.st_mode)) {
+    char link[4096];
+    const ssize_t n = readlink(path.c_str(), link, sizeof link - 1);
+    if (n < 0) return EntryKind::Missing;
+    const std::string text(link, static_cast<std::size_t>(n));
+    if (text == "/dev/null") return EntryKind::Null;
+    if (text.front() == '/') {
+      target = join_root(root, text);
+    } else {
+      target = path.substr(0, path.rfind('/') + 1) + text;
+    }
+    // Follow what remains of the chain with the kernel: good enough for the relative
+    // aliases packages install, and a dangling link is simply missing.
+    if (stat(target.c_str(), &st) < 0) return EntryKind::Missing;
+  }
+  if (S_ISCHR(st.st_mode)) return EntryKind::Null;
+  if (S_ISREG(st.st_mode) && st.st_size == 0) return EntryKind::Empty;
+  return EntryKind::Other;
+}
+
+Expected<Ok> write_file_atomic(const std::string& dir, const std::string& name,
+                               std::string_view text) {
+  std::string temp = dir + "/." + name + ".XXXXXX";
+  const int fd = mkostemp(temp.data(), O_CLOEXEC);
+  if (fd < 0) return Expected<Ok>::failure(errno_message(dir + "/" + name, errno));
+
+  const auto fail = [&](int err) {
+    close(fd);
+    unlink(temp.c_str());
+    return Expected<Ok>::failure(errno_message(dir + "/" + name, err));
+  };
+  std::size_t written = 0;
+  while (written < text.size()) {
+    const ssize_t n = write(fd, text.data() + written, text.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return fail(errno);
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (fchmod(fd, 0644) < 0) return fail(errno);
+  if (close(fd) < 0) {
+    const int err = errno;
+    unlink(temp.c_str());
+    return Expected<Ok>::failure(errno_message(dir + "/" + name, err));
+  }
+  if (rename(temp.c_str(), (dir + "/" + name).c_str()) < 0) {
+    const int err = errno;
+    unlink(temp.c_str());
+    return Expected<Ok>::failure(errno_message(dir + "/" + name, err));
+  }
+  return Ok{};
+}
+
+Expected<Ok> make_directory(const std::string& path) {
+  if (mkdir(path.c_str(), 0755) == 0) return Ok{};
+  const int err = errno;
+  struct stat st {};
+  if (err == EEXIST && stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return Ok{};
+  return Expected<Ok>::failure(errno_message(path, err));
+}
+
+}  // namespace dfg

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config.h"
+#include "docker_config.h"
+#include "unit_files.h"
+
+namespace dfg {
+
+/// The file name of the drop-in written for each guarded service.
+extern const char* const dropin_file_name;
+
+/// Whether one firewall unit is bound, and why (for logs and `status`).
+struct FirewallBinding {
+  std::string unit;
+  bool bound = false;
+  std::string reason;
+};
+
+/// A drop-in to write as "<unit>.d/<dropin_file_name>".
+struct DropIn {
+  std::string unit;
+  std::string text;
+};
+
+/// What the generator does: the firewall decisions, the drop-ins, and notes explaining
+/// why a part was left out (one line each, for the log).
+struct GuardPlan {
+  std::vector<FirewallBinding> firewalls;
+  std::vector<DropIn> dropins;
+  std::vector<std::string> notes;
+};
+
+/// Binds each configured firewall unit that exists, is not masked and is enabled; never a
+/// disabled one, since Requires= would start it (and firewalld conflicts with
+/// iptables.service). Writes nothing for strategy none, when Docker's iptables handling is
+/// off, when no firewall is bound, or for a guarded service that is not installed.
+GuardPlan plan_guard(const LoadedConfig& loaded, const DockerFacts& docker, const UnitFiles& units);
+
+/// The drop-in text for `strategy` binding `firewalls`, with a header naming the config
+/// files (or the compiled-in defaults).
+std::string render_dropin(Strategy strategy, const std::vector<std::string>& firewalls,
+                          const std::vector<std::string>& config_files);
+
+}  // namespace dfg

@@ -1,0 +1,12 @@
+#pragma once
+
+/// Texts from templates/, compiled in by cmake/EmbedTemplates.cmake so that nothing reads
+/// templates at run time. Placeholders look like @NAME@.
+namespace dfg::templates {
+
+extern const char* const dropin_header;          ///< @CONFIG@: the config files in effect
+extern const char* const dropin_requires;        ///< @FIREWALLS@: space-separated units
+extern const char* const dropin_partof;          ///< @FIREWALLS@: space-separated units
+extern const char* const docker_firewall_guard;  ///< the default, commented config file
+
+}  // namespace dfg::templates

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace dfg {
+
+/// Checks `name` the way systemd's unit_name_is_valid() does (allowed characters, at most
+/// 255 bytes, a known unit type suffix, '@' only as template/instance marker) and, stricter
+/// than systemd, refuses any "..", so no name can ever step out of a directory.
+/// Returns an empty string for a valid name, otherwise a short reason.
+std::string unit_name_problem(std::string_view name);
+
+inline bool is_valid_unit_name(std::string_view name) { return unit_name_problem(name).empty(); }
+
+/// True for "foo@.service" (a template, which cannot be started or bound).
+bool is_unit_template(std::string_view name);
+
+/// For "foo@bar.service" returns "foo@.service"; for any other name, an empty string.
+std::string unit_template_of(std::string_view name);
+
+}  // namespace dfg
