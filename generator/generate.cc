@@ -1,0 +1,41 @@
+#include "generate.h"
+
+#include "config.h"
+#include "docker_config.h"
+#include "fs.h"
+#include "plan.h"
+#include "unit_files.h"
+
+namespace dfg {
+
+int generate(const std::string& normal_dir, const std::string& root, KmsgLog& log) {
+  const auto loaded = load_config(root);
+  for (const auto& problem : loaded.problems) log.log(LogLevel::Warning, "{}", problem.to_string());
+
+  const auto docker = read_docker_facts(root);
+  if (!docker.warning.empty()) log.log(LogLevel::Warning, "{}", docker.warning);
+
+  const auto plan = plan_guard(loaded, docker.facts, UnitFiles(root));
+  for (const auto& firewall : plan.firewalls) {
+    log.log(LogLevel::Debug, "{}: {}{}", firewall.unit, firewall.bound ? "bound, " : "",
+            firewall.reason);
+  }
+  for (const auto& note : plan.notes) log.log(LogLevel::Debug, "{}", note);
+
+  int status = 0;
+  for (const auto& dropin : plan.dropins) {
+    // Unit names were validated while loading the config, so this stays in normal_dir.
+    const auto dir = normal_dir + "/" + dropin.unit + ".d";
+    auto written = make_directory(dir);
+    if (written) written = write_file_atomic(dir, dropin_file_name, dropin.text);
+    if (!written) {
+      log.log(LogLevel::Err, "cannot write drop-in: {}", written.error());
+      status = 1;
+      continue;
+    }
+    log.log(LogLevel::Debug, "wrote {}/{}", dir, dropin_file_name);
+  }
+  return status;
+}
+
+}  // namespace dfg
