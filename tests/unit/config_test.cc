@@ -1,0 +1,277 @@
+#include "config.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "temp_root.h"
+#include "templates.h"
+
+namespace dfg {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+std::vector<std::string> problem_strings(const LoadedConfig& loaded) {
+  std::vector<std::string> out;
+  for (const auto& p : loaded.problems) out.push_back(p.to_string());
+  return out;
+}
+
+LoadedConfig parse(std::string_view text) {
+  LoadedConfig loaded;
+  apply_config_text(loaded, text, "/etc/docker-firewall-guard.conf");
+  return loaded;
+}
+
+TEST(Config, DefaultsWithoutAnyFile) {
+  test::TempRoot root;
+  const auto loaded = load_config(root.path());
+  EXPECT_THAT(loaded.files, IsEmpty());
+  EXPECT_THAT(loaded.problems, IsEmpty());
+  EXPECT_THAT(loaded.config.services, ElementsAre("docker.service"));
+  EXPECT_THAT(loaded.config.firewalls,
+              ElementsAre("iptables.service", "ip6tables.service", "nftables.service"));
+  EXPECT_EQ(loaded.config.strategy, Strategy::Requires);
+  EXPECT_TRUE(loaded.config.hook_enabled);
+  EXPECT_THAT(loaded.config.packages,
+              ElementsAre("iptables-services", "iptables-nft-services", "nftables"));
+  EXPECT_EQ(loaded.config.hook_action, HookAction::Restart);
+  EXPECT_FALSE(loaded.config.dry_run);
+  EXPECT_EQ(loaded.config.timeout_seconds, 90u);
+  EXPECT_THAT(loaded.config.origin, IsEmpty());
+}
+
+TEST(Config, ShippedFileDocumentsTheCompiledInDefaults) {
+  // Uncomment every "#key = value" line of the shipped file: the result must equal the
+  // defaults, so the file never lies about them.
+  std::istringstream in(templates::docker_firewall_guard);
+  std::string text, line;
+  while (std::getline(in, line)) {
+    const bool assignment = line.size() > 1 && line[0] == '#' && line[1] != ' ' &&
+                            line.find(" = ") != std::string::npos;
+    text += (assignment ? line.substr(1) : line) + "\n";
+  }
+  const auto loaded = parse(text);
+  EXPECT_THAT(problem_strings(loaded), IsEmpty());
+  EXPECT_EQ(loaded.config.origin.size(), 8u) << "every key must be documented";
+  const Config defaults;
+  EXPECT_EQ(loaded.config.services, defaults.services);
+  EXPECT_EQ(loaded.config.firewalls, defaults.firewalls);
+  EXPECT_EQ(loaded.config.strategy, defaults.strategy);
+  EXPECT_EQ(loaded.config.hook_enabled, defaults.hook_enabled);
+  EXPECT_EQ(loaded.config.packages, defaults.packages);
+  EXPECT_EQ(loaded.config.hook_action, defaults.hook_action);
+  EXPECT_EQ(loaded.config.dry_run, defaults.dry_run);
+  EXPECT_EQ(loaded.config.timeout_seconds, defaults.timeout_seconds);
+}
+
+TEST(Config, ParsesEveryKey) {
+  const auto loaded = parse(
+      "[guard]\n"
+      "services = docker.service  podman.service docker.service\n"
+      "firewalls = nftables.service\n"
+      "strategy = partof   ; inline comment\n"
+      "[hook]\n"
+      "enabled = No\n"
+      "packages = nftables iptables-services\n"
+      "action = report\n"
+      "dry-run = on\n"
+      "timeout = 15\n");
+  EXPECT_THAT(problem_strings(loaded), IsEmpty());
+  const auto& c = loaded.config;
+  EXPECT_THAT(c.services, ElementsAre("docker.service", "podman.service"));
+  EXPECT_THAT(c.firewalls, ElementsAre("nftables.service"));
+  EXPECT_EQ(c.strategy, Strategy::PartOf);
+  EXPECT_FALSE(c.hook_enabled);
+  EXPECT_THAT(c.packages, ElementsAre("nftables", "iptables-services"));
+  EXPECT_EQ(c.hook_action, HookAction::Report);
+  EXPECT_TRUE(c.dry_run);
+  EXPECT_EQ(c.timeout_seconds, 15u);
+  EXPECT_EQ(c.origin.at("guard.strategy"), "/etc/docker-firewall-guard.conf");
+}
+
+TEST(Config, EmptyListIsAllowed) {
+  const auto loaded = parse("[guard]\nfirewalls =\n");
+  EXPECT_THAT(problem_strings(loaded), IsEmpty());
+  EXPECT_THAT(loaded.config.firewalls, IsEmpty());
+}
+
+TEST(Config, BadValuesAreNamedAndIgnored) {
+  const auto loaded = parse(
+      "[guard]\n"
+      "strategy = partof\n"
+      "strategy = reconcile-ish\n"
+      "services = ../../etc/x.service\n"
+      "firewalls = iptables.service ../x.service\n"
+      "[hook]\n"
+      "timeout = -5\n"
+      "enabled = perhaps\n"
+      "packages = nftables $(reboot)\n"
+      "action = reboot\n");
+  EXPECT_THAT(
+      problem_strings(loaded),
+      ElementsAre(
+          "/etc/docker-firewall-guard.conf: [guard] strategy: 'reconcile-ish' is not one of "
+          "requires, partof, none; ignored",
+          "/etc/docker-firewall-guard.conf: [guard] services: '../../etc/x.service': unit "
+          "name contains '/'; ignored",
+          "/etc/docker-firewall-guard.conf: [guard] firewalls: '../x.service': unit name "
+          "contains '/'; ignored",
+          "/etc/docker-firewall-guard.conf: [hook] timeout: '-5' is not a whole number of "
+          "seconds from 1 to 3600; ignored",
+          "/etc/docker-firewall-guard.conf: [hook] enabled: 'perhaps' is not a boolean (yes "
+          "or no); ignored",
+          "/etc/docker-firewall-guard.conf: [hook] packages: '$(reboot)' is not a package "
+          "name; ignored",
+          "/etc/docker-firewall-guard.conf: [hook] action: 'reboot' is not one of restart, "
+          "report; ignored"));
+  // The good assignment before the bad one stays; the rest keep their defaults.
+  EXPECT_EQ(loaded.config.strategy, Strategy::PartOf);
+  EXPECT_THAT(loaded.config.services, ElementsAre("docker.service"));
+  EXPECT_EQ(loaded.config.firewalls, Config{}.firewalls);
+  EXPECT_EQ(loaded.config.timeout_seconds, 90u);
+  EXPECT_EQ(loaded.config.origin.count("guard.services"), 0u);
+}
+
+TEST(Config, UnitListsMustBeServices) {
+  auto loaded = parse("[guard]\nservices = docker.socket\n");
+  EXPECT_THAT(problem_strings(loaded),
+              ElementsAre("/etc/docker-firewall-guard.conf: [guard] services: "
+                          "'docker.socket': not a .service unit; ignored"));
+  loaded = parse("[guard]\nfirewalls = fw@.service\n");
+  EXPECT_THAT(problem_strings(loaded),
+              ElementsAre("/etc/docker-firewall-guard.conf: [guard] firewalls: "
+                          "'fw@.service': a template, not a unit; ignored"));
+}
+
+TEST(Config, TimeoutBounds) {
+  for (const char* bad : {"0", "3601", "1.5", "90s", "", "+3", "99999999999999999999"}) {
+    const auto loaded = parse(std::string("[hook]\ntimeout = ") + bad + "\n");
+    EXPECT_EQ(loaded.problems.size(), 1u) << bad;
+  }
+  EXPECT_EQ(parse("[hook]\ntimeout = 3600\n").config.timeout_seconds, 3600u);
+  EXPECT_EQ(parse("[hook]\ntimeout = 1\n").config.timeout_seconds, 1u);
+}
+
+TEST(Config, UnknownSectionsKeysAndSyntax) {
+  const auto loaded = parse(
+      "stray = 1\n"
+      "[guard]\n"
+      "Strategy = none\n"
+      "[nope]\n"
+      "a = 1\n"
+      "b = 2\n"
+      "[hook]\n"
+      "no equals sign here\n");
+  EXPECT_THAT(problem_strings(loaded),
+              ElementsAre("/etc/docker-firewall-guard.conf: 'stray' outside of any section; "
+                          "ignored",
+                          "/etc/docker-firewall-guard.conf: [guard] Strategy: unknown key; "
+                          "ignored",
+                          "/etc/docker-firewall-guard.conf: [nope]: unknown section; ignored",
+                          "/etc/docker-firewall-guard.conf: line 8: syntax error; line "
+                          "ignored"));
+  EXPECT_EQ(loaded.config.strategy, Strategy::Requires);
+}
+
+class ConfigLayers : public ::testing::Test {
+ protected:
+  test::TempRoot root;
+};
+
+TEST_F(ConfigLayers, EtcMainFileHidesTheOthers) {
+  root.write("/usr/lib/docker-firewall-guard.conf", "[guard]\nstrategy = none\n");
+  root.write("/run/docker-firewall-guard.conf", "[hook]\ntimeout = 5\n");
+  root.write("/etc/docker-firewall-guard.conf", "[guard]\nstrategy = partof\n");
+  const auto loaded = load_config(root.path());
+  EXPECT_THAT(loaded.files, ElementsAre("/etc/docker-firewall-guard.conf"));
+  EXPECT_EQ(loaded.config.strategy, Strategy::PartOf);
+  EXPECT_EQ(loaded.config.timeout_seconds, 90u);
+}
+
+TEST_F(ConfigLayers, FallsBackToRunThenUsrLib) {
+  root.write("/usr/lib/docker-firewall-guard.conf", "[guard]\nstrategy = none\n");
+  EXPECT_EQ(load_config(root.path()).config.strategy, Strategy::None);
+  root.write("/run/docker-firewall-guard.conf", "[guard]\nstrategy = partof\n");
+  EXPECT_EQ(load_config(root.path()).config.strategy, Strategy::PartOf);
+}
+
+TEST_F(ConfigLayers, MaskedMainFileMeansDefaults) {
+  root.write("/usr/lib/docker-firewall-guard.conf", "[guard]\nstrategy = none\n");
+  root.link("/etc/docker-firewall-guard.conf", "/dev/null");
+  const auto loaded = load_config(root.path());
+  EXPECT_THAT(loaded.files, IsEmpty());
+  EXPECT_EQ(loaded.config.strategy, Strategy::Requires);
+}
+
+TEST_F(ConfigLayers, DropInsApplyInFileNameOrderAfterTheMainFile) {
+  root.write("/etc/docker-firewall-guard.conf", "[hook]\ntimeout = 10\n[guard]\nstrategy = none\n");
+  root.write("/usr/lib/docker-firewall-guard.conf.d/20-vendor.conf", "[hook]\ntimeout = 20\n");
+  root.write("/run/docker-firewall-guard.conf.d/10-run.conf",
+             "[hook]\ntimeout = 30\n[guard]\nstrategy = partof\n");
+  root.write("/etc/docker-firewall-guard.conf.d/30-local.conf", "[hook]\ndry-run = yes\n");
+  root.write("/etc/docker-firewall-guard.conf.d/README", "not a drop-in\n");
+  root.write("/etc/docker-firewall-guard.conf.d/40-disabled.conf.rpmsave", "[x]\n");
+  const auto loaded = load_config(root.path());
+  EXPECT_THAT(loaded.files, ElementsAre("/etc/docker-firewall-guard.conf",
+                                        "/run/docker-firewall-guard.conf.d/10-run.conf",
+                                        "/usr/lib/docker-firewall-guard.conf.d/20-vendor.conf",
+                                        "/etc/docker-firewall-guard.conf.d/30-local.conf"));
+  EXPECT_THAT(problem_strings(loaded), IsEmpty());
+  EXPECT_EQ(loaded.config.timeout_seconds, 20u);
+  EXPECT_EQ(loaded.config.strategy, Strategy::PartOf);
+  EXPECT_TRUE(loaded.config.dry_run);
+  EXPECT_EQ(loaded.config.origin.at("hook.timeout"),
+            "/usr/lib/docker-firewall-guard.conf.d/20-vendor.conf");
+  EXPECT_EQ(loaded.config.origin.at("guard.strategy"),
+            "/run/docker-firewall-guard.conf.d/10-run.conf");
+  EXPECT_EQ(loaded.config.origin.at("hook.dry-run"),
+            "/etc/docker-firewall-guard.conf.d/30-local.conf");
+}
+
+TEST_F(ConfigLayers, SameNameInMoreImportantDirectoryWins) {
+  root.write("/usr/lib/docker-firewall-guard.conf.d/50-x.conf", "[hook]\ntimeout = 20\n");
+  root.write("/etc/docker-firewall-guard.conf.d/50-x.conf", "[hook]\ntimeout = 40\n");
+  const auto loaded = load_config(root.path());
+  EXPECT_THAT(loaded.files, ElementsAre("/etc/docker-firewall-guard.conf.d/50-x.conf"));
+  EXPECT_EQ(loaded.config.timeout_seconds, 40u);
+}
+
+TEST_F(ConfigLayers, DropInLinkedToDevNullIsSkippedAndHidesVendorFile) {
+  root.write("/usr/lib/docker-firewall-guard.conf.d/50-x.conf", "[hook]\ntimeout = 20\n");
+  root.link("/etc/docker-firewall-guard.conf.d/50-x.conf", "/dev/null");
+  root.link("/etc/docker-firewall-guard.conf.d/60-y.conf", "/dev/null");
+  const auto loaded = load_config(root.path());
+  EXPECT_THAT(loaded.files, IsEmpty());
+  EXPECT_THAT(loaded.problems, IsEmpty());
+  EXPECT_EQ(loaded.config.timeout_seconds, 90u);
+}
+
+TEST_F(ConfigLayers, UnreadableFileIsReportedAndSkipped) {
+  // A directory where a file should be: unreadable even for root.
+  root.mkdirs("/etc/docker-firewall-guard.conf");
+  root.write("/etc/docker-firewall-guard.conf.d/10-ok.conf", "[hook]\ntimeout = 7\n");
+  const auto loaded = load_config(root.path());
+  EXPECT_THAT(problem_strings(loaded),
+              ElementsAre("/etc/docker-firewall-guard.conf: cannot read: Is a directory; "
+                          "ignored"));
+  EXPECT_EQ(loaded.config.timeout_seconds, 7u);
+}
+
+TEST_F(ConfigLayers, ProblemsNameTheFileTheyCameFrom) {
+  root.write("/etc/docker-firewall-guard.conf", "[guard]\nstrategy = bogus\n");
+  root.write("/etc/docker-firewall-guard.conf.d/10-x.conf", "[hook]\ntimeout = never\n");
+  const auto loaded = load_config(root.path());
+  ASSERT_EQ(loaded.problems.size(), 2u);
+  EXPECT_EQ(loaded.problems[0].file, "/etc/docker-firewall-guard.conf");
+  EXPECT_EQ(loaded.problems[0].section, "guard");
+  EXPECT_EQ(loaded.problems[0].key, "strategy");
+  EXPECT_EQ(loaded.problems[1].file, "/etc/docker-firewall-guard.conf.d/10-x.conf");
+  EXPECT_EQ(loaded.problems[1].key, "timeout");
+}
+
+}  // namespace
+}  // namespace dfg

@@ -1,0 +1,66 @@
+#include "fs.h"
+
+#include <sys/stat.h>
+
+#include <gtest/gtest.h>
+
+#include "temp_root.h"
+
+namespace dfg {
+namespace {
+
+TEST(Fs, JoinRoot) {
+  EXPECT_EQ(join_root("/", "/etc/x"), "/etc/x");
+  EXPECT_EQ(join_root("", "/etc/x"), "/etc/x");
+  EXPECT_EQ(join_root("/tmp/r/", "/etc/x"), "/tmp/r/etc/x");
+  EXPECT_EQ(join_root("/tmp/r", "etc/x"), "/tmp/r/etc/x");
+}
+
+TEST(Fs, WriteFileAtomicReplacesWholeAndLeavesNoTemporary) {
+  test::TempRoot root;
+  ASSERT_TRUE(write_file_atomic(root.path(), "a.conf", "old\n"));
+  ASSERT_TRUE(write_file_atomic(root.path(), "a.conf", "new\n"));
+  EXPECT_EQ(read_file(root.path() + "/a.conf").value(), "new\n");
+  EXPECT_EQ(list_dir(root.path()), std::vector<std::string>{"a.conf"});
+  struct stat st {};
+  ASSERT_EQ(stat((root.path() + "/a.conf").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0644u);
+}
+
+TEST(Fs, WriteFileAtomicFailsCleanly) {
+  test::TempRoot root;
+  const auto result = write_file_atomic(root.path() + "/missing", "a.conf", "x");
+  EXPECT_FALSE(result);
+  EXPECT_EQ(result.error(), root.path() + "/missing/a.conf: No such file or directory");
+  // The target is a directory: rename fails after the temporary was written.
+  root.mkdirs("/b.conf");
+  EXPECT_FALSE(write_file_atomic(root.path(), "b.conf", "x"));
+  EXPECT_EQ(list_dir(root.path()), std::vector<std::string>{"b.conf"});
+}
+
+TEST(Fs, ClassifyEntry) {
+  test::TempRoot root;
+  root.write("/full", "x");
+  root.write("/empty", "");
+  root.link("/null", "/dev/null");
+  root.link("/to-full", "/full");
+  root.link("/dangling", "/nowhere");
+  EXPECT_EQ(classify_entry(root.path(), root.path() + "/full"), EntryKind::Other);
+  EXPECT_EQ(classify_entry(root.path(), root.path() + "/empty"), EntryKind::Empty);
+  EXPECT_EQ(classify_entry(root.path(), root.path() + "/null"), EntryKind::Null);
+  EXPECT_EQ(classify_entry(root.path(), root.path() + "/to-full"), EntryKind::Other);
+  EXPECT_EQ(classify_entry(root.path(), root.path() + "/dangling"), EntryKind::Missing);
+  EXPECT_EQ(classify_entry(root.path(), root.path() + "/absent"), EntryKind::Missing);
+  EXPECT_TRUE(entry_exists(root.path() + "/dangling"));
+}
+
+TEST(Fs, MakeDirectory) {
+  test::TempRoot root;
+  EXPECT_TRUE(make_directory(root.path() + "/d"));
+  EXPECT_TRUE(make_directory(root.path() + "/d"));
+  root.write("/f", "x");
+  EXPECT_FALSE(make_directory(root.path() + "/f"));
+}
+
+}  // namespace
+}  // namespace dfg
