@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what building and testing need, from the distribution only.
+set -euo pipefail
+
+if command -v apt-get >/dev/null; then
+  export DEBIAN_FRONTEND=noninteractive
+  packages=(
+    cmake g++ pkg-config make
+    libfmt-dev libinih-dev nlohmann-json3-dev libgtest-dev libgmock-dev
+    libsystemd-dev libcli11-dev systemd util-linux
+    # the lab (tests/lab): outer Docker engine, root file system, RPM tooling
+    docker.io debootstrap rpm iptables nftables
+    # benchmarks and docs
+    hyperfine scdoc
+  )
+  missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+elif command -v dnf >/dev/null; then
+  dnf install -y cmake gcc-c++ pkgconf-pkg-config make fmt-devel inih-devel json-devel \
+    gtest-devel gmock-devel systemd-devel cli11-devel systemd rpm-build scdoc
+else
+  echo "install-deps: neither apt-get nor dnf found; install the packages listed in README.md" >&2
+  exit 1
+fi

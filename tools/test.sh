@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what it needs, builds with warnings as errors, runs every
+# test (unit, generator golden cases, and the lab on real systemd, dockerd, rpm and dnf).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tools/install-deps.sh
+build=${BUILD_DIR:-build}
+cmake -S . -B "$build" -DDFG_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake --build "$build" -j"$(nproc)"
+cd "$build"
+ctest --output-on-failure -j"$(nproc)" "$@"
