@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/install-deps.sh
 build=${BUILD_DIR:-build}
-cmake -S . -B "$build" -DDFG_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
+# The /usr prefix, as packages use it: the config then goes to /etc.
+cmake -S . -B "$build" -DDFG_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=/usr
 cmake --build "$build" -j"$(nproc)"
 cd "$build"
 ctest --output-on-failure -j"$(nproc)" "$@"
