@@ -72,8 +72,8 @@ GuardPlan plan_guard(const LoadedConfig& loaded, const DockerFacts& docker,
 
 std::string render_dropin(Strategy strategy, const std::vector<std::string>& firewalls,
                           const std::vector<std::string>& config_files) {
-  const auto config =
-      config_files.empty() ? std::string("the compiled-in defaults") : join(config_files, ", ");
+  const auto config = "#   " + (config_files.empty() ? std::string("the compiled-in defaults")
+                                                     : join(config_files, "\n#   "));
   const char* body =
       strategy == Strategy::PartOf ? templates::dropin_partof : templates::dropin_requires;
   return replace_all(templates::dropin_header, "@CONFIG@", config) +

@@ -6,9 +6,10 @@
 # A case directory holds:
 #   root/          laid over ../base-root to form the host the generator sees
 #   expected/      the expected normal output directory (absent: nothing is written)
-#   expected.log   the expected log at level debug, "[PID]" for the process id
+#   expected.log   the expected log, "[PID]" for the process id
 #   exit-status    the expected exit status (absent: 0)
 #   read-only-output   marker: the normal output directory is mounted read-only
+#   log-level      SYSTEMD_LOG_LEVEL for the run (absent: debug)
 # Early and late directories must stay empty. Every drop-in written must pass
 # `systemd-analyze verify` (silent, exit 0) against the case's own unit files.
 # With DFG_BLESS=1 the results are copied into the case instead: review them with git diff.
@@ -23,7 +24,7 @@ mkdir -p "$work"/{root,normal,early,late}
 cp -a "$base"/. "$work/root/"
 [[ -d $case_dir/root ]] && cp -a "$case_dir/root/." "$work/root/"
 
-run=(env SYSTEMD_LOG_TARGET=console SYSTEMD_LOG_LEVEL=debug
+run=(env SYSTEMD_LOG_TARGET=console SYSTEMD_LOG_LEVEL="$(cat "$case_dir/log-level" 2>/dev/null || echo debug)"
      DOCKER_FIREWALL_GUARD_ROOT="$work/root" "$generator" "$work/normal" "$work/early" "$work/late")
 if [[ -e $case_dir/read-only-output ]]; then
   # A read-only bind mount in a private mount namespace: EROFS even for root.
