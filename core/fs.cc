@@ -95,34 +95,26 @@ EntryKind classify_entry(std::string_view root, const std::string& path) {
 
 Expected<Ok> write_file_atomic(const std::string& dir, const std::string& name,
                                std::string_view text) {
+  const std::string path = dir + "/" + name;
   std::string temp = dir + "/." + name + ".XXXXXX";
   const int fd = mkostemp(temp.data(), O_CLOEXEC);
-  if (fd < 0) return Expected<Ok>::failure(errno_message(dir + "/" + name, errno));
+  if (fd < 0) return Expected<Ok>::failure(errno_message(path, errno));
 
-  const auto fail = [&](int err) {
-    close(fd);
-    unlink(temp.c_str());
-    return Expected<Ok>::failure(errno_message(dir + "/" + name, err));
-  };
-  std::size_t written = 0;
-  while (written < text.size()) {
+  int err = 0;
+  for (std::size_t written = 0; err == 0 && written < text.size();) {
     const ssize_t n = write(fd, text.data() + written, text.size() - written);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return fail(errno);
+    if (n >= 0) {
+      written += static_cast<std::size_t>(n);
+    } else if (errno != EINTR) {
+      err = errno;
     }
-    written += static_cast<std::size_t>(n);
   }
-  if (fchmod(fd, 0644) < 0) return fail(errno);
-  if (close(fd) < 0) {
-    const int err = errno;
+  if (err == 0 && fchmod(fd, 0644) < 0) err = errno;
+  if (close(fd) < 0 && err == 0) err = errno;
+  if (err == 0 && rename(temp.c_str(), path.c_str()) < 0) err = errno;
+  if (err != 0) {
     unlink(temp.c_str());
-    return Expected<Ok>::failure(errno_message(dir + "/" + name, err));
-  }
-  if (rename(temp.c_str(), (dir + "/" + name).c_str()) < 0) {
-    const int err = errno;
-    unlink(temp.c_str());
-    return Expected<Ok>::failure(errno_message(dir + "/" + name, err));
+    return Expected<Ok>::failure(errno_message(path, err));
   }
   return Ok{};
 }
