@@ -1,0 +1,244 @@
+# shellcheck shell=bash
+# The lab's shell library: the outer Docker engine, the host image's tag, "host" containers
+# (systemd as PID 1, no network), running commands in them, keeping evidence when a test fails.
+# Source it from bash scripts that run with `set -euo pipefail`; world.sh (sourced at the end)
+# builds the world inside a host. Every function is prefixed `lab_`; `lab__` ones are internal.
+#
+# Environment (all optional):
+#   LAB_BUILD_DIR   the CMake build directory (default: ./build); fixture RPMs and artifacts go there
+#   LAB_STATE_DIR   the outer engine's log and pidfile, the debootstrap scratch space
+#   LAB_DOCKER      the docker client (default: /usr/bin/docker, the one matching Debian's dockerd)
+#   LAB_ARTIFACTS   where a failing test leaves its evidence (run-test.sh sets it)
+#   LAB_BOOT_TIMEOUT  seconds to wait for systemd in a host (default 120)
+
+LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+LAB_BUILD_DIR=${LAB_BUILD_DIR:-$PWD/build}
+LAB_STATE_DIR=${LAB_STATE_DIR:-/var/lib/docker-firewall-guard-lab}
+LAB_ARTIFACTS=${LAB_ARTIFACTS:-$LAB_BUILD_DIR/lab-artifacts/${LAB_TEST:-adhoc}}
+LAB_BOOT_TIMEOUT=${LAB_BOOT_TIMEOUT:-120}
+if [[ -z ${LAB_DOCKER:-} ]]; then
+  if [[ -x /usr/bin/docker ]]; then LAB_DOCKER=/usr/bin/docker; else LAB_DOCKER=docker; fi
+fi
+LAB_IMAGE_REPO=docker-firewall-guard-lab/host
+# Containers carry this label so that leftovers of a killed run can be found and removed.
+LAB_LABEL=docker-firewall-guard-lab
+
+lab_log() { printf '[lab %s] %s\n' "$(date +%T)" "$*" >&2 || true; }
+lab_die() { lab_log "FAIL: $*"; exit 1; }
+
+lab_docker() { "$LAB_DOCKER" "$@"; }
+
+# ---------------------------------------------------------------------------------------------
+# Outer engine. Contract: afterwards `lab_docker info` works. Never touches an engine that is
+# already running; one we start runs without any firewall or bridge of its own, so the
+# machine's network namespace is left exactly as it was.
+
+lab_engine_up() { lab_docker info >/dev/null 2>&1; }
+
+lab_engine_ensure() {
+  lab_engine_up && return 0
+  if ! command -v dockerd >/dev/null; then
+    lab_log "installing docker.io (no dockerd on this machine)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker.io >&2
+  fi
+  mkdir -p "$LAB_STATE_DIR"
+  lab_log "starting the outer dockerd (--iptables=false --bridge=none), log in $LAB_STATE_DIR/dockerd.log"
+  # setsid + no inherited descriptors: CTest waits for its tests' output pipes to close, and an
+  # interrupt of the test run must not take the engine down half-way.
+  setsid -f dockerd --iptables=false --ip6tables=false --ip-forward=false --bridge=none \
+    --pidfile "$LAB_STATE_DIR/dockerd.pid" \
+    </dev/null >>"$LAB_STATE_DIR/dockerd.log" 2>&1
+  local i
+  for ((i = 0; i < 60; i++)); do
+    if lab_engine_up && [[ -s $LAB_STATE_DIR/dockerd.pid ]]; then
+      # Only an engine recorded here is ever stopped by lab_engine_stop_ours.
+      cp "$LAB_STATE_DIR/dockerd.pid" "$LAB_STATE_DIR/dockerd.started-by-lab"
+      return 0
+    fi
+    sleep 1
+  done
+  tail -n 30 "$LAB_STATE_DIR/dockerd.log" >&2 || true
+  lab_die "the outer dockerd did not come up within 60 s"
+}
+
+# Stops the outer engine only when the lab started it (its pid recorded, still a dockerd).
+lab_engine_stop_ours() {
+  local marker=$LAB_STATE_DIR/dockerd.started-by-lab pid i
+  [[ -f $marker ]] || return 0
+  pid=$(<"$marker")
+  rm -f "$marker"
+  [[ $pid =~ ^[0-9]+$ && $(cat "/proc/$pid/comm" 2>/dev/null) == dockerd ]] || return 0
+  lab_log "stopping the outer dockerd the lab started (pid $pid)"
+  kill -TERM "$pid"
+  for ((i = 0; i < 60; i++)); do
+    [[ -d /proc/$pid ]] || return 0
+    sleep 1
+  done
+  lab_die "the outer dockerd (pid $pid) did not stop within 60 s"
+}
+
+# ---------------------------------------------------------------------------------------------
+# The host image. Its tag is a hash of image.sh, which holds the package list and every step
+# of the build: change either and the next run builds a new image.
+
+lab_image_tag() {
+  printf '%s:%s\n' "$LAB_IMAGE_REPO" "$(sha256sum <"$LAB_DIR/image.sh" | cut -c1-16)"
+}
+
+# Removes every lab container this build directory left behind (a test killed by CTest's
+# timeout gets no chance to run its EXIT trap).
+lab_remove_leftovers() {
+  lab_engine_up || return 0
+  local ids
+  ids=$(lab_docker ps -aq --filter "label=$LAB_LABEL.build=$LAB_BUILD_DIR")
+  [[ -z $ids ]] && return 0
+  lab_log "removing leftover lab containers: ${ids//$'\n'/ }"
+  # shellcheck disable=SC2086 # ids are docker's hexadecimal container ids
+  lab_docker rm -f $ids >/dev/null
+}
+
+# ---------------------------------------------------------------------------------------------
+# Host containers. lab_host_boot sets LAB_HOST (the container's name); the EXIT trap installed
+# by lab_init always removes it, and keeps its journal first when the script fails.
+
+LAB_HOSTS=()
+LAB_HOST=
+
+# lab_init: call once, first thing in a test script.
+lab_init() {
+  mkdir -p "$LAB_ARTIFACTS"
+  trap 'lab__on_exit $?' EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  # A reader of our output that is gone (an interrupted tee) must not kill us before cleanup.
+  trap '' PIPE
+}
+
+lab__on_exit() {
+  local rc=$1 host
+  # Nothing may stop the cleanup now, not even a second interrupt.
+  trap - EXIT
+  trap '' INT TERM
+  set +e
+  if ((rc != 0)) && [[ -n $LAB_HOST ]]; then lab_save_evidence; fi
+  for host in "${LAB_HOSTS[@]}"; do lab_docker rm -f "$host" >/dev/null 2>&1; done
+  exit "$rc"
+}
+
+# lab_host_boot [NAME]: starts a host from the cached image and waits until systemd is up.
+lab_host_boot() {
+  local name=${1:-dfg-lab-${LAB_TEST:-adhoc}-$$} image
+  image=$(lab_image_tag)
+  lab_docker image inspect "$image" >/dev/null 2>&1 ||
+    lab_die "image $image is missing: run tests/lab/image.sh (the lab.image test) first"
+  # The flags are LAB.md's verified recipe: --privileged fails here (no CAP_SYS_RESOURCE on
+  # this machine), and --network none keeps the machine's own namespace out of reach.
+  # /proc/sys is read-only in the container, so the inner dockerd cannot enable forwarding and
+  # would refuse to start: it is set here, in the container's own network namespace only.
+  LAB_HOSTS+=("$name")
+  LAB_HOST=$name
+  lab_docker run -d --name "$name" --hostname lab-host \
+    --label "$LAB_LABEL=1" --label "$LAB_LABEL.build=$LAB_BUILD_DIR" \
+    --network none --sysctl net.ipv4.ip_forward=1 --cap-add ALL --cap-drop SYS_RESOURCE \
+    --security-opt seccomp=unconfined --security-opt apparmor=unconfined \
+    --tmpfs /run --tmpfs /run/lock -v /sys/fs/cgroup:/sys/fs/cgroup \
+    "$image" /lib/systemd/systemd >/dev/null
+  lab_host_wait_running
+}
+
+# Waits until `systemctl is-system-running` says running or degraded (degraded is accepted:
+# a unit that cannot work in a container must not stop the lab; it is shown in the log).
+lab_host_wait_running() {
+  local state start=$SECONDS
+  while ((SECONDS - start < LAB_BOOT_TIMEOUT)); do
+    state=$(lab_exec systemctl is-system-running 2>/dev/null) || true
+    case $state in
+      running) lab_log "host $LAB_HOST: systemd running after $((SECONDS - start)) s"; return 0 ;;
+      degraded)
+        lab_log "host $LAB_HOST: systemd degraded after $((SECONDS - start)) s; failed units:"
+        lab_exec systemctl --no-pager --failed >&2 || true
+        return 0 ;;
+    esac
+    sleep 1
+  done
+  lab_die "host $LAB_HOST: systemd not running after $LAB_BOOT_TIMEOUT s (state: ${state:-none})"
+}
+
+# lab_exec CMD...: runs a command (an argument vector) in the host.
+lab_exec() { lab_docker exec "$LAB_HOST" "$@"; }
+
+# lab_sh SCRIPT [ARGS...]: runs a bash script in the host (strict mode); stdin is passed on.
+lab_sh() {
+  local script=$1
+  shift
+  lab_docker exec -i "$LAB_HOST" bash -euo pipefail -c "$script" lab-sh "$@"
+}
+
+# lab_copy_in SRC DEST: copies a file or directory from this machine into the host.
+lab_copy_in() {
+  lab_exec mkdir -p "$(dirname "$2")"
+  lab_docker cp "$1" "$LAB_HOST:$2"
+}
+
+# lab_install_generator [BINARY]: puts the project's generator where systemd looks for
+# generators and reruns them.
+lab_install_generator() {
+  local bin=${1:-$LAB_BUILD_DIR/generator/docker-firewall-guard-generator}
+  [[ -x $bin ]] || lab_die "generator not built: $bin"
+  local dest=/usr/lib/systemd/system-generators/docker-firewall-guard-generator
+  lab_copy_in "$bin" "$dest"
+  lab_exec chmod 0755 "$dest"
+  lab_expect_not "the generator's libraries are all in the host" \
+    lab_sh 'ldd "$1" | grep "not found"' "$dest"
+  lab_exec systemctl daemon-reload
+}
+
+# Keeps what explains a failure: the host's journal and the state of its firewall and Docker.
+lab_save_evidence() {
+  local dir=$LAB_ARTIFACTS/$LAB_HOST
+  mkdir -p "$dir"
+  lab_log "saving evidence of $LAB_HOST in $dir"
+  lab_exec journalctl -b --no-pager -o short-precise >"$dir/journal.txt" 2>&1
+  lab_exec systemctl --no-pager --all list-units >"$dir/units.txt" 2>&1
+  lab_exec iptables-save >"$dir/iptables-save.txt" 2>&1
+  lab_exec nft list ruleset >"$dir/nft-ruleset.txt" 2>&1
+  lab_exec docker ps -a >"$dir/docker-ps.txt" 2>&1
+  lab_exec rpm -qa >"$dir/rpm-qa.txt" 2>&1
+}
+
+# ---------------------------------------------------------------------------------------------
+# Expectations and waiting. Each prints one line, so a test's output reads as its story.
+
+# lab_expect DESCRIPTION CMD...: CMD must succeed.
+lab_expect() {
+  local what=$1
+  shift
+  if "$@"; then lab_log "ok: $what"; else lab_die "$what"; fi
+}
+
+# lab_expect_not DESCRIPTION CMD...: CMD must fail.
+lab_expect_not() {
+  local what=$1
+  shift
+  if "$@"; then lab_die "$what"; else lab_log "ok: $what"; fi
+}
+
+# lab_expect_eq DESCRIPTION EXPECTED ACTUAL
+lab_expect_eq() {
+  if [[ $2 == "$3" ]]; then lab_log "ok: $1 ($3)"; else lab_die "$1: expected '$2', got '$3'"; fi
+}
+
+# lab_wait_for SECONDS DESCRIPTION CMD...: polls CMD about once a second until it succeeds;
+# fails after SECONDS of wall time (a probe may itself take seconds).
+lab_wait_for() {
+  local timeout=$1 what=$2 start=$SECONDS
+  shift 2
+  until "$@"; do
+    ((SECONDS - start < timeout)) || lab_die "$what: not within $timeout s"
+    sleep 1
+  done
+  lab_log "ok: $what (after $((SECONDS - start)) s)"
+}
+
+# shellcheck source=world.sh
+source "$LAB_DIR/world.sh"

@@ -1,0 +1,170 @@
+# shellcheck shell=bash
+# The world inside a host (sourced by lib.sh): the firewall fixtures served from a local dnf
+# repository, the inner dockerd, a busybox image, the web container, an "outside" namespace,
+# and probes that answer the questions the tests ask. All functions act on $LAB_HOST.
+
+# The firewall stand-ins (fixtures/*.spec), keyed by the firewall's unit name without
+# ".service". Versions are VERSION-RELEASE; VERSION must match the spec.
+# shellcheck disable=SC2034 # used by the tests and build-rpms.sh
+declare -A LAB_FW_PACKAGE=([iptables]=iptables-services [nftables]=nftables)
+declare -A LAB_FW_OLD=([iptables]=1.4.21-18 [nftables]=1.0.4-10)
+declare -A LAB_FW_NEW=([iptables]=1.4.21-19 [nftables]=1.0.4-11)
+
+LAB_OUTSIDE_IP=198.51.100.2 # the "outside" server; the host's end of the veth is .1
+LAB_WEB=web                 # the web container's name
+LAB_WEB_MARK=lab-web-ok     # what the web container serves
+LAB_OUTSIDE_MARK=lab-outside-ok
+
+# ---------------------------------------------------------------------------------------------
+# Packages
+
+# The fixture RPMs (build-rpms.sh) as a dnf repository "lab" in the host, and lab-base from
+# it (fixtures/lab-base.spec), without which rpm would find no /bin/sh for scriptlets.
+lab_repo_setup() {
+  local rpms=$LAB_BUILD_DIR/lab/rpms
+  compgen -G "$rpms/*.rpm" >/dev/null || lab_die "no fixture RPMs in $rpms: run build-rpms.sh"
+  lab_copy_in "$rpms" /srv/lab-repo
+  lab_sh '
+    createrepo_c --quiet /srv/lab-repo
+    mkdir -p /etc/yum.repos.d
+    printf "%s\n" "[lab]" "name=lab fixtures" "baseurl=file:///srv/lab-repo" \
+      "gpgcheck=0" "metadata_expire=0" >/etc/yum.repos.d/lab.repo'
+  lab_dnf install lab-base
+}
+
+# lab_dnf ARGS...: Debian's dnf, run by /usr/bin/python3 (the one that has the dnf module).
+lab_dnf() { lab_exec /usr/bin/python3 /usr/bin/dnf -y -q --refresh "$@"; }
+
+# lab_rpm_version PACKAGE: prints VERSION-RELEASE of the installed package.
+lab_rpm_version() { lab_exec rpm -q --qf '%{VERSION}-%{RELEASE}\n' "$1"; }
+
+# ---------------------------------------------------------------------------------------------
+# Firewall, Docker, the outside, the web container
+
+# lab_firewall_install FW [VERSION]: installs FW's stand-in (default: the older version) and
+# enables and starts its unit.
+lab_firewall_install() {
+  local fw=$1 version=${2:-${LAB_FW_OLD[$1]}}
+  lab_dnf install "${LAB_FW_PACKAGE[$fw]}-$version"
+  lab_exec systemctl enable --now "$fw.service"
+  lab_expect_eq "$fw.service active" active "$(lab_exec systemctl is-active "$fw.service")"
+}
+
+# lab_docker_restart: restarts the inner dockerd and waits for its API. Used at setup too:
+# Docker must add its rules after the firewall loaded its own, as on a booted EL host.
+lab_docker_restart() {
+  lab_exec systemctl restart docker.service
+  lab_wait_for 60 "inner dockerd answers" lab_exec docker info -f '{{.Driver}}' >/dev/null
+}
+
+# A private namespace "outside" on a veth pair (198.51.100.0/24, never the machine's LAN) with
+# an HTTP server; the host routes the containers' traffic to it.
+lab_outside_setup() {
+  lab_sh '
+    ip netns add outside
+    ip link add lab-out type veth peer name lab-in
+    ip link set lab-in netns outside
+    ip addr add 198.51.100.1/24 dev lab-out
+    ip link set lab-out up
+    ip -n outside addr add "$1/24" dev lab-in
+    ip -n outside link set lab-in up
+    ip -n outside link set lo up
+    mkdir -p /srv/outside
+    echo "$2" >/srv/outside/index.html
+    systemd-run --quiet --unit lab-outside-http -p NetworkNamespacePath=/run/netns/outside \
+      /bin/busybox httpd -f -p 80 -h /srv/outside' "$LAB_OUTSIDE_IP" "$LAB_OUTSIDE_MARK"
+  lab_wait_for 10 "outside server answers the host" lab__http_ok host "$LAB_OUTSIDE_IP" 80 "$LAB_OUTSIDE_MARK"
+}
+
+# An image "lab/busybox" without a registry: busybox-static and its applets, plus a web root.
+lab_busybox_image() {
+  lab_sh '
+    root=$(mktemp -d)
+    chmod 0755 "$root"
+    mkdir -p "$root/bin" "$root/www"
+    cp /bin/busybox "$root/bin/"
+    for applet in $(busybox --list); do
+      [[ $applet == busybox ]] || ln -s busybox "$root/bin/$applet"
+    done
+    echo "$1" >"$root/www/index.html"
+    tar -C "$root" -c . | docker import --change "ENV PATH=/bin" - lab/busybox >/dev/null
+    rm -rf "$root"' "$LAB_WEB_MARK"
+}
+
+# The web container, as in the seed: --restart always, port 8080 published. Each start appends
+# a line to /starts inside it (lab_web_starts). The shell traps TERM so a stop is prompt (an
+# init without a handler would ignore it and cost Docker's 10 s stop timeout).
+lab_web_run() {
+  lab_exec docker run -d --name "$LAB_WEB" --restart always -p 8080:80 lab/busybox \
+    sh -c 'echo "$(date)" >>/starts; trap "exit 0" TERM; httpd -f -p 80 -h /www & wait' >/dev/null
+  lab_wait_for 30 "published port answers" lab_port_answers
+}
+
+# lab_world_up FW: a host with FW's stand-in (older version) enabled, Docker started after it,
+# the outside namespace and the web container; checks the starting point of every test.
+lab_world_up() {
+  local fw=$1
+  lab_outside_setup
+  lab_repo_setup
+  lab_firewall_install "$fw"
+  lab_docker_restart
+  lab_busybox_image
+  lab_web_run
+  lab_wait_for 30 "container reaches outside" lab_reaches_outside
+}
+
+# ---------------------------------------------------------------------------------------------
+# Probes: each answers one question with its exit status (or prints a number).
+
+# lab__http_ok WHERE ADDRESS PORT MARK: an HTTP GET with busybox nc from WHERE ("host" or the
+# web container) gets a page containing MARK. (busybox wget crashes in such an image.)
+lab__http_ok() {
+  local where=$1 address=$2 port=$3 mark=$4 out
+  local get='printf "GET / HTTP/1.0\r\n\r\n" | busybox nc -w 3 "$0" "$1"'
+  if [[ $where == host ]]; then
+    out=$(lab_exec sh -c "$get" "$address" "$port" 2>&1) || true
+  else
+    out=$(lab_exec docker exec "$where" sh -c "$get" "$address" "$port" 2>&1) || true
+  fi
+  [[ $out == *"$mark"* ]] && return 0
+  lab_log "probe from $where to $address:$port: ${out:-no answer}"
+  return 1
+}
+
+# Does the published port answer (from the host, through docker-proxy or DNAT)?
+lab_port_answers() { lab__http_ok host 127.0.0.1 8080 "$LAB_WEB_MARK"; }
+
+# Can the web container reach the outside server (forwarding and NAT through the host)?
+lab_reaches_outside() { lab__http_ok "$LAB_WEB" "$LAB_OUTSIDE_IP" 80 "$LAB_OUTSIDE_MARK"; }
+
+# How many times did docker.service start in this boot (systemd's "Started" entries)?
+lab_dockerd_starts() {
+  lab_exec journalctl -b -q -o cat UNIT=docker.service \
+    MESSAGE_ID=39f53479d3a045ac8e11786248231fbf | wc -l
+}
+
+# How many times did the web container start (its own count, restart policy or not)?
+lab_web_starts() { lab_exec docker exec "$LAB_WEB" sh -c 'wc -l </starts'; }
+
+# Docker's RestartCount of the web container (restarts by its restart policy only).
+lab_web_restart_count() { lab_exec docker inspect -f '{{.RestartCount}}' "$LAB_WEB"; }
+
+# Are Docker's rules in place (its MASQUERADE for the default bridge)? Works for both
+# firewalls: the inner iptables is iptables-nft, so it sees what nft did too.
+lab_docker_rules_present() {
+  lab_exec iptables -w -t nat -C POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE 2>/dev/null
+}
+
+# Did FW's rule file load (the last rule of its FORWARD or INPUT chain is there)?
+lab_firewall_rules_present() {
+  case $1 in
+    iptables) lab_exec iptables -w -C FORWARD -j REJECT --reject-with icmp-host-prohibited ;;
+    nftables) lab_exec nft list chain inet nftables_svc INPUT >/dev/null ;;
+    *) lab_die "unknown firewall $1" ;;
+  esac
+}
+
+# When did FW.service last become active (changes on every start or restart)?
+lab_unit_started_at() {
+  lab_exec systemctl show -p ActiveEnterTimestampMonotonic --value "$1"
+}
