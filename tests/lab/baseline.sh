@@ -11,8 +11,6 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 fw=${1:?firewall} event=${2:?event}
-package=${LAB_FW_PACKAGE[$fw]:?unknown firewall $fw}
-[[ $event == restart || $event == upgrade ]] || lab_die "unknown event $event"
 
 lab_init
 lab_host_boot
@@ -23,12 +21,7 @@ dockerd_starts=$(lab_dockerd_starts)
 web_starts=$(lab_web_starts)
 fw_started=$(lab_unit_started_at "$fw.service")
 
-case $event in
-  restart) lab_exec systemctl restart "$fw.service" ;;
-  upgrade)
-    lab_dnf upgrade "$package"
-    lab_expect_eq "$package upgraded" "${LAB_FW_NEW[$fw]}" "$(lab_rpm_version "$package")" ;;
-esac
+lab_firewall_event "$fw" "$event"
 
 lab_expect_not "$fw.service was restarted by the $event" \
   test "$fw_started" = "$(lab_unit_started_at "$fw.service")"

@@ -9,8 +9,6 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 fw=${1:?firewall} event=${2:?event}
-package=${LAB_FW_PACKAGE[$fw]:?unknown firewall $fw}
-[[ $event == restart || $event == upgrade ]] || lab_die "unknown event $event"
 dropin=/run/systemd/generator/docker.service.d/50-docker-firewall-guard.conf
 
 # has_word PROPERTY WORD: systemctl show docker.service's PROPERTY lists WORD.
@@ -37,12 +35,7 @@ lab_expect_not "no unit name escaped the generator's directory" \
 lab_expect_eq "system still running" running "$(lab_exec systemctl is-system-running)"
 
 dockerd_starts=$(lab_dockerd_starts)
-case $event in
-  restart) lab_exec systemctl restart "$fw.service" ;;
-  upgrade)
-    lab_dnf upgrade "$package"
-    lab_expect_eq "$package upgraded" "${LAB_FW_NEW[$fw]}" "$(lab_rpm_version "$package")" ;;
-esac
+lab_firewall_event "$fw" "$event"
 
 lab_wait_for 60 "container reaches outside again, with nobody restarting docker" lab_reaches_outside
 lab_expect "$fw's rule file loaded" lab_firewall_rules_present "$fw"

@@ -50,6 +50,20 @@ lab_firewall_install() {
   lab_expect_eq "$fw.service active" active "$(lab_exec systemctl is-active "$fw.service")"
 }
 
+# lab_firewall_event FW EVENT: what the tests do to the firewall.
+#   restart  systemctl restart FW.service
+#   upgrade  dnf upgrade of FW's package to the newer version (its old %postun restarts FW)
+lab_firewall_event() {
+  local fw=$1 event=$2 package=${LAB_FW_PACKAGE[$1]:?unknown firewall $1}
+  case $event in
+    restart) lab_exec systemctl restart "$fw.service" ;;
+    upgrade)
+      lab_dnf upgrade "$package"
+      lab_expect_eq "$package upgraded" "${LAB_FW_NEW[$fw]}" "$(lab_rpm_version "$package")" ;;
+    *) lab_die "unknown firewall event $event" ;;
+  esac
+}
+
 # lab_docker_restart: restarts the inner dockerd and waits for its API. Used at setup too:
 # Docker must add its rules after the firewall loaded its own, as on a booted EL host.
 lab_docker_restart() {
