@@ -3,6 +3,7 @@
 #include <ini.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <optional>
@@ -70,6 +71,7 @@ std::vector<std::string> split_words(const std::string& value) {
 std::optional<std::string> parse_service_list(const std::string& value,
                                               std::vector<std::string>& out) {
   auto names = split_words(value);
+  if (names.empty()) return "empty; to write nothing, set strategy = none";
   for (const auto& name : names) {
     if (auto problem = unit_name_problem(name); !problem.empty())
       return "'" + name + "': " + problem;
@@ -116,6 +118,7 @@ const Key keys[] = {
      [](Config& c, const std::string& v) -> std::optional<std::string> {
        // Package names go into argument vectors only, but keep them to RPM's name syntax.
        auto names = split_words(v);
+       if (names.empty()) return "empty; to turn the hooks off, set enabled = no";
        for (const auto& n : names) {
          if (n.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                                  "0123456789._+-") != std::string::npos ||
@@ -185,12 +188,50 @@ int on_assignment(void* user, const char* section, const char* name, const char*
   return 1;
 }
 
+// Lines inih would misread without a word: it takes an indented line as the continuation of
+// the previous value (replacing it), and cuts lines longer than its buffer. Such lines are
+// reported and blanked, so line numbers stay right.
+std::string without_misread_lines(std::string_view text, LoadedConfig& loaded,
+                                  const std::string& file) {
+  // inih reads each line into INI_MAX_LINE bytes, its NUL included.
+  constexpr std::size_t max_line = INI_MAX_LINE - 1;
+  std::string out;
+  std::size_t number = 0;
+  for (std::size_t start = 0; start < text.size(); ++number) {
+    const auto end = std::min(text.find('\n', start), text.size());
+    const auto line = text.substr(start, end - start);
+    start = end + 1;
+    const auto first = line.find_first_not_of(" \t\r");
+    const bool indented =
+        first != 0 && first != std::string_view::npos && line[first] != '#' && line[first] != ';';
+    std::string problem;
+    if (line.size() > max_line) {
+      problem = "longer than " + std::to_string(max_line) + " characters";
+    } else if (indented) {
+      problem = "starts with white space (continuation lines are not supported)";
+    }
+    if (problem.empty()) {
+      out.append(line);
+    } else {
+      loaded.problems.push_back(
+          {file, "", "", "line " + std::to_string(number + 1) + ": " + problem + "; line ignored"});
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+bool has_control_characters(std::string_view name) {
+  return std::any_of(name.begin(), name.end(),
+                     [](unsigned char c) { return c < 0x20 || c == 0x7f; });
+}
+
 }  // namespace
 
 void apply_config_text(LoadedConfig& loaded, std::string_view text, const std::string& file) {
   ParseState state{loaded, file, {}};
-  const std::string copy(text);  // inih wants a NUL-terminated string
-  const int line = ini_parse_string(copy.c_str(), on_assignment, &state);
+  const auto checked = without_misread_lines(text, loaded, file);
+  const int line = ini_parse_string(checked.c_str(), on_assignment, &state);
   if (line > 0)
     loaded.problems.push_back(
         {file, "", "", "line " + std::to_string(line) + ": syntax error; line ignored"});
@@ -209,21 +250,39 @@ LoadedConfig load_config(std::string_view root) {
   };
 
   for (const char* path : config_main_paths) {
-    const auto kind = classify_entry(root, join_root(root, path));
-    if (kind == EntryKind::Missing) continue;
-    if (kind == EntryKind::Other) apply_file(path);
-    break;  // the most important main file wins, even a masked one
+    switch (classify_entry(root, join_root(root, path))) {
+      case EntryKind::Missing: continue;
+      case EntryKind::Regular: apply_file(path); break;
+      case EntryKind::Special:
+        loaded.problems.push_back({path, "", "", "not a regular file; ignored"});
+        break;
+      case EntryKind::Null:
+      case EntryKind::Empty: break;  // masked
+    }
+    break;  // the most important main file wins
   }
 
-  // File name -> the path that wins for it, or "" when masked.
-  std::map<std::string, std::string> dropins;
+  // As systemd's conf_files_list(): hidden files and anything but a regular file or a mask
+  // are skipped, a mask hides the same name in less important directories.
+  std::map<std::string, std::string> dropins;  // name -> winning path, "" when masked
   for (const char* dir : config_dropin_dirs) {
     for (const auto& name : list_dir(join_root(root, dir))) {
-      if (name.size() <= 5 || name.compare(name.size() - 5, 5, ".conf") != 0) continue;
-      if (dropins.count(name)) continue;
+      if (name.front() == '.' || name.size() <= 5 ||
+          name.compare(name.size() - 5, 5, ".conf") != 0 || dropins.count(name))
+        continue;
       const std::string path = std::string(dir) + "/" + name;
-      const auto kind = classify_entry(root, join_root(root, path));
-      dropins[name] = kind == EntryKind::Other ? path : "";
+      if (has_control_characters(name)) {
+        // The name goes into the drop-in's header; never let it add lines there.
+        loaded.problems.push_back({dir, "", "", "a file name holds control characters; ignored"});
+        continue;
+      }
+      switch (classify_entry(root, join_root(root, path))) {
+        case EntryKind::Missing:
+        case EntryKind::Special: break;
+        case EntryKind::Regular: dropins[name] = path; break;
+        case EntryKind::Null:
+        case EntryKind::Empty: dropins[name] = ""; break;
+      }
     }
   }
   for (const auto& [name, path] : dropins) {

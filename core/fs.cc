@@ -33,8 +33,17 @@ std::string join_root(std::string_view root, std::string_view path) {
 }
 
 Expected<std::string> read_file(const std::string& path) {
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  // O_NONBLOCK: opening a FIFO for reading must not wait for a writer.
+  const int fd = open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
   if (fd < 0) return Expected<std::string>::failure(std::strerror(errno));
+  const auto fail = [fd](std::string reason) {
+    close(fd);
+    return Expected<std::string>::failure(std::move(reason));
+  };
+  struct stat st {};
+  if (fstat(fd, &st) < 0) return fail(std::strerror(errno));
+  if (!S_ISREG(st.st_mode)) return fail("not a regular file");
+
   std::string text;
   char buffer[8192];
   for (;;) {
@@ -42,11 +51,10 @@ Expected<std::string> read_file(const std::string& path) {
     if (n == 0) break;
     if (n < 0) {
       if (errno == EINTR) continue;
-      const int err = errno;
-      close(fd);
-      return Expected<std::string>::failure(std::strerror(err));
+      return fail(std::strerror(errno));
     }
     text.append(buffer, static_cast<std::size_t>(n));
+    if (text.size() > max_file_size) return fail("larger than 1 MiB");
   }
   close(fd);
   return text;
@@ -89,8 +97,8 @@ EntryKind classify_entry(std::string_view root, const std::string& path) {
     if (stat(target.c_str(), &st) < 0) return EntryKind::Missing;
   }
   if (S_ISCHR(st.st_mode)) return EntryKind::Null;
-  if (S_ISREG(st.st_mode) && st.st_size == 0) return EntryKind::Empty;
-  return EntryKind::Other;
+  if (!S_ISREG(st.st_mode)) return EntryKind::Special;
+  return st.st_size == 0 ? EntryKind::Empty : EntryKind::Regular;
 }
 
 Expected<Ok> write_file_atomic(const std::string& dir, const std::string& name,

@@ -12,7 +12,12 @@ namespace dfg {
 /// with root "/" or "" the path is returned unchanged.
 std::string join_root(std::string_view root, std::string_view path);
 
-/// The whole file, or the reason (strerror) it cannot be read; the caller names the path.
+/// Files larger than this are refused: no config or daemon.json is anywhere near it.
+constexpr std::size_t max_file_size = 1024 * 1024;
+
+/// The whole of a regular file of at most max_file_size bytes, or the reason it cannot be
+/// read (strerror, "not a regular file", "larger than 1 MiB"); the caller names the path.
+/// Never blocks: a FIFO or device is refused, not opened for reading.
 Expected<std::string> read_file(const std::string& path);
 
 /// The names in a directory, sorted, without "." and ".."; empty when it cannot be read.
@@ -21,12 +26,13 @@ std::vector<std::string> list_dir(const std::string& path);
 /// True when `path` exists, not following a final symbolic link (lstat(2)).
 bool entry_exists(const std::string& path);
 
-enum class EntryKind { Missing, Null, Empty, Other };
+enum class EntryKind { Missing, Null, Empty, Regular, Special };
 
-/// What `path` is for masking purposes: Null when it is a symbolic link whose text is
-/// "/dev/null" or it resolves to a character device, Empty for an empty regular file
-/// (systemd treats both as masked), Missing when neither it nor its link target exists.
-/// Absolute link targets are resolved under `root`.
+/// What `path` is, following links the way systemd does for unit and config files: Null
+/// for a link whose text is "/dev/null" or anything resolving to a character device, Empty
+/// for an empty regular file (systemd treats both as masks), Regular for a non-empty regular
+/// file, Special for a directory, FIFO, socket or block device, Missing when neither it nor
+/// its link target exists. Absolute link targets are resolved under `root`.
 EntryKind classify_entry(std::string_view root, const std::string& path);
 
 /// Writes `text` to DIR/NAME (mode 0644) through a temporary file in DIR and rename(2), so

@@ -22,10 +22,11 @@ UnitLookup UnitFiles::find(std::string_view unit) const {
   for (const char* dir : unit_search_path) {
     const std::string path = std::string(dir) + "/" + std::string(unit);
     switch (classify_entry(m_root, join_root(m_root, path))) {
-      case EntryKind::Missing: continue;
+      case EntryKind::Missing:
+      case EntryKind::Special: continue;  // systemd only loads regular files and links
       case EntryKind::Null:
       case EntryKind::Empty: return {UnitLookup::State::Masked, path};
-      case EntryKind::Other: return {UnitLookup::State::Found, path};
+      case EntryKind::Regular: return {UnitLookup::State::Found, path};
     }
   }
   const auto templ = unit_template_of(unit);

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <sstream>
 
 #include "temp_root.h"
@@ -93,10 +95,63 @@ TEST(Config, ParsesEveryKey) {
   EXPECT_EQ(c.origin.at("guard.strategy"), "/etc/docker-firewall-guard.conf");
 }
 
-TEST(Config, EmptyListIsAllowed) {
-  const auto loaded = parse("[guard]\nfirewalls =\n");
+TEST(Config, EmptyListsAreRefusedWithTheWayToSayIt) {
+  const auto loaded = parse("[guard]\nservices =\nfirewalls =  \n[hook]\npackages =\n");
+  EXPECT_THAT(problem_strings(loaded),
+              ElementsAre("/etc/docker-firewall-guard.conf: [guard] services: empty; to write "
+                          "nothing, set strategy = none; ignored",
+                          "/etc/docker-firewall-guard.conf: [guard] firewalls: empty; to write "
+                          "nothing, set strategy = none; ignored",
+                          "/etc/docker-firewall-guard.conf: [hook] packages: empty; to turn the "
+                          "hooks off, set enabled = no; ignored"));
+  EXPECT_EQ(loaded.config.services, Config{}.services);
+  EXPECT_EQ(loaded.config.firewalls, Config{}.firewalls);
+  EXPECT_EQ(loaded.config.packages, Config{}.packages);
+}
+
+TEST(Config, IndentedLinesAreRefusedNotTakenAsContinuations) {
+  // inih would make the second line replace the first value: firewalls = nftables.service.
+  const auto loaded = parse(
+      "[guard]\n"
+      "firewalls = iptables.service\n"
+      "    nftables.service\n"
+      "  # an indented comment is fine\n"
+      "\t; so is this\n"
+      "  \n"
+      "  strategy = partof\n");
+  EXPECT_THAT(problem_strings(loaded),
+              ElementsAre("/etc/docker-firewall-guard.conf: line 3: starts with white space "
+                          "(continuation lines are not supported); line ignored",
+                          "/etc/docker-firewall-guard.conf: line 7: starts with white space "
+                          "(continuation lines are not supported); line ignored"));
+  EXPECT_THAT(loaded.config.firewalls, ElementsAre("iptables.service"));
+  EXPECT_EQ(loaded.config.strategy, Strategy::Requires);
+}
+
+TEST(Config, OverlongLinesAreRefusedNotCut) {
+  // The longest line inih reads whole (a cut anywhere would lose "nftables.service"), and
+  // one character more.
+  const std::string head = "firewalls = iptables.service", tail = " nftables.service";
+  const std::string longest = head + std::string(199 - head.size() - tail.size(), ' ') + tail;
+  ASSERT_EQ(longest.size(), 199u);
+  auto loaded = parse("[guard]\n" + longest + "\n");
   EXPECT_THAT(problem_strings(loaded), IsEmpty());
-  EXPECT_THAT(loaded.config.firewalls, IsEmpty());
+  EXPECT_THAT(loaded.config.firewalls, ElementsAre("iptables.service", "nftables.service"));
+
+  const std::string too_long = "firewalls = nftables.service" + std::string(171, ' ') + "x";
+  ASSERT_EQ(too_long.size(), 200u);
+  loaded = parse("[guard]\n" + too_long + "\nstrategy = partof\n");
+  EXPECT_THAT(problem_strings(loaded),
+              ElementsAre("/etc/docker-firewall-guard.conf: line 2: longer than 199 characters; "
+                          "line ignored"));
+  EXPECT_EQ(loaded.config.firewalls, Config{}.firewalls);
+  EXPECT_EQ(loaded.config.strategy, Strategy::PartOf) << "the next line is read as usual";
+}
+
+TEST(Config, WindowsLineEndingsAreFine) {
+  const auto loaded = parse("[guard]\r\nstrategy = partof\r\n");
+  EXPECT_THAT(problem_strings(loaded), IsEmpty());
+  EXPECT_EQ(loaded.config.strategy, Strategy::PartOf);
 }
 
 TEST(Config, BadValuesAreNamedAndIgnored) {
@@ -250,15 +305,51 @@ TEST_F(ConfigLayers, DropInLinkedToDevNullIsSkippedAndHidesVendorFile) {
   EXPECT_EQ(loaded.config.timeout_seconds, 90u);
 }
 
-TEST_F(ConfigLayers, UnreadableFileIsReportedAndSkipped) {
-  // A directory where a file should be: unreadable even for root.
+TEST_F(ConfigLayers, MainPathThatIsNoFileIsReportedAndSkipped) {
   root.mkdirs("/etc/docker-firewall-guard.conf");
+  root.write("/usr/lib/docker-firewall-guard.conf", "[hook]\ntimeout = 5\n");
+  root.write("/etc/docker-firewall-guard.conf.d/10-ok.conf", "[hook]\ndry-run = yes\n");
+  const auto loaded = load_config(root.path());
+  EXPECT_THAT(problem_strings(loaded),
+              ElementsAre("/etc/docker-firewall-guard.conf: not a regular file; ignored"));
+  EXPECT_EQ(loaded.config.timeout_seconds, 90u) << "it still hides the vendor file";
+  EXPECT_TRUE(loaded.config.dry_run);
+}
+
+TEST_F(ConfigLayers, UnreadableFileIsReportedAndSkipped) {
+  root.write("/etc/docker-firewall-guard.conf", std::string(1024 * 1024 + 1, '#'));
   root.write("/etc/docker-firewall-guard.conf.d/10-ok.conf", "[hook]\ntimeout = 7\n");
   const auto loaded = load_config(root.path());
   EXPECT_THAT(problem_strings(loaded),
-              ElementsAre("/etc/docker-firewall-guard.conf: cannot read: Is a directory; "
+              ElementsAre("/etc/docker-firewall-guard.conf: cannot read: larger than 1 MiB; "
                           "ignored"));
   EXPECT_EQ(loaded.config.timeout_seconds, 7u);
+}
+
+TEST_F(ConfigLayers, DropInsThatAreNotFilesAreSkippedAsSystemdDoes) {
+  root.write("/usr/lib/docker-firewall-guard.conf.d/10-a.conf", "[hook]\ntimeout = 10\n");
+  root.write("/usr/lib/docker-firewall-guard.conf.d/20-b.conf", "[hook]\naction = report\n");
+  // A dangling link and a directory hide nothing; a FIFO is never opened (it would block).
+  root.link("/etc/docker-firewall-guard.conf.d/10-a.conf", "/nowhere");
+  root.mkdirs("/etc/docker-firewall-guard.conf.d/20-b.conf");
+  ASSERT_EQ(mkfifo((root.path() + "/etc/docker-firewall-guard.conf.d/30-c.conf").c_str(), 0600), 0);
+  root.write("/etc/docker-firewall-guard.conf.d/.40-hidden.conf", "[hook]\ndry-run = yes\n");
+  const auto loaded = load_config(root.path());
+  EXPECT_THAT(loaded.files, ElementsAre("/usr/lib/docker-firewall-guard.conf.d/10-a.conf",
+                                        "/usr/lib/docker-firewall-guard.conf.d/20-b.conf"));
+  EXPECT_THAT(loaded.problems, IsEmpty());
+  EXPECT_FALSE(loaded.config.dry_run);
+}
+
+TEST_F(ConfigLayers, FileNamesWithControlCharactersAreRefused) {
+  root.write("/etc/docker-firewall-guard.conf.d/x\n[Service]\nExecStartPre=evil\n#.conf",
+             "[guard]\nstrategy = partof\n");
+  const auto loaded = load_config(root.path());
+  EXPECT_THAT(problem_strings(loaded),
+              ElementsAre("/etc/docker-firewall-guard.conf.d: a file name holds control "
+                          "characters; ignored"));
+  EXPECT_THAT(loaded.files, IsEmpty());
+  EXPECT_EQ(loaded.config.strategy, Strategy::Requires);
 }
 
 TEST_F(ConfigLayers, ProblemsNameTheFileTheyCameFrom) {

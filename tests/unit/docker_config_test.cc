@@ -52,7 +52,7 @@ TEST(DockerFacts, UnreadableFileWarns) {
   root.mkdirs("/etc/docker/daemon.json");
   const auto result = read_docker_facts(root.path());
   EXPECT_EQ(result.warning,
-            "/etc/docker/daemon.json: cannot read: Is a directory; assuming Docker's defaults");
+            "/etc/docker/daemon.json: cannot read: not a regular file; assuming Docker's defaults");
   EXPECT_TRUE(result.facts.iptables);
 }
 

@@ -45,13 +45,31 @@ TEST(Fs, ClassifyEntry) {
   root.link("/null", "/dev/null");
   root.link("/to-full", "/full");
   root.link("/dangling", "/nowhere");
-  EXPECT_EQ(classify_entry(root.path(), root.path() + "/full"), EntryKind::Other);
+  EXPECT_EQ(classify_entry(root.path(), root.path() + "/full"), EntryKind::Regular);
   EXPECT_EQ(classify_entry(root.path(), root.path() + "/empty"), EntryKind::Empty);
   EXPECT_EQ(classify_entry(root.path(), root.path() + "/null"), EntryKind::Null);
-  EXPECT_EQ(classify_entry(root.path(), root.path() + "/to-full"), EntryKind::Other);
+  EXPECT_EQ(classify_entry(root.path(), root.path() + "/to-full"), EntryKind::Regular);
   EXPECT_EQ(classify_entry(root.path(), root.path() + "/dangling"), EntryKind::Missing);
   EXPECT_EQ(classify_entry(root.path(), root.path() + "/absent"), EntryKind::Missing);
   EXPECT_TRUE(entry_exists(root.path() + "/dangling"));
+  root.mkdirs("/dir");
+  ASSERT_EQ(mkfifo((root.path() + "/fifo").c_str(), 0600), 0);
+  EXPECT_EQ(classify_entry(root.path(), root.path() + "/dir"), EntryKind::Special);
+  EXPECT_EQ(classify_entry(root.path(), root.path() + "/fifo"), EntryKind::Special);
+}
+
+TEST(Fs, ReadFileRefusesWhatIsNotASmallRegularFile) {
+  test::TempRoot root;
+  root.mkdirs("/dir");
+  ASSERT_EQ(mkfifo((root.path() + "/fifo").c_str(), 0600), 0);
+  root.write("/big", std::string(max_file_size + 1, 'x'));
+  root.write("/fits", std::string(max_file_size, 'x'));
+  // A FIFO with no writer would block a plain open(2) for ever.
+  EXPECT_EQ(read_file(root.path() + "/fifo").error(), "not a regular file");
+  EXPECT_EQ(read_file(root.path() + "/dir").error(), "not a regular file");
+  EXPECT_EQ(read_file(root.path() + "/big").error(), "larger than 1 MiB");
+  EXPECT_EQ(read_file(root.path() + "/fits").value().size(), max_file_size);
+  EXPECT_EQ(read_file(root.path() + "/absent").error(), "No such file or directory");
 }
 
 TEST(Fs, MakeDirectory) {
