@@ -42,6 +42,9 @@ class Expected {
     return std::get<T>(std::move(m_data));
   }
 
+  /// The value, or `fallback` when this holds an error.
+  T value_or(T fallback) const& { return ok() ? std::get<T>(m_data) : std::move(fallback); }
+
   /// The error message; empty when this holds a value.
   const std::string& error() const {
     static const std::string none;

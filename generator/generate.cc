@@ -10,7 +10,13 @@ namespace dfg {
 
 int generate(const std::string& normal_dir, const std::string& root, KmsgLog& log) {
   const auto loaded = load_config(root);
-  for (const auto& problem : loaded.problems) log.log(LogLevel::Warning, "{}", problem.to_string());
+  // The kernel lets one /dev/kmsg writer log 10 records per 5 s; keep room for the rest.
+  constexpr std::size_t max_problem_lines = 6;
+  for (std::size_t i = 0; i < loaded.problems.size() && i < max_problem_lines; ++i)
+    log.log(LogLevel::Warning, "{}", loaded.problems[i].to_string());
+  if (loaded.problems.size() > max_problem_lines)
+    log.log(LogLevel::Warning, "{} more problems in the configuration not shown",
+            loaded.problems.size() - max_problem_lines);
 
   const auto docker = read_docker_facts(root);
   if (!docker.warning.empty()) log.log(LogLevel::Warning, "{}", docker.warning);
