@@ -9,3 +9,8 @@ if(NOT DEFINED SYSTEMD_SYSTEM_GENERATOR_DIR)
 endif()
 # The config lives in /etc even when the prefix is /usr (never /usr/etc).
 set(DFG_SYSCONFDIR "${CMAKE_INSTALL_FULL_SYSCONFDIR}")
+if(NOT DFG_SYSCONFDIR STREQUAL "/etc")
+  message(WARNING "The config will be installed to ${DFG_SYSCONFDIR}, but the programs read "
+    "/etc/docker-firewall-guard.conf. Configure with -DCMAKE_INSTALL_PREFIX=/usr, as packages "
+    "do, to install it there.")
+endif()

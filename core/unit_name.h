@@ -5,9 +5,10 @@
 
 namespace dfg {
 
-/// Checks `name` the way systemd's unit_name_is_valid() does (allowed characters, at most
-/// 255 bytes, a known unit type suffix, '@' only as template/instance marker) and, stricter
-/// than systemd, refuses any "..", so no name can ever step out of a directory.
+/// Checks `name` against systemd's unit-name rules (allowed characters, at most 255 bytes, a
+/// known unit type suffix) and is stricter than systemd's unit_name_is_valid() in two ways:
+/// it refuses any "..", so no name can ever step out of a directory, and a second '@' (which
+/// systemd allows inside an instance name).
 /// Returns an empty string for a valid name, otherwise a short reason.
 std::string unit_name_problem(std::string_view name);
 
