@@ -4,6 +4,9 @@
 # directories as systemd hands them out. Two inputs for ours: this machine's real root,
 # and an EL-like root where two firewall units are enabled (so a drop-in is written).
 #
+# With valgrind installed it also counts instructions (callgrind), which unlike wall time
+# do not depend on what else the machine is doing.
+#
 # Usage: bench/generator.sh [BUILD_DIR]   (default: build; run tools/test.sh or cmake first)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,3 +43,18 @@ print(f"\n{'command':62} {'median ms':>10} {'vs getty':>9}")
 for r in results:
     print(f"{r['command']:62} {r['median'] * 1000:10.3f} {r['median'] / base:8.2f}x")
 PY
+
+if command -v valgrind >/dev/null; then
+  count() {  # NAME OUT_DIR COMMAND...: instructions executed by COMMAND
+    local name=$1 out=$2
+    shift 2
+    rm -rf "$out" && mkdir -p "$out/normal" "$out/early" "$out/late"
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" \
+      "$out/normal" "$out/early" "$out/late" 2>&1 | awk -v n="$name" '/Collected/ { print n, $NF }'
+  }
+  echo
+  echo "instructions (callgrind):"
+  count "  systemd-getty-generator" "$work/cg-getty" "$theirs"
+  DOCKER_FIREWALL_GUARD_ROOT=$work/el-root \
+    count "  docker-firewall-guard-generator (EL root)" "$work/cg-ours" "$ours"
+fi
