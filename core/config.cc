@@ -75,8 +75,7 @@ std::optional<std::string> parse_service_list(const std::string& value,
   for (const auto& name : names) {
     if (auto problem = unit_name_problem(name); !problem.empty())
       return "'" + name + "': " + problem;
-    if (name.size() < 8 || name.compare(name.size() - 8, 8, ".service") != 0)
-      return "'" + name + "': not a .service unit";
+    if (!ends_with(name, ".service")) return "'" + name + "': not a .service unit";
     if (is_unit_template(name)) return "'" + name + "': a template, not a unit";
   }
   out = std::move(names);
@@ -267,9 +266,7 @@ LoadedConfig load_config(std::string_view root) {
   std::map<std::string, std::string> dropins;  // name -> winning path, "" when masked
   for (const char* dir : config_dropin_dirs) {
     for (const auto& name : list_dir(join_root(root, dir))) {
-      if (name.front() == '.' || name.size() <= 5 ||
-          name.compare(name.size() - 5, 5, ".conf") != 0 || dropins.count(name))
-        continue;
+      if (name.front() == '.' || !ends_with(name, ".conf") || dropins.count(name)) continue;
       const std::string path = std::string(dir) + "/" + name;
       if (has_control_characters(name)) {
         // The name goes into the drop-in's header; never let it add lines there.

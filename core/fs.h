@@ -8,6 +8,11 @@
 
 namespace dfg {
 
+/// True when `name` ends with `suffix` (file and unit names by their extension).
+inline bool ends_with(std::string_view name, std::string_view suffix) {
+  return name.size() >= suffix.size() && name.substr(name.size() - suffix.size()) == suffix;
+}
+
 /// `path` (absolute) as seen under `root`: join_root("/tmp/r", "/etc/x") is "/tmp/r/etc/x";
 /// with root "/" or "" the path is returned unchanged.
 std::string join_root(std::string_view root, std::string_view path);

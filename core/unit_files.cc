@@ -9,14 +9,6 @@ const char* const unit_search_path[5] = {"/etc/systemd/system", "/run/systemd/sy
                                          "/usr/local/lib/systemd/system", "/usr/lib/systemd/system",
                                          "/lib/systemd/system"};
 
-namespace {
-
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-}  // namespace
-
 UnitLookup UnitFiles::find(std::string_view unit) const {
   if (!is_valid_unit_name(unit)) return {};
   for (const char* dir : unit_search_path) {
