@@ -13,13 +13,18 @@ DESTDIR=$PWD/$build/stage cmake --install "$build" >/dev/null
 echo "== installed files (DESTDIR=$build/stage):"
 (cd "$build/stage" && find . -type f -printf '   /%P\n')
 
-export LAB_BUILD_DIR=$PWD/$build
-trap 'bash tests/lab/engine-cleanup.sh' EXIT
+# The lab host's generation: bookworm (systemd 252, Docker 20.10), trixie (257, 26.1) or
+# forky (262, 28.5); the project is built again inside that generation, as its distribution
+# would build it.
+export LAB_BUILD_DIR=$PWD/$build LAB_GEN=${LAB_GEN:-bookworm}
+trap 'bash tests/lab/engine.sh cleanup' EXIT
+bash tests/lab/engine.sh up
 bash tests/lab/image.sh
+bash tests/lab/build.sh
 bash tests/lab/build-rpms.sh
-echo "== without the project: an iptables restart leaves containers offline"
+echo "== $LAB_GEN, without the project: an iptables restart leaves containers offline"
 bash tests/lab/baseline.sh iptables restart
-echo "== with the generator: the same event, then a dnf upgrade of iptables-services"
+echo "== $LAB_GEN, with the generator: the same event, then a dnf upgrade of iptables-services"
 bash tests/lab/generator.sh iptables restart
 bash tests/lab/generator.sh iptables upgrade
 echo "== done: the guard brought the container back online by itself"

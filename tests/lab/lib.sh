@@ -5,13 +5,17 @@
 # builds the world inside a host. Every function is prefixed `lab_`; `lab__` ones are internal.
 #
 # Environment (all optional):
-#   LAB_BUILD_DIR   the CMake build directory (default: ./build); fixture RPMs and artifacts go there
+#   LAB_GEN         the host generation (generations.sh; default bookworm)
+#   LAB_BUILD_DIR   the CMake build directory (default: ./build); fixture RPMs, the project as
+#                   built for each generation (build.sh) and artifacts go there
 #   LAB_STATE_DIR   the outer engine's log and pidfile, the debootstrap scratch space
 #   LAB_DOCKER      the docker client (default: /usr/bin/docker, the one matching Debian's dockerd)
 #   LAB_ARTIFACTS   where a failing test leaves its evidence (run-test.sh sets it)
 #   LAB_BOOT_TIMEOUT  seconds to wait for systemd in a host (default 120)
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=generations.sh
+source "$LAB_DIR/generations.sh"
 LAB_BUILD_DIR=${LAB_BUILD_DIR:-$PWD/build}
 LAB_STATE_DIR=${LAB_STATE_DIR:-/var/lib/docker-firewall-guard-lab}
 LAB_ARTIFACTS=${LAB_ARTIFACTS:-$LAB_BUILD_DIR/lab-artifacts/${LAB_TEST:-adhoc}}
@@ -61,6 +65,17 @@ lab_engine_ensure() {
   lab_die "the outer dockerd did not come up within 60 s"
 }
 
+# Removes the cgroups our engine made (docker/ in each hierarchy); they are empty once every
+# lab container and its cgroups are gone, so any left is a leak worth a failure.
+lab__engine_cgroups_remove() {
+  local dir left=()
+  for dir in /sys/fs/cgroup/*/docker "$(lab_cgroup2_root)/docker"; do
+    [[ -d $dir ]] || continue
+    rmdir "$dir" 2>/dev/null || left+=("$dir/"*/)
+  done
+  ((${#left[@]} == 0)) || lab_die "cgroups left behind: ${left[*]}"
+}
+
 # Stops the outer engine only when the lab started it (its pid recorded, still a dockerd).
 lab_engine_stop_ours() {
   local marker=$LAB_STATE_DIR/dockerd.started-by-lab pid i
@@ -71,30 +86,92 @@ lab_engine_stop_ours() {
   lab_log "stopping the outer dockerd the lab started (pid $pid)"
   kill -TERM "$pid"
   for ((i = 0; i < 60; i++)); do
-    [[ -d /proc/$pid ]] || return 0
+    if [[ ! -d /proc/$pid ]]; then
+      lab__engine_cgroups_remove
+      return 0
+    fi
     sleep 1
   done
   lab_die "the outer dockerd (pid $pid) did not stop within 60 s"
 }
 
 # ---------------------------------------------------------------------------------------------
-# The host image. Its tag is a hash of image.sh, which holds the package list and every step
-# of the build: change either and the next run builds a new image.
+# The host image of LAB_GEN. Its tag is the generation and a hash of image.sh (every step of
+# the build) and the generation's own packages: change either and the next run builds anew.
 
 lab_image_tag() {
-  printf '%s:%s\n' "$LAB_IMAGE_REPO" "$(sha256sum <"$LAB_DIR/image.sh" | cut -c1-16)"
+  printf '%s:%s-%s\n' "$LAB_IMAGE_REPO" "$LAB_GEN" "$(
+    { cat "$LAB_DIR/image.sh"; echo "$LAB_GEN ${LAB_GEN_PACKAGES[$LAB_GEN]}"; } |
+      sha256sum | cut -c1-16)"
+}
+
+# lab_image_require: prints the tag of LAB_GEN's image, which must have been built.
+lab_image_require() {
+  local image
+  image=$(lab_image_tag)
+  lab_docker image inspect "$image" >/dev/null 2>&1 ||
+    lab_die "image $image is missing: run tests/lab/image.sh (the lab.$LAB_GEN.image test) first"
+  echo "$image"
+}
+
+# Where the project is built for LAB_GEN (build.sh), and the generator it installs in hosts.
+lab_gen_build_dir() { echo "$LAB_BUILD_DIR/lab/$LAB_GEN/build"; }
+
+# ---------------------------------------------------------------------------------------------
+# cgroup v2 for generations that need it (systemd >= 258). This machine mounts cgroup v1; a
+# cgroup2 mount of our own (no controllers: it changes nothing for the rest of the machine) is
+# given whole to such a host, with --cgroupns=host, since a host in a private cgroup
+# namespace boots but its journald fails. The outer engine puts each host in docker/<id>
+# there (see lab__host_remove).
+
+lab_cgroup2_root() { echo "$LAB_STATE_DIR/cgroup2"; }
+
+lab__cgroup2_mount() {
+  local dir
+  dir=$(lab_cgroup2_root)
+  mountpoint -q "$dir" && return 0
+  mkdir -p "$dir"
+  mount -t cgroup2 none "$dir"
+}
+
+# lab__host_remove NAME|ID: removes a host container and the cgroups it leaves behind. The
+# engine's docker/<id> outlives a host in whose cgroups systemd made its own; and a v1 host
+# sees this machine's hierarchies whole, so its inner dockerd puts its containers in
+# docker/<inner id> here, which nothing removes once the host is gone.
+lab__host_remove() {
+  local host=$1 ids id dir
+  ids=$(lab_docker inspect -f '{{.Id}}' "$host" 2>/dev/null) || return 0
+  ids+=" $(timeout 10 "$LAB_DOCKER" exec "$host" docker ps -aq --no-trunc 2>/dev/null)"
+  lab_docker rm -f "$host" >/dev/null 2>&1
+  for id in $ids; do
+    [[ $id =~ ^[0-9a-f]{64}$ ]] || continue
+    for dir in /sys/fs/cgroup/*/docker/"$id" "$(lab_cgroup2_root)/docker/$id"; do
+      [[ -d $dir ]] || continue
+      # Empty cgroups go with rmdir (their control files do not count), children first.
+      find "$dir" -depth -type d -exec rmdir {} + 2>/dev/null || true
+      [[ ! -d $dir ]] || lab_log "warning: could not remove cgroup $dir"
+    done
+  done
+}
+
+# Unmounts our cgroup2 mount (after every host is gone); the hierarchy itself stays the kernel's.
+lab_cgroup2_unmount() {
+  local dir
+  dir=$(lab_cgroup2_root)
+  mountpoint -q "$dir" || return 0
+  rmdir "$dir/docker" 2>/dev/null || true
+  umount "$dir" && rmdir "$dir"
 }
 
 # Removes every lab container this build directory left behind (a test killed by CTest's
 # timeout gets no chance to run its EXIT trap).
 lab_remove_leftovers() {
   lab_engine_up || return 0
-  local ids
-  ids=$(lab_docker ps -aq --filter "label=$LAB_LABEL.build=$LAB_BUILD_DIR")
+  local ids id
+  ids=$(lab_docker ps -aq --no-trunc --filter "label=$LAB_LABEL.build=$LAB_BUILD_DIR")
   [[ -z $ids ]] && return 0
   lab_log "removing leftover lab containers: ${ids//$'\n'/ }"
-  # shellcheck disable=SC2086 # ids are docker's hexadecimal container ids
-  lab_docker rm -f $ids >/dev/null
+  for id in $ids; do lab__host_remove "$id"; done
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -121,27 +198,34 @@ lab__on_exit() {
   trap '' INT TERM
   set +e
   if ((rc != 0)) && [[ -n $LAB_HOST ]]; then lab_save_evidence; fi
-  for host in "${LAB_HOSTS[@]}"; do lab_docker rm -f "$host" >/dev/null 2>&1; done
+  for host in "${LAB_HOSTS[@]}"; do lab__host_remove "$host"; done
   exit "$rc"
 }
 
-# lab_host_boot [NAME]: starts a host from the cached image and waits until systemd is up.
+# lab_host_boot [NAME]: starts a host of LAB_GEN from its cached image and waits until
+# systemd is up.
 lab_host_boot() {
-  local name=${1:-dfg-lab-${LAB_TEST:-adhoc}-$$} image
-  image=$(lab_image_tag)
-  lab_docker image inspect "$image" >/dev/null 2>&1 ||
-    lab_die "image $image is missing: run tests/lab/image.sh (the lab.image test) first"
+  local name=${1:-dfg-lab-${LAB_TEST:-$LAB_GEN-adhoc}-$$} image cgroup
+  image=$(lab_image_require)
   # The flags are LAB.md's verified recipe: --privileged fails here (no CAP_SYS_RESOURCE on
   # this machine), and --network none keeps the machine's own namespace out of reach.
   # /proc/sys is read-only in the container, so the inner dockerd cannot enable forwarding and
   # would refuse to start: it is set here, in the container's own network namespace only.
-  LAB_HOSTS+=("$name")
+  # Docker 26 and later also write their containers' IPv6 sysctls: systempaths=unconfined.
+  case ${LAB_GEN_CGROUP[$LAB_GEN]} in
+    v1) cgroup=(-v /sys/fs/cgroup:/sys/fs/cgroup) ;;
+    v2)
+      lab__cgroup2_mount
+      cgroup=(--cgroupns=host -v "$(lab_cgroup2_root):/sys/fs/cgroup") ;;
+  esac
   LAB_HOST=$name
+  LAB_HOSTS+=("$name")
   lab_docker run -d --name "$name" --hostname lab-host \
     --label "$LAB_LABEL=1" --label "$LAB_LABEL.build=$LAB_BUILD_DIR" \
     --network none --sysctl net.ipv4.ip_forward=1 --cap-add ALL --cap-drop SYS_RESOURCE \
     --security-opt seccomp=unconfined --security-opt apparmor=unconfined \
-    --tmpfs /run --tmpfs /run/lock -v /sys/fs/cgroup:/sys/fs/cgroup \
+    --security-opt systempaths=unconfined \
+    --tmpfs /run --tmpfs /run/lock "${cgroup[@]}" \
     "$image" /lib/systemd/systemd >/dev/null
   lab_host_wait_running
 }
@@ -183,8 +267,8 @@ lab_copy_in() {
 # lab_install_generator [BINARY]: puts the project's generator where systemd looks for
 # generators and reruns them.
 lab_install_generator() {
-  local bin=${1:-$LAB_BUILD_DIR/generator/docker-firewall-guard-generator}
-  [[ -x $bin ]] || lab_die "generator not built: $bin"
+  local bin=${1:-$(lab_gen_build_dir)/generator/docker-firewall-guard-generator}
+  [[ -x $bin ]] || lab_die "generator not built for $LAB_GEN: $bin (the lab.$LAB_GEN.build test)"
   local dest=/usr/lib/systemd/system-generators/docker-firewall-guard-generator
   lab_copy_in "$bin" "$dest"
   lab_exec chmod 0755 "$dest"
