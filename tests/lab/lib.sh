@@ -277,6 +277,17 @@ lab_install_generator() {
   lab_exec systemctl daemon-reload
 }
 
+# lab_install_cli: puts the project's command, as built for LAB_GEN, in /usr/sbin of the host.
+lab_install_cli() {
+  local bin dest=/usr/sbin/docker-firewall-guard
+  bin=$(lab_gen_build_dir)/cli/docker-firewall-guard
+  [[ -x $bin ]] || lab_die "command not built for $LAB_GEN: $bin (the lab.$LAB_GEN.build test)"
+  lab_copy_in "$bin" "$dest"
+  lab_exec chmod 0755 "$dest"
+  lab_expect_not "the command's libraries are all in the host" \
+    lab_sh 'ldd "$1" | grep "not found"' "$dest"
+}
+
 # Keeps what explains a failure: the host's journal and the state of its firewall and Docker.
 lab_save_evidence() {
   local dir=$LAB_ARTIFACTS/$LAB_HOST

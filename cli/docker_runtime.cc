@@ -1,0 +1,37 @@
+#include "docker_runtime.h"
+
+#include <cctype>
+#include <chrono>
+
+namespace dfg {
+
+std::optional<int> parse_dockerd_major(std::string_view text) {
+  constexpr std::string_view marker = "version ";
+  const auto at = text.find(marker);
+  if (at == std::string_view::npos) return std::nullopt;
+  int major = 0;
+  std::size_t i = at + marker.size(), digits = 0;
+  for (; i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])) && digits < 4;
+       ++i, ++digits) {
+    major = major * 10 + (text[i] - '0');
+  }
+  if (digits == 0 || digits == 4 || i >= text.size() || text[i] != '.') return std::nullopt;
+  return major;
+}
+
+std::optional<int> dockerd_major(ProcessRunner& runner) {
+  const auto run = runner.run({"dockerd", "--version"}, std::chrono::seconds(5));
+  if (!run.started || run.timed_out || run.exit_code != 0) return std::nullopt;
+  return parse_dockerd_major(run.out);
+}
+
+ManagedFamilies managed_families(const DockerFacts& facts, std::optional<int> major) {
+  ManagedFamilies families;
+  families.ipv4 = facts.iptables;
+  // Independent of "iptables": Docker 28 with "iptables": false still writes its ip6tables
+  // rules (seen in the lab on forky).
+  families.ipv6 = facts.ip6tables.value_or(major && *major >= 27);
+  return families;
+}
+
+}  // namespace dfg

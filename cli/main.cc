@@ -1,0 +1,61 @@
+// docker-firewall-guard: the administrator's command and the back end of the package hooks.
+// Thin: parse the arguments, run one subcommand, map the outcome to an exit status.
+#include <CLI/CLI.hpp>
+
+#include <cstdlib>
+#include <exception>
+#include <iostream>
+
+#include "commands.h"
+#include "error.h"
+#include "exit_status.h"
+#include "process.h"
+
+namespace {
+
+constexpr const char* exit_status_help =
+    "Exit status: 0 ok; 1 a problem found (Docker's rules are gone); 2 could not tell;\n"
+    "64 bad arguments; 70 internal error; 78 config problems (config --check).";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Keeps Docker's container networking alive across firewall restarts.",
+               "docker-firewall-guard"};
+  app.set_version_flag("--version", DFG_VERSION);
+  app.require_subcommand(1);
+  app.footer(exit_status_help);
+
+  auto* check = app.add_subcommand("check", "Are Docker's firewall rules in place?");
+  check->footer(
+      "For IPv4, and IPv6 when Docker manages it, checks that filter FORWARD jumps to\n"
+      "DOCKER-USER and nat PREROUTING to DOCKER. Prints one line; exits 0 when the rules are\n"
+      "present (or Docker manages none), 1 when they were flushed, 2 when it cannot tell.");
+  bool check_only = false;
+  auto* config = app.add_subcommand("config", "Print the configuration in effect");
+  config->footer(
+      "Each value is followed by the file it came from, or 'default'; problems go to\n"
+      "standard error as 'FILE: [section] key: problem'.");
+  config->add_flag("--check", check_only,
+                   "Only validate: print the problems and exit 78 when there is any");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);  // prints help, the version or the error
+    return rc == 0 ? 0 : dfg::to_int(dfg::ExitStatus::Usage);
+  }
+
+  // Test-only: read files under this directory instead of "/".
+  const char* root = std::getenv("DOCKER_FIREWALL_GUARD_ROOT");
+  dfg::SpawnRunner runner;
+  dfg::CommandContext context{root != nullptr && *root != '\0' ? root : "/", runner, std::cout,
+                              std::cerr};
+  try {
+    if (*check) return dfg::to_int(dfg::run_check(context));
+    if (*config) return dfg::to_int(dfg::run_config(context, check_only));
+  } catch (const std::exception& e) {
+    std::cerr << "docker-firewall-guard: " << e.what() << "\n";
+  }
+  return dfg::to_int(dfg::ExitStatus::Internal);
+}

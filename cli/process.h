@@ -1,0 +1,41 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace dfg {
+
+/// How a program run ended. `started` is false when it could not be run at all (no such
+/// binary, no permission); `timed_out` when it was killed at the deadline. exit_code is
+/// meaningful only for a program that started, was not killed and exited by itself.
+struct ProcessResult {
+  bool started = false;
+  bool timed_out = false;
+  int exit_code = -1;
+  std::string out;    ///< standard output, at most 64 KiB
+  std::string err;    ///< standard error, at most 64 KiB
+  std::string error;  ///< why it did not start or was killed, for messages
+};
+
+/// Runs external programs. The narrow seam between the command's logic and the system:
+/// unit tests use a fake, everything else the real one below.
+class ProcessRunner {
+ public:
+  virtual ~ProcessRunner() = default;
+  /// Runs argv[0] (an absolute path, or a name looked up in the fixed PATH below) with
+  /// exactly these arguments; no shell ever sees them. Kills it after `timeout`.
+  virtual ProcessResult run(const std::vector<std::string>& argv,
+                            std::chrono::milliseconds timeout) = 0;
+};
+
+/// The real runner: posix_spawn(3) with a minimal environment (LC_ALL=C, so messages are
+/// the same everywhere, and PATH=/usr/sbin:/usr/bin:/sbin:/bin, so the caller's PATH cannot
+/// choose the binaries), standard input from /dev/null, no inherited descriptors.
+class SpawnRunner : public ProcessRunner {
+ public:
+  ProcessResult run(const std::vector<std::string>& argv,
+                    std::chrono::milliseconds timeout) override;
+};
+
+}  // namespace dfg

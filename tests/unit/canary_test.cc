@@ -1,0 +1,103 @@
+#include "canary.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "fake_runner.h"
+
+namespace dfg {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+TEST(Canary, PresentWhenEveryRuleIsThere) {
+  FakeRunner runner;  // every program exits 0 unless told otherwise
+  const auto result = check_docker_rules(runner, {true, false});
+  EXPECT_EQ(result.overall(), RulesState::Present);
+  ASSERT_EQ(result.families.size(), 2u);
+  EXPECT_EQ(result.families[0].state, RulesState::Present);
+  EXPECT_EQ(result.families[1].state, RulesState::NotManaged);
+  EXPECT_THAT(runner.calls,
+              ElementsAre(ElementsAre("iptables", "-w", "5", "-t", "filter", "-C", "FORWARD", "-j",
+                                      "DOCKER-USER"),
+                          ElementsAre("iptables", "-w", "5", "-t", "nat", "-C", "PREROUTING", "-m",
+                                      "addrtype", "--dst-type", "LOCAL", "-j", "DOCKER")));
+}
+
+TEST(Canary, IPv6IsCheckedWithIp6tablesWhenDockerManagesIt) {
+  FakeRunner runner;
+  runner.results["ip6tables nat"] = exited(1, "", "iptables: Bad rule");
+  const auto result = check_docker_rules(runner, {true, true});
+  EXPECT_EQ(result.families[0].state, RulesState::Present);
+  EXPECT_EQ(result.families[1].state, RulesState::Flushed);
+  EXPECT_EQ(result.overall(), RulesState::Flushed);
+  EXPECT_THAT(result.families[1].detail, HasSubstr("nat PREROUTING -j DOCKER: missing"));
+}
+
+TEST(Canary, AMissingRuleMeansFlushed) {
+  FakeRunner runner;
+  runner.results["iptables filter"] =
+      exited(1, "", "iptables: Bad rule (does a matching rule exist?)");
+  const auto result = check_docker_rules(runner, {true, false});
+  EXPECT_EQ(result.overall(), RulesState::Flushed);
+  EXPECT_EQ(result.families[0].detail, "filter FORWARD -j DOCKER-USER: missing");
+  EXPECT_EQ(runner.calls.size(), 1u) << "the first missing rule decides";
+}
+
+TEST(Canary, AJumpToAChainThatIsGoneMeansFlushed) {
+  FakeRunner runner;
+  runner.results["iptables filter"] =
+      exited(2, "", "iptables v1.8.9 (nf_tables): Chain 'DOCKER-USER' does not exist\n");
+  const auto result = check_docker_rules(runner, {true, false});
+  EXPECT_EQ(result.overall(), RulesState::Flushed);
+  EXPECT_THAT(result.families[0].detail, HasSubstr("chain DOCKER-USER is gone"));
+}
+
+TEST(Canary, OtherParameterProblemsAreUnknown) {
+  FakeRunner runner;
+  runner.results["iptables filter"] = exited(2, "", "iptables v1.8.9: unknown option \"-w\"\n");
+  const auto result = check_docker_rules(runner, {true, false});
+  EXPECT_EQ(result.overall(), RulesState::Unknown);
+  EXPECT_THAT(result.families[0].detail, HasSubstr("exited with 2: iptables v1.8.9: unknown"));
+}
+
+TEST(Canary, AHeldLockIsUnknown) {
+  FakeRunner runner;
+  runner.results["iptables filter"] = exited(
+      4, "", "Another app is currently holding the xtables lock. Stopped waiting after 5s.\n");
+  const auto result = check_docker_rules(runner, {true, false});
+  EXPECT_EQ(result.overall(), RulesState::Unknown);
+  EXPECT_THAT(result.families[0].detail, HasSubstr("holding the xtables lock"));
+}
+
+TEST(Canary, AMissingBinaryOrAKilledProbeIsUnknown) {
+  FakeRunner runner;
+  ProcessResult not_found;
+  not_found.error = "iptables: not found in /usr/sbin, /usr/bin, /sbin or /bin";
+  runner.results["iptables filter"] = not_found;
+  EXPECT_EQ(check_docker_rules(runner, {true, false}).overall(), RulesState::Unknown);
+
+  ProcessResult killed;
+  killed.started = true;
+  killed.timed_out = true;
+  killed.error = "iptables: killed after 10000 ms";
+  runner.results["iptables filter"] = killed;
+  const auto result = check_docker_rules(runner, {true, false});
+  EXPECT_EQ(result.overall(), RulesState::Unknown);
+  EXPECT_THAT(result.families[0].detail, HasSubstr("killed after"));
+}
+
+TEST(Canary, FlushedWinsOverUnknownAndNothingManagedIsSaid) {
+  CanaryResult mixed{{{"IPv4", RulesState::Unknown, ""}, {"IPv6", RulesState::Flushed, ""}}};
+  EXPECT_EQ(mixed.overall(), RulesState::Flushed);
+  FakeRunner runner;
+  const auto none = check_docker_rules(runner, {false, false});
+  EXPECT_EQ(none.overall(), RulesState::NotManaged);
+  EXPECT_TRUE(runner.calls.empty());
+}
+
+}  // namespace
+}  // namespace dfg

@@ -1,0 +1,120 @@
+#include "commands.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "fake_runner.h"
+#include "temp_root.h"
+
+namespace dfg {
+namespace {
+
+using ::testing::HasSubstr;
+
+struct Run {
+  ExitStatus status;
+  std::string out, err;
+};
+
+Run check(const test::TempRoot& root, FakeRunner& runner) {
+  std::ostringstream out, err;
+  CommandContext context{root.path(), runner, out, err};
+  const auto status = run_check(context);
+  return {status, out.str(), err.str()};
+}
+
+Run config(const test::TempRoot& root, bool check_only) {
+  FakeRunner runner;
+  std::ostringstream out, err;
+  CommandContext context{root.path(), runner, out, err};
+  const auto status = run_config(context, check_only);
+  EXPECT_TRUE(runner.calls.empty()) << "config runs no program";
+  return {status, out.str(), err.str()};
+}
+
+TEST(CheckCommand, ExitCodesFollowTheCanary) {
+  test::TempRoot root;
+  FakeRunner runner;
+  runner.results["dockerd"] = exited(0, "Docker version 20.10.24+dfsg1, build 297e128\n");
+  auto r = check(root, runner);
+  EXPECT_EQ(r.status, ExitStatus::Ok);
+  EXPECT_EQ(
+      r.out,
+      "Docker's rules: present (IPv4 present; IPv6 not-managed: Docker's ip6tables is off)\n");
+
+  runner.results["iptables nat"] = exited(1, "", "iptables: Bad rule\n");
+  r = check(root, runner);
+  EXPECT_EQ(r.status, ExitStatus::Problem);
+  EXPECT_THAT(r.out, HasSubstr("Docker's rules: flushed (IPv4 flushed: nat PREROUTING"));
+
+  runner.results["iptables nat"] =
+      exited(4, "", "Another app is currently holding the xtables lock.\n");
+  EXPECT_EQ(check(root, runner).status, ExitStatus::Unknown);
+}
+
+TEST(CheckCommand, Docker27AndLaterAreCheckedForIPv6) {
+  test::TempRoot root;
+  FakeRunner runner;
+  runner.results["dockerd"] = exited(0, "Docker version 28.5.2, build ecc6942\n");
+  runner.results["ip6tables filter"] = exited(1);
+  const auto r = check(root, runner);
+  EXPECT_EQ(r.status, ExitStatus::Problem);
+  EXPECT_THAT(r.out,
+              HasSubstr("IPv4 present; IPv6 flushed: filter FORWARD -j DOCKER-USER: missing"));
+}
+
+TEST(CheckCommand, DaemonJsonDecidesWithoutAskingDockerd) {
+  test::TempRoot root;
+  root.write("/etc/docker/daemon.json", R"({"iptables": false, "ip6tables": false})");
+  FakeRunner runner;
+  auto r = check(root, runner);
+  EXPECT_EQ(r.status, ExitStatus::Ok);
+  EXPECT_THAT(r.out, HasSubstr("Docker's rules: not-managed"));
+  EXPECT_TRUE(runner.calls.empty());
+
+  root.write("/etc/docker/daemon.json", R"({"ip6tables": true})");
+  r = check(root, runner);
+  ASSERT_EQ(runner.calls.size(), 4u) << "two probes per family, no dockerd --version";
+  EXPECT_EQ(runner.calls[2][0], "ip6tables");
+}
+
+TEST(CheckCommand, AMalformedDaemonJsonIsAWarningAndDockersDefaults) {
+  test::TempRoot root;
+  root.write("/etc/docker/daemon.json", "{");
+  FakeRunner runner;
+  const auto r = check(root, runner);
+  EXPECT_EQ(r.status, ExitStatus::Ok);
+  EXPECT_EQ(r.err,
+            "warning: /etc/docker/daemon.json: not a JSON object; assuming Docker's defaults\n");
+}
+
+TEST(ConfigCommand, PrintsEachValueWithItsOrigin) {
+  test::TempRoot root;
+  root.write("/etc/docker-firewall-guard.conf", "[guard]\nstrategy = partof\n");
+  const auto r = config(root, false);
+  EXPECT_EQ(r.status, ExitStatus::Ok);
+  EXPECT_THAT(r.out, HasSubstr("strategy = partof  ; /etc/docker-firewall-guard.conf\n"));
+  EXPECT_THAT(r.out, HasSubstr("services = docker.service  ; default\n"));
+  EXPECT_THAT(r.out, HasSubstr("timeout = 90  ; default\n"));
+  EXPECT_EQ(r.err, "");
+}
+
+TEST(ConfigCommand, CheckNamesFileSectionAndKey) {
+  test::TempRoot root;
+  root.write("/etc/docker-firewall-guard.conf.d/50-local.conf", "[hook]\ntimeout = soon\n");
+  auto r = config(root, true);
+  EXPECT_EQ(r.status, ExitStatus::Config);
+  EXPECT_THAT(r.err,
+              HasSubstr("/etc/docker-firewall-guard.conf.d/50-local.conf: [hook] timeout: "));
+  EXPECT_EQ(r.out, "");
+
+  test::TempRoot clean;
+  r = config(clean, true);
+  EXPECT_EQ(r.status, ExitStatus::Ok);
+  EXPECT_EQ(r.out, "ok: no config files, the defaults\n");
+}
+
+}  // namespace
+}  // namespace dfg

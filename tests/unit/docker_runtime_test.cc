@@ -1,0 +1,58 @@
+#include "docker_runtime.h"
+
+#include <gtest/gtest.h>
+
+#include "fake_runner.h"
+
+namespace dfg {
+namespace {
+
+TEST(DockerRuntime, ParsesTheMajorVersion) {
+  EXPECT_EQ(parse_dockerd_major("Docker version 20.10.24+dfsg1, build 297e128\n"), 20);
+  EXPECT_EQ(parse_dockerd_major("Docker version 28.5.2, build ecc6942"), 28);
+  EXPECT_EQ(parse_dockerd_major("Docker version 26.1.5+dfsg1, build a72d7cd"), 26);
+  EXPECT_FALSE(parse_dockerd_major(""));
+  EXPECT_FALSE(parse_dockerd_major("Docker version dev"));
+  EXPECT_FALSE(parse_dockerd_major("Docker version 28"));
+  EXPECT_FALSE(parse_dockerd_major("Docker version 99999.1"));
+}
+
+TEST(DockerRuntime, AsksDockerdForItsVersion) {
+  FakeRunner runner;
+  runner.results["dockerd"] = exited(0, "Docker version 28.5.2, build ecc6942\n");
+  EXPECT_EQ(dockerd_major(runner), 28);
+  ASSERT_EQ(runner.calls.size(), 1u);
+  EXPECT_EQ(runner.calls[0], (std::vector<std::string>{"dockerd", "--version"}));
+  runner.results["dockerd"].started = false;
+  EXPECT_FALSE(dockerd_major(runner));
+}
+
+TEST(DockerRuntime, IPv6FollowsDaemonJsonElseDockersDefault) {
+  DockerFacts facts;  // daemon.json says nothing
+  EXPECT_FALSE(managed_families(facts, 20).ipv6);
+  EXPECT_FALSE(managed_families(facts, 26).ipv6);
+  EXPECT_TRUE(managed_families(facts, 27).ipv6);
+  EXPECT_TRUE(managed_families(facts, 28).ipv6);
+  EXPECT_FALSE(managed_families(facts, std::nullopt).ipv6) << "unknown version: no claim";
+  facts.ip6tables = false;
+  EXPECT_FALSE(managed_families(facts, 28).ipv6);
+  facts.ip6tables = true;
+  EXPECT_TRUE(managed_families(facts, 20).ipv6);
+  EXPECT_TRUE(managed_families(facts, 20).ipv4);
+}
+
+TEST(DockerRuntime, IptablesOffLeavesIPv6ToItsOwnSetting) {
+  // Docker 28 with "iptables": false still writes its ip6tables rules (seen on forky).
+  DockerFacts facts;
+  facts.iptables = false;
+  auto families = managed_families(facts, 28);
+  EXPECT_FALSE(families.ipv4);
+  EXPECT_TRUE(families.ipv6);
+  facts.ip6tables = false;
+  families = managed_families(facts, 28);
+  EXPECT_FALSE(families.ipv4);
+  EXPECT_FALSE(families.ipv6);
+}
+
+}  // namespace
+}  // namespace dfg

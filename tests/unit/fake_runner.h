@@ -1,0 +1,41 @@
+#pragma once
+
+#include <algorithm>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "process.h"
+
+namespace dfg {
+
+/// A program that started and exited with `code`.
+inline ProcessResult exited(int code, std::string out = {}, std::string err = {}) {
+  ProcessResult r;
+  r.started = true;
+  r.exit_code = code;
+  r.out = std::move(out);
+  r.err = std::move(err);
+  return r;
+}
+
+/// A ProcessRunner that runs nothing: it records each argv and answers from `results`,
+/// keyed by "PROGRAM TABLE" for iptables-like calls ("iptables nat") or by the program
+/// alone; anything not listed exits 0 with no output.
+class FakeRunner : public ProcessRunner {
+ public:
+  std::map<std::string, ProcessResult> results;
+  std::vector<std::vector<std::string>> calls;
+
+  ProcessResult run(const std::vector<std::string>& argv, std::chrono::milliseconds) override {
+    calls.push_back(argv);
+    std::string key = argv.empty() ? std::string() : argv.front();
+    const auto table = std::find(argv.begin(), argv.end(), "-t");
+    if (table != argv.end() && table + 1 != argv.end()) key += " " + *(table + 1);
+    const auto it = results.find(key);
+    if (it != results.end()) return it->second;
+    return exited(0);
+  }
+};
+
+}  // namespace dfg
