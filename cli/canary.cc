@@ -84,6 +84,16 @@ RulesState CanaryResult::overall() const {
   return RulesState::NotManaged;
 }
 
+std::string describe(const CanaryResult& result) {
+  std::string out;
+  for (const auto& family : result.families) {
+    if (!out.empty()) out += "; ";
+    out += family.family + " " + std::string(to_string(family.state));
+    if (family.state != RulesState::Present && !family.detail.empty()) out += ": " + family.detail;
+  }
+  return out;
+}
+
 CanaryResult check_docker_rules(ProcessRunner& runner, ManagedFamilies families) {
   CanaryResult result;
   if (families.ipv4) {

@@ -33,6 +33,10 @@ struct CanaryResult {
   RulesState overall() const;
 };
 
+/// Each family's state, and the reason when it is not present: "IPv4 present; IPv6 flushed:
+/// filter FORWARD -j DOCKER-USER: missing".
+std::string describe(const CanaryResult& result);
+
 /// Which families Docker manages its rules for (see docker_config.h and dockerd's flags).
 struct ManagedFamilies {
   bool ipv4 = true;

@@ -14,15 +14,7 @@ ExitStatus run_check(CommandContext& context) {
   const auto result = check_docker_rules(context.runner, managed_families(docker.facts, major));
 
   const auto overall = result.overall();
-  context.out << "Docker's rules: " << to_string(overall) << " (";
-  const char* separator = "";
-  for (const auto& family : result.families) {
-    context.out << separator << family.family << " " << to_string(family.state);
-    if (!family.detail.empty() && family.state != RulesState::Present)
-      context.out << ": " << family.detail;
-    separator = "; ";
-  }
-  context.out << ")\n";
+  context.out << "Docker's rules: " << to_string(overall) << " (" << describe(result) << ")\n";
 
   switch (overall) {
     case RulesState::Present:

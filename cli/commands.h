@@ -3,8 +3,13 @@
 #include <ostream>
 #include <string>
 
+#include <functional>
+#include <memory>
+
+#include "error.h"
 #include "exit_status.h"
 #include "process.h"
+#include "systemd.h"
 
 namespace dfg {
 
@@ -15,6 +20,10 @@ struct CommandContext {
   ProcessRunner& runner;
   std::ostream& out;
   std::ostream& err;
+  /// Connects to systemd (over D-Bus in the command, a fake in tests).
+  std::function<Expected<std::unique_ptr<Systemd>>()> connect_systemd;
+  /// Whether outcomes also go to the journal (off in unit tests).
+  bool journal = true;
 };
 
 /// `check`: are Docker's rules present? One line on stdout; Ok (present, or Docker manages
@@ -25,5 +34,11 @@ ExitStatus run_check(CommandContext& context);
 /// from, problems on stderr (Ok). With `check_only`, prints only the problems, each as
 /// "FILE: [section] key: problem", and returns Config when there is any.
 ExitStatus run_config(CommandContext& context, bool check_only);
+
+/// `reconcile [--dry-run]`: restarts each guarded service whose rules are gone, once, by
+/// the rules of reconcile.h; one line per service on stdout and in the journal. Refuses, with
+/// the reason, in a chroot, during an offline update or without systemd (Unknown). Holds
+/// reconcile's lock, so concurrent runs take turns. `dry_run` adds to the config's dry-run.
+ExitStatus run_reconcile(CommandContext& context, bool dry_run);
 
 }  // namespace dfg

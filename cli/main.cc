@@ -10,6 +10,7 @@
 #include "error.h"
 #include "exit_status.h"
 #include "process.h"
+#include "sd_bus_systemd.h"
 
 namespace {
 
@@ -31,6 +32,18 @@ int main(int argc, char** argv) {
       "For IPv4, and IPv6 when Docker manages it, checks that filter FORWARD jumps to\n"
       "DOCKER-USER and nat PREROUTING to DOCKER. Prints one line; exits 0 when the rules are\n"
       "present (or Docker manages none), 1 when they were flushed, 2 when it cannot tell.");
+  bool dry_run = false;
+  auto* reconcile = app.add_subcommand(
+      "reconcile", "Restart each guarded service whose firewall rules are gone, once");
+  reconcile->footer(
+      "Does nothing when the service is not active, the system is shutting down, Docker\n"
+      "manages no rules or they are present. Waits for jobs systemd already queued for the\n"
+      "firewalls or the service, then asks again; clears Docker's failed state and start\n"
+      "limit, try-restarts it and waits up to [hook] timeout; checks the rules again. One\n"
+      "line per service on stdout and in the journal. Refuses in a chroot, during an offline\n"
+      "update and without systemd. Exits 0 when all is well, 1 when the rules stay gone (or\n"
+      "would be restarted in a dry run), 2 when it could not tell or act.");
+  reconcile->add_flag("--dry-run", dry_run, "Say what would be done; change nothing");
   bool check_only = false;
   auto* config = app.add_subcommand("config", "Print the configuration in effect");
   config->footer(
@@ -49,11 +62,18 @@ int main(int argc, char** argv) {
   // Test-only: read files under this directory instead of "/".
   const char* root = std::getenv("DOCKER_FIREWALL_GUARD_ROOT");
   dfg::SpawnRunner runner;
-  dfg::CommandContext context{root != nullptr && *root != '\0' ? root : "/", runner, std::cout,
-                              std::cerr};
+  dfg::CommandContext context{
+      root != nullptr && *root != '\0' ? root : "/", runner, std::cout, std::cerr, [] {
+        auto bus = dfg::SdBusSystemd::connect();
+        if (!bus) {
+          return dfg::Expected<std::unique_ptr<dfg::Systemd>>::failure(bus.error());
+        }
+        return dfg::Expected<std::unique_ptr<dfg::Systemd>>(std::move(bus).value());
+      }};
   try {
     if (*check) return dfg::to_int(dfg::run_check(context));
     if (*config) return dfg::to_int(dfg::run_config(context, check_only));
+    if (*reconcile) return dfg::to_int(dfg::run_reconcile(context, dry_run));
   } catch (const std::exception& e) {
     std::cerr << "docker-firewall-guard: " << e.what() << "\n";
   }

@@ -6,12 +6,19 @@
 #include <sstream>
 
 #include "fake_runner.h"
+#include "fake_systemd.h"
+#include "run_lock.h"
 #include "temp_root.h"
 
 namespace dfg {
 namespace {
 
 using ::testing::HasSubstr;
+
+Expected<std::unique_ptr<Systemd>> no_systemd() {
+  ADD_FAILURE() << "this command must not need systemd";
+  return Expected<std::unique_ptr<Systemd>>::failure("no systemd in this test");
+}
 
 struct Run {
   ExitStatus status;
@@ -20,7 +27,7 @@ struct Run {
 
 Run check(const test::TempRoot& root, FakeRunner& runner) {
   std::ostringstream out, err;
-  CommandContext context{root.path(), runner, out, err};
+  CommandContext context{root.path(), runner, out, err, no_systemd, false};
   const auto status = run_check(context);
   return {status, out.str(), err.str()};
 }
@@ -28,7 +35,7 @@ Run check(const test::TempRoot& root, FakeRunner& runner) {
 Run config(const test::TempRoot& root, bool check_only) {
   FakeRunner runner;
   std::ostringstream out, err;
-  CommandContext context{root.path(), runner, out, err};
+  CommandContext context{root.path(), runner, out, err, no_systemd, false};
   const auto status = run_config(context, check_only);
   EXPECT_TRUE(runner.calls.empty()) << "config runs no program";
   return {status, out.str(), err.str()};
@@ -114,6 +121,88 @@ TEST(ConfigCommand, CheckNamesFileSectionAndKey) {
   r = config(clean, true);
   EXPECT_EQ(r.status, ExitStatus::Ok);
   EXPECT_EQ(r.out, "ok: no config files, the defaults\n");
+}
+
+}  // namespace
+}  // namespace dfg
+
+namespace dfg {
+namespace {
+
+Run reconcile_in(const test::TempRoot& root, FakeRunner& runner, FakeSystemd* systemd,
+                 bool dry_run = false) {
+  std::ostringstream out, err;
+  CommandContext context{root.path(),
+                         runner,
+                         out,
+                         err,
+                         [systemd]() -> Expected<std::unique_ptr<Systemd>> {
+                           if (systemd == nullptr)
+                             return Expected<std::unique_ptr<Systemd>>::failure(
+                                 "connecting to the system bus: No such file or directory");
+                           return std::unique_ptr<Systemd>(new ForwardingSystemd(*systemd));
+                         },
+                         false};
+  const auto status = run_reconcile(context, dry_run);
+  return {status, out.str(), err.str()};
+}
+
+TEST(ReconcileCommand, RefusesWithoutSystemdOrDuringAnOfflineUpdate) {
+  test::TempRoot root;
+  FakeRunner runner;
+  auto r = reconcile_in(root, runner, nullptr);
+  EXPECT_EQ(r.status, ExitStatus::Unknown);
+  EXPECT_EQ(r.out, "reconcile: nothing done: systemd is not running\n");
+
+  root.mkdirs("/run/systemd/system");
+  root.link("/system-update", "/var/lib/system-update");
+  r = reconcile_in(root, runner, nullptr);
+  EXPECT_EQ(r.out,
+            "reconcile: nothing done: an offline update is pending or running (/system-update "
+            "exists)\n");
+  EXPECT_TRUE(runner.calls.empty()) << "no canary, no restart";
+}
+
+TEST(ReconcileCommand, RestartsThroughSystemdAndSaysSoInOneLine) {
+  test::TempRoot root;
+  root.mkdirs("/run/systemd/system");
+  FakeRunner runner;
+  runner.results["iptables filter"] = exited(1);  // flushed until Docker restarts
+  FakeSystemd systemd;
+  systemd.add("docker.service");
+  systemd.on_restart = [&runner] { runner.results.erase("iptables filter"); };
+  auto r = reconcile_in(root, runner, &systemd);
+  EXPECT_EQ(r.status, ExitStatus::Ok);
+  EXPECT_EQ(r.out,
+            "docker.service: restarted: Docker's rules were gone; restarted "
+            "docker.service, they are back\n");
+  EXPECT_THAT(systemd.calls,
+              ::testing::ElementsAre("reset-failed docker.service", "try-restart docker.service"));
+
+  // The config's dry-run holds too.
+  runner.results["iptables filter"] = exited(1);
+  systemd.calls.clear();
+  root.write("/etc/docker-firewall-guard.conf", "[hook]\ndry-run = yes\n");
+  r = reconcile_in(root, runner, &systemd);
+  EXPECT_EQ(r.status, ExitStatus::Problem);
+  EXPECT_THAT(r.out, HasSubstr("would restart docker.service (dry run)"));
+  EXPECT_TRUE(systemd.calls.empty());
+}
+
+TEST(ReconcileCommand, TakesTurnsThroughItsLock) {
+  test::TempRoot root;
+  root.mkdirs("/run/docker-firewall-guard");
+  auto held = RunLock::acquire(root.path() + "/run/docker-firewall-guard/reconcile.lock",
+                               std::chrono::milliseconds(100));
+  ASSERT_TRUE(held.ok()) << held.error();
+  auto second = RunLock::acquire(root.path() + "/run/docker-firewall-guard/reconcile.lock",
+                                 std::chrono::milliseconds(100));
+  EXPECT_FALSE(second.ok());
+  EXPECT_THAT(second.error(), HasSubstr("still held by another docker-firewall-guard"));
+  { auto released = std::move(held).value(); }
+  EXPECT_TRUE(RunLock::acquire(root.path() + "/run/docker-firewall-guard/reconcile.lock",
+                               std::chrono::milliseconds(100))
+                  .ok());
 }
 
 }  // namespace

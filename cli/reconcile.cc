@@ -1,0 +1,148 @@
+#include "reconcile.h"
+
+#include <algorithm>
+
+namespace dfg {
+namespace {
+
+ReconcileOutcome outcome(const std::string& service, ReconcileAction action, RulesState before,
+                         RulesState after, std::string reason) {
+  return {service, action, before, after, std::move(reason)};
+}
+
+/// Waits out every job systemd has queued for the firewalls and the service (a restart
+/// that Requires= propagation or the firewall's own package already set in motion).
+/// Returns the units that had one, or an error.
+Expected<std::vector<std::string>> wait_for_queued_jobs(Systemd& systemd,
+                                                        const std::vector<std::string>& units,
+                                                        std::chrono::milliseconds timeout) {
+  std::vector<std::string> waited;
+  for (const auto& name : units) {
+    const auto status = systemd.unit(name);
+    if (!status || status.value().job_type.empty()) continue;
+    waited.push_back(name + " (" + status.value().job_type + ")");
+    if (auto idle = systemd.wait_until_idle(name, timeout); !idle)
+      return Expected<std::vector<std::string>>::failure(idle.error());
+  }
+  return waited;
+}
+
+std::string join(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& w : words) out += (out.empty() ? "" : ", ") + w;
+  return out;
+}
+
+ReconcileOutcome reconcile_one(Systemd& systemd, const std::function<CanaryResult()>& canary,
+                               const Config& config, const std::string& service,
+                               const ReconcileOptions& options) {
+  const auto U = RulesState::Unknown;
+  using A = ReconcileAction;
+
+  // Rule 2: let what systemd is already doing finish before judging.
+  std::vector<std::string> units = config.firewalls;
+  units.push_back(service);
+  const auto waited = wait_for_queued_jobs(systemd, units, options.timeout);
+  if (!waited) return outcome(service, A::Unknown, U, U, waited.error());
+
+  // Rule 1.
+  const auto unit = systemd.unit(service);
+  if (!unit) return outcome(service, A::Unknown, U, U, unit.error());
+  if (unit.value().load_state != "loaded")
+    return outcome(service, A::Nothing, U, U, "not installed (" + unit.value().load_state + ")");
+  if (unit.value().active_state != "active")
+    return outcome(
+        service, A::Nothing, U, U,
+        "not running (" + unit.value().active_state + "); its rules come with its start");
+
+  const auto before = canary();
+  const auto state = before.overall();
+  switch (state) {
+    case RulesState::NotManaged:
+      return outcome(service, A::Nothing, state, state, "Docker manages no firewall rules");
+    case RulesState::Unknown:
+      return outcome(service, A::Unknown, state, state,
+                     "cannot tell whether Docker's rules are there (" + describe(before) +
+                         "); not restarting");
+    case RulesState::Present:
+      if (!waited.value().empty()) {
+        return outcome(
+            service, A::Waited, state, state,
+            "Docker's rules are present after systemd's queued jobs: " + join(waited.value()));
+      }
+      return outcome(service, A::Nothing, state, state, "Docker's rules are present");
+    case RulesState::Flushed: break;
+  }
+
+  if (options.dry_run) {
+    return outcome(service, A::WouldRestart, state, state,
+                   "Docker's rules are gone (" + describe(before) + "); would restart " + service +
+                       " (dry run)");
+  }
+  // Rule 4: a restart never hits the start limit, however many firewall events came before.
+  const auto reset = systemd.reset_failed(service);
+  const auto result = systemd.try_restart(service, options.timeout);
+  if (!result) {
+    return outcome(service, A::Failed, state, U,
+                   result.error() + (reset ? "" : "; " + reset.error()));
+  }
+  const auto after = canary();
+  if (result.value() != "done") {
+    return outcome(service, A::Failed, state, after.overall(),
+                   "the restart of " + service + " ended with '" + result.value() + "'");
+  }
+  if (after.overall() != RulesState::Present) {
+    return outcome(service, A::Failed, state, after.overall(),
+                   "restarted, but Docker's rules are still not there (" + describe(after) + ")");
+  }
+  return outcome(service, A::Restarted, state, after.overall(),
+                 "Docker's rules were gone; restarted " + service + ", they are back");
+}
+
+}  // namespace
+
+std::string_view to_string(ReconcileAction action) {
+  switch (action) {
+    case ReconcileAction::Nothing: return "nothing to do";
+    case ReconcileAction::Waited: return "waited";
+    case ReconcileAction::WouldRestart: return "would restart";
+    case ReconcileAction::Restarted: return "restarted";
+    case ReconcileAction::Failed: return "failed";
+    case ReconcileAction::Unknown: return "unknown";
+  }
+  return "unknown";
+}
+
+std::vector<ReconcileOutcome> reconcile(Systemd& systemd,
+                                        const std::function<CanaryResult()>& canary,
+                                        const Config& config, const ReconcileOptions& options) {
+  std::vector<ReconcileOutcome> outcomes;
+  const auto system = systemd.system_state();
+  if (system && system.value() == "stopping") {
+    for (const auto& service : config.services) {
+      outcomes.push_back(outcome(service, ReconcileAction::Nothing, RulesState::Unknown,
+                                 RulesState::Unknown, "the system is shutting down"));
+    }
+    return outcomes;
+  }
+  for (const auto& service : config.services)
+    outcomes.push_back(reconcile_one(systemd, canary, config, service, options));
+  return outcomes;
+}
+
+ExitStatus exit_status(const std::vector<ReconcileOutcome>& outcomes) {
+  auto any = [&](ReconcileAction a) {
+    return std::any_of(outcomes.begin(), outcomes.end(),
+                       [a](const ReconcileOutcome& o) { return o.action == a; });
+  };
+  if (any(ReconcileAction::Failed) || any(ReconcileAction::WouldRestart))
+    return ExitStatus::Problem;
+  if (any(ReconcileAction::Unknown)) return ExitStatus::Unknown;
+  return ExitStatus::Ok;
+}
+
+std::string to_line(const ReconcileOutcome& o) {
+  return o.service + ": " + std::string(to_string(o.action)) + ": " + o.reason;
+}
+
+}  // namespace dfg

@@ -1,0 +1,63 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "canary.h"
+#include "config.h"
+#include "exit_status.h"
+#include "systemd.h"
+
+namespace dfg {
+
+/// What reconcile did (or would do) for one guarded service.
+enum class ReconcileAction {
+  Nothing,       ///< nothing was wrong, or nothing to act on (the reason says which)
+  Waited,        ///< a job systemd had queued already brought the rules back
+  WouldRestart,  ///< dry run: the rules are gone and a restart would be due
+  Restarted,     ///< restarted, and the rules are back
+  Failed,        ///< the restart failed or did not bring the rules back
+  Unknown,       ///< could not tell (canary or systemd), so nothing was done
+};
+
+std::string_view to_string(ReconcileAction action);
+
+struct ReconcileOutcome {
+  std::string service;
+  ReconcileAction action = ReconcileAction::Nothing;
+  RulesState rules_before = RulesState::Unknown;
+  RulesState rules_after = RulesState::Unknown;
+  std::string reason;  ///< one line an administrator can act on
+};
+
+struct ReconcileOptions {
+  bool dry_run = false;
+  std::chrono::milliseconds timeout = std::chrono::seconds(90);  ///< per wait
+};
+
+/// The rules of DESIGN.md ("The CLI"), per guarded service of `config`:
+/// 1. nothing when the system is shutting down, the service is not active, Docker manages
+///    no rules, or the canary finds them present;
+/// 2. never two restarts for one firewall event: jobs systemd already queued for a firewall
+///    or the service are waited for first and the canary asked again (the caller also holds
+///    a lock, so a second reconcile at the same moment finds the rules back);
+/// 3. a restart is a try-restart job waited for up to the timeout, then the canary again;
+/// 4. reset-failed first, so Docker's start limit never leaves it failed;
+/// 5. with dry_run, says what it would do and changes nothing.
+/// `canary` checks Docker's rules (check_docker_rules in the command).
+std::vector<ReconcileOutcome> reconcile(Systemd& systemd,
+                                        const std::function<CanaryResult()>& canary,
+                                        const Config& config, const ReconcileOptions& options);
+
+/// The exit status for a set of outcomes: Problem when the rules are gone and stay gone (a
+/// failed restart, or a dry run that would restart), else Unknown when something could not
+/// be told, else Ok.
+ExitStatus exit_status(const std::vector<ReconcileOutcome>& outcomes);
+
+/// One line for stdout and the journal: "SERVICE: ACTION: REASON".
+std::string to_line(const ReconcileOutcome& outcome);
+
+}  // namespace dfg

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# `docker-firewall-guard reconcile` on the real systemd and dockerd of LAB_GEN, without the
+# generator (so only the command restarts Docker): nothing while the rules are there; after
+# an iptables restart, --dry-run changes nothing, then one dockerd start brings the container
+# back and a second reconcile does nothing; two reconciles started together cause one start;
+# five rounds of firewall restart and reconcile within a minute end with Docker active and its
+# rules present (Docker's start limit is 3 in 60 s); every outcome is in the journal.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+message_id=0e7cfa4f28194de8b0315b5cdf4c8259
+
+# reconcile [ARGS...]: runs the command, logs its line, sets RC and OUT.
+reconcile() {
+  RC=0
+  OUT=$(lab_exec docker-firewall-guard reconcile "$@") || RC=$?
+  lab_log "reconcile $*: exit $RC: $OUT"
+}
+
+# firewall_restart: restarts iptables.service, at least 2.6 s after its last start, so that
+# the test never hits the firewall's own start limit (5 starts in 10 s).
+last_restart=0
+firewall_restart() {
+  local wait
+  wait=$(awk -v last="$last_restart" -v now="$(date +%s.%N)" 'BEGIN { w = last + 2.6 - now; print (w > 0 ? w : 0) }')
+  sleep "$wait"
+  lab_exec systemctl restart iptables.service
+  last_restart=$(date +%s.%N)
+}
+
+lab_init
+lab_host_boot
+lab_world_up iptables
+lab_install_cli
+
+starts=$(lab_dockerd_starts)
+reconcile
+lab_expect_eq "with the rules present: exit" 0 "$RC"
+lab_expect "with the rules present: nothing to do" grep -q "^docker.service: nothing to do: Docker's rules are present$" <<<"$OUT"
+
+firewall_restart
+lab_expect_not "the iptables restart flushed Docker's rules" lab_docker_rules_present
+reconcile --dry-run
+lab_expect_eq "dry run: exit" 1 "$RC"
+lab_expect "dry run: says what it would do" grep -q "would restart docker.service (dry run)" <<<"$OUT"
+lab_expect_eq "dry run: dockerd not restarted" "$starts" "$(lab_dockerd_starts)"
+lab_expect_not "dry run: the rules are still gone" lab_docker_rules_present
+
+reconcile
+lab_expect_eq "after the flush: exit" 0 "$RC"
+lab_expect "after the flush: restarted" grep -q "^docker.service: restarted: " <<<"$OUT"
+lab_expect_eq "dockerd started exactly once more" "$((starts + 1))" "$(lab_dockerd_starts)"
+lab_wait_for 30 "container reaches outside again" lab_reaches_outside
+reconcile
+lab_expect "a second reconcile does nothing" grep -q "nothing to do" <<<"$OUT"
+lab_expect_eq "and starts nothing" "$((starts + 1))" "$(lab_dockerd_starts)"
+
+firewall_restart
+starts=$(lab_dockerd_starts)
+both=$(lab_sh 'docker-firewall-guard reconcile & docker-firewall-guard reconcile & wait')
+lab_log "two at once: ${both//$'\n'/ | }"
+lab_expect_eq "two reconciles at once: one dockerd start" "$((starts + 1))" "$(lab_dockerd_starts)"
+lab_expect_eq "one of them restarted" 1 "$(grep -c ": restarted: " <<<"$both")"
+lab_expect_eq "the other found nothing to do" 1 "$(grep -c ": nothing to do: " <<<"$both")"
+
+start=$SECONDS
+for round in 1 2 3 4 5; do
+  firewall_restart
+  reconcile
+  lab_expect_eq "round $round: exit" 0 "$RC"
+done
+lab_log "five rounds took $((SECONDS - start)) s"
+lab_expect "five rounds within a minute" test $((SECONDS - start)) -lt 60
+lab_expect_eq "docker.service active" active "$(lab_exec systemctl is-active docker.service)"
+lab_expect "Docker's rules present" lab_docker_rules_present
+lab_wait_for 30 "container reaches outside" lab_reaches_outside
+
+entries=$(lab_exec journalctl -q -o cat MESSAGE_ID=$message_id GUARDED_UNIT=docker.service | wc -l)
+lab_expect_eq "every outcome in the journal" 11 "$entries"
+last=$(lab_exec journalctl -q -o verbose -n 1 MESSAGE_ID=$message_id)
+for field in GUARDED_UNIT=docker.service ACTION=restarted RULES_BEFORE=flushed \
+  RULES_AFTER=present "FIREWALL_UNITS=iptables.service ip6tables.service nftables.service"; do
+  lab_expect "the last entry has $field" grep -qxF "    $field" <<<"$last"
+done

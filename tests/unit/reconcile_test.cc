@@ -1,0 +1,185 @@
+#include "reconcile.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "fake_systemd.h"
+
+namespace dfg {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+CanaryResult rules(RulesState ipv4, RulesState ipv6 = RulesState::NotManaged) {
+  return {
+      {{"IPv4", ipv4, ipv4 == RulesState::Flushed ? "filter FORWARD -j DOCKER-USER: missing" : ""},
+       {"IPv6", ipv6, ""}}};
+}
+
+/// Docker's rules as the test world has them: what the canary reports, and how often it ran.
+struct World {
+  FakeSystemd systemd;
+  CanaryResult current = rules(RulesState::Present);
+  int canary_runs = 0;
+  Config config;
+  ReconcileOptions options;
+
+  World() {
+    systemd.add("docker.service");
+    systemd.add("iptables.service");
+    systemd.on_restart = [this] { current = rules(RulesState::Present); };
+  }
+  std::vector<ReconcileOutcome> run() {
+    return reconcile(
+        systemd,
+        [this] {
+          ++canary_runs;
+          return current;
+        },
+        config, options);
+  }
+};
+
+TEST(Reconcile, NothingWhenTheRulesArePresent) {
+  World w;
+  const auto out = w.run();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].action, ReconcileAction::Nothing);
+  EXPECT_EQ(to_line(out[0]), "docker.service: nothing to do: Docker's rules are present");
+  EXPECT_THAT(w.systemd.calls, IsEmpty());
+  EXPECT_EQ(exit_status(out), ExitStatus::Ok);
+}
+
+TEST(Reconcile, RestartsOnceWhenTheRulesAreGoneAndChecksAgain) {
+  World w;
+  w.current = rules(RulesState::Flushed);
+  const auto out = w.run();
+  EXPECT_EQ(out[0].action, ReconcileAction::Restarted);
+  EXPECT_EQ(out[0].rules_before, RulesState::Flushed);
+  EXPECT_EQ(out[0].rules_after, RulesState::Present);
+  // Rule 4: the start limit is cleared first.
+  EXPECT_THAT(w.systemd.calls,
+              ElementsAre("reset-failed docker.service", "try-restart docker.service"));
+  EXPECT_EQ(w.canary_runs, 2);
+  EXPECT_EQ(exit_status(out), ExitStatus::Ok);
+
+  // A second reconcile finds the rules back and does nothing.
+  w.systemd.calls.clear();
+  EXPECT_EQ(w.run()[0].action, ReconcileAction::Nothing);
+  EXPECT_THAT(w.systemd.calls, IsEmpty());
+}
+
+TEST(Reconcile, NothingWhenTheServiceIsNotRunningOrNotInstalled) {
+  World w;
+  w.current = rules(RulesState::Flushed);
+  for (const char* state : {"inactive", "failed", "activating", "deactivating"}) {
+    w.systemd.add("docker.service", state);
+    const auto out = w.run();
+    EXPECT_EQ(out[0].action, ReconcileAction::Nothing) << state;
+    EXPECT_THAT(out[0].reason, HasSubstr(std::string("not running (") + state)) << state;
+  }
+  w.systemd.units.erase("docker.service");
+  EXPECT_THAT(w.run()[0].reason, HasSubstr("not installed (not-found)"));
+  EXPECT_THAT(w.systemd.calls, IsEmpty());
+  EXPECT_EQ(w.canary_runs, 0) << "no canary for a service that is not running";
+}
+
+TEST(Reconcile, NothingWhileTheSystemShutsDown) {
+  World w;
+  w.current = rules(RulesState::Flushed);
+  w.systemd.state = "stopping";
+  const auto out = w.run();
+  EXPECT_EQ(out[0].reason, "the system is shutting down");
+  EXPECT_THAT(w.systemd.calls, IsEmpty());
+}
+
+TEST(Reconcile, NothingWhenDockerManagesNoRules) {
+  World w;
+  w.current = rules(RulesState::NotManaged);
+  const auto out = w.run();
+  EXPECT_EQ(out[0].action, ReconcileAction::Nothing);
+  EXPECT_EQ(out[0].reason, "Docker manages no firewall rules");
+  EXPECT_THAT(w.systemd.calls, IsEmpty());
+}
+
+TEST(Reconcile, AnUnknownCanaryRestartsNothing) {
+  World w;
+  w.current = rules(RulesState::Unknown);
+  const auto out = w.run();
+  EXPECT_EQ(out[0].action, ReconcileAction::Unknown);
+  EXPECT_THAT(out[0].reason, HasSubstr("not restarting"));
+  EXPECT_THAT(w.systemd.calls, IsEmpty());
+  EXPECT_EQ(exit_status(out), ExitStatus::Unknown);
+}
+
+TEST(Reconcile, WaitsForARestartSystemdAlreadyQueuedInsteadOfAddingOne) {
+  // Requires= propagation (or a firewall package's scriptlet) queued a restart of Docker:
+  // once it ran, Docker's rules are back, and reconcile adds no restart of its own.
+  World w;
+  w.current = rules(RulesState::Flushed);
+  w.systemd.units["docker.service"].job_type = "restart";
+  w.systemd.on_wait = [&w](const std::string& unit) {
+    if (unit == "docker.service") w.current = rules(RulesState::Present);
+  };
+  const auto out = w.run();
+  EXPECT_EQ(out[0].action, ReconcileAction::Waited);
+  EXPECT_THAT(out[0].reason, HasSubstr("after systemd's queued jobs: docker.service (restart)"));
+  EXPECT_THAT(w.systemd.calls, ElementsAre("wait docker.service"));
+}
+
+TEST(Reconcile, WaitsForAFirewallStillRestartingBeforeJudging) {
+  World w;
+  w.systemd.units["iptables.service"].job_type = "restart";
+  w.config.firewalls = {"iptables.service"};
+  w.current = rules(RulesState::Flushed);
+  const auto out = w.run();
+  EXPECT_THAT(w.systemd.calls, ElementsAre("wait iptables.service", "reset-failed docker.service",
+                                           "try-restart docker.service"));
+  EXPECT_EQ(out[0].action, ReconcileAction::Restarted);
+}
+
+TEST(Reconcile, DryRunChangesNothing) {
+  World w;
+  w.current = rules(RulesState::Flushed);
+  w.options.dry_run = true;
+  const auto out = w.run();
+  EXPECT_EQ(out[0].action, ReconcileAction::WouldRestart);
+  EXPECT_THAT(out[0].reason, HasSubstr("would restart docker.service (dry run)"));
+  EXPECT_THAT(w.systemd.calls, IsEmpty());
+  EXPECT_EQ(exit_status(out), ExitStatus::Problem);
+}
+
+TEST(Reconcile, AFailedOrFruitlessRestartIsReported) {
+  World w;
+  w.current = rules(RulesState::Flushed);
+  w.systemd.restart_error = "the restart of docker.service did not finish within 90 s";
+  auto out = w.run();
+  EXPECT_EQ(out[0].action, ReconcileAction::Failed);
+  EXPECT_EQ(out[0].reason, "the restart of docker.service did not finish within 90 s");
+  EXPECT_EQ(exit_status(out), ExitStatus::Problem);
+
+  w.systemd.restart_error.clear();
+  w.systemd.restart_result = "failed";
+  w.systemd.on_restart = nullptr;
+  out = w.run();
+  EXPECT_EQ(out[0].reason, "the restart of docker.service ended with 'failed'");
+
+  w.systemd.restart_result = "done";
+  out = w.run();
+  EXPECT_THAT(out[0].reason, HasSubstr("restarted, but Docker's rules are still not there"));
+  EXPECT_EQ(out[0].rules_after, RulesState::Flushed);
+}
+
+TEST(Reconcile, EveryGuardedServiceGetsItsOwnOutcome) {
+  World w;
+  w.config.services = {"docker.service", "podman-docker.service"};
+  const auto out = w.run();
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[1].service, "podman-docker.service");
+  EXPECT_THAT(out[1].reason, HasSubstr("not installed"));
+}
+
+}  // namespace
+}  // namespace dfg
