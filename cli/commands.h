@@ -2,6 +2,7 @@
 
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include <functional>
 #include <memory>
@@ -24,6 +25,9 @@ struct CommandContext {
   std::function<Expected<std::unique_ptr<Systemd>>()> connect_systemd;
   /// Whether outcomes also go to the journal (off in unit tests).
   bool journal = true;
+  /// Ends the process quietly with status 0 after so many seconds (after-transaction; unset
+  /// in unit tests).
+  std::function<void(unsigned)> arm_deadline;
 };
 
 /// `check`: are Docker's rules present? One line on stdout; Ok (present, or Docker manages
@@ -40,5 +44,13 @@ ExitStatus run_config(CommandContext& context, bool check_only);
 /// the reason, in a chroot, during an offline update or without systemd (Unknown). Holds
 /// reconcile's lock, so concurrent runs take turns. `dry_run` adds to the config's dry-run.
 ExitStatus run_reconcile(CommandContext& context, bool dry_run);
+
+/// `after-transaction --changed NAME:ACTION...`: what the package hooks call. When a package
+/// of [hook] packages was upgraded, downgraded, reinstalled or removed (and the hooks are
+/// on), reconciles as `reconcile` does, only reporting with [hook] action = report; prints
+/// a line only for what was done or found wrong. Silent otherwise. Ok whatever happens;
+/// Usage for a malformed --changed value, named.
+ExitStatus run_after_transaction(CommandContext& context, const std::vector<std::string>& changed,
+                                 bool dry_run);
 
 }  // namespace dfg

@@ -5,8 +5,11 @@
 #include <cstdlib>
 #include <exception>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "commands.h"
+#include "deadline.h"
 #include "error.h"
 #include "exit_status.h"
 #include "process.h"
@@ -17,6 +20,12 @@ namespace {
 constexpr const char* exit_status_help =
     "Exit status: 0 ok; 1 a problem found (Docker's rules are gone); 2 could not tell;\n"
     "64 bad arguments; 70 internal error; 78 config problems (config --check).";
+
+dfg::Expected<std::unique_ptr<dfg::Systemd>> connect_bus() {
+  auto bus = dfg::SdBusSystemd::connect();
+  if (!bus) return dfg::Expected<std::unique_ptr<dfg::Systemd>>::failure(bus.error());
+  return dfg::Expected<std::unique_ptr<dfg::Systemd>>(std::move(bus).value());
+}
 
 }  // namespace
 
@@ -44,6 +53,20 @@ int main(int argc, char** argv) {
       "update and without systemd. Exits 0 when all is well, 1 when the rules stay gone (or\n"
       "would be restarted in a dry run), 2 when it could not tell or act.");
   reconcile->add_flag("--dry-run", dry_run, "Say what would be done; change nothing");
+  std::vector<std::string> changed;
+  auto* after =
+      app.add_subcommand("after-transaction", "What the package hooks call after a transaction");
+  after->footer(
+      "When a package of [hook] packages was upgraded, downgraded, reinstalled or removed,\n"
+      "does what reconcile does ([hook] action = restart) or only reports (action = report).\n"
+      "Silent for any other transaction. Prints a line only for what it did or found wrong.\n"
+      "Always exits 0 (bad arguments aside): the run is cut after twice [hook] timeout\n"
+      "plus 30 s, and a transaction is never failed by it.");
+  after->add_option("--changed", changed, "A package and what the transaction did to it")
+      ->required()
+      ->type_name("NAME:ACTION")
+      ->expected(1, -1);
+  after->add_flag("--dry-run", dry_run, "Say what would be done; change nothing");
   bool check_only = false;
   auto* config = app.add_subcommand("config", "Print the configuration in effect");
   config->footer(
@@ -62,18 +85,24 @@ int main(int argc, char** argv) {
   // Test-only: read files under this directory instead of "/".
   const char* root = std::getenv("DOCKER_FIREWALL_GUARD_ROOT");
   dfg::SpawnRunner runner;
-  dfg::CommandContext context{
-      root != nullptr && *root != '\0' ? root : "/", runner, std::cout, std::cerr, [] {
-        auto bus = dfg::SdBusSystemd::connect();
-        if (!bus) {
-          return dfg::Expected<std::unique_ptr<dfg::Systemd>>::failure(bus.error());
-        }
-        return dfg::Expected<std::unique_ptr<dfg::Systemd>>(std::move(bus).value());
-      }};
+  dfg::CommandContext context{root != nullptr && *root != '\0' ? root : "/",
+                              runner,
+                              std::cout,
+                              std::cerr,
+                              connect_bus,
+                              true,
+                              {}};
   try {
     if (*check) return dfg::to_int(dfg::run_check(context));
     if (*config) return dfg::to_int(dfg::run_config(context, check_only));
     if (*reconcile) return dfg::to_int(dfg::run_reconcile(context, dry_run));
+    if (*after) {
+      context.arm_deadline = [](unsigned seconds) {
+        dfg::exit_quietly_after(
+            seconds, "docker-firewall-guard: after-transaction: gave up waiting; nothing failed\n");
+      };
+      return dfg::to_int(dfg::run_after_transaction(context, changed, dry_run));
+    }
   } catch (const std::exception& e) {
     std::cerr << "docker-firewall-guard: " << e.what() << "\n";
   }

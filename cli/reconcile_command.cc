@@ -1,3 +1,4 @@
+#include "after_transaction.h"
 #include "canary.h"
 #include "commands.h"
 #include "config.h"
@@ -11,16 +12,18 @@
 
 namespace dfg {
 
-ExitStatus run_reconcile(CommandContext& context, bool dry_run) {
-  const auto loaded = load_config(context.root);
-  for (const auto& problem : loaded.problems)
-    context.err << "warning: " << problem.to_string() << "\n";
+namespace {
+
+/// reconcile with the refusals, the lock, the canary and the reporting around it. With
+/// `quiet_when_fine`, outcomes with nothing to do go to the journal only.
+ExitStatus reconcile_and_report(CommandContext& context, const LoadedConfig& loaded, bool dry_run,
+                                bool quiet_when_fine) {
   ReconcileOptions options;
   options.dry_run = dry_run || loaded.config.dry_run;
   options.timeout = std::chrono::seconds(loaded.config.timeout_seconds);
 
   auto refuse = [&](const std::string& why) {
-    context.out << "reconcile: nothing done: " << why << "\n";
+    context.out << "docker-firewall-guard: nothing done: " << why << "\n";
     return ExitStatus::Unknown;
   };
   if (const auto why = why_not_act(context.root); !why.empty()) return refuse(why);
@@ -41,10 +44,43 @@ ExitStatus run_reconcile(CommandContext& context, bool dry_run) {
   std::string firewalls;
   for (const auto& f : loaded.config.firewalls) firewalls += (firewalls.empty() ? "" : " ") + f;
   for (const auto& outcome : outcomes) {
-    context.out << to_line(outcome) << "\n";
+    if (!quiet_when_fine || outcome.action != ReconcileAction::Nothing)
+      context.out << to_line(outcome) << "\n";
     if (context.journal) journal_outcome(outcome, firewalls);
   }
   return exit_status(outcomes);
+}
+
+}  // namespace
+
+ExitStatus run_reconcile(CommandContext& context, bool dry_run) {
+  const auto loaded = load_config(context.root);
+  for (const auto& problem : loaded.problems)
+    context.err << "warning: " << problem.to_string() << "\n";
+  return reconcile_and_report(context, loaded, dry_run, false);
+}
+
+ExitStatus run_after_transaction(CommandContext& context, const std::vector<std::string>& changed,
+                                 bool dry_run) {
+  std::vector<PackageChange> changes;
+  for (const auto& value : changed) {
+    auto change = parse_package_change(value);
+    if (!change) {
+      context.err << "docker-firewall-guard: " << change.error() << "\n";
+      return ExitStatus::Usage;
+    }
+    changes.push_back(std::move(change).value());
+  }
+  // Every transaction comes here: an unrelated one costs reading the config, nothing more.
+  const auto loaded = load_config(context.root);
+  if (relevant_changes(changes, loaded.config).empty()) return ExitStatus::Ok;
+  // Never hang a transaction: the longest waits are two [hook] timeouts (the jobs systemd
+  // queued, then the restart).
+  if (context.arm_deadline) context.arm_deadline(2 * loaded.config.timeout_seconds + 30);
+  const bool report_only = loaded.config.hook_action == HookAction::Report;
+  // Whatever happened, the transaction is not ours to fail: the outcome is in the lines.
+  reconcile_and_report(context, loaded, dry_run || report_only, true);
+  return ExitStatus::Ok;
 }
 
 }  // namespace dfg

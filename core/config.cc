@@ -10,6 +10,7 @@
 #include <set>
 
 #include "fs.h"
+#include "package_name.h"
 #include "unit_name.h"
 
 namespace dfg {
@@ -119,10 +120,7 @@ const Key keys[] = {
        auto names = split_words(v);
        if (names.empty()) return "empty; to turn the hooks off, set enabled = no";
        for (const auto& n : names) {
-         if (n.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                 "0123456789._+-") != std::string::npos ||
-             n.front() == '-')
-           return "'" + n + "' is not a package name";
+         if (!is_package_name(n)) return "'" + n + "' is not a package name";
        }
        c.packages = std::move(names);
        return std::nullopt;

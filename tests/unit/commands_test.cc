@@ -27,7 +27,7 @@ struct Run {
 
 Run check(const test::TempRoot& root, FakeRunner& runner) {
   std::ostringstream out, err;
-  CommandContext context{root.path(), runner, out, err, no_systemd, false};
+  CommandContext context{root.path(), runner, out, err, no_systemd, false, {}};
   const auto status = run_check(context);
   return {status, out.str(), err.str()};
 }
@@ -35,7 +35,7 @@ Run check(const test::TempRoot& root, FakeRunner& runner) {
 Run config(const test::TempRoot& root, bool check_only) {
   FakeRunner runner;
   std::ostringstream out, err;
-  CommandContext context{root.path(), runner, out, err, no_systemd, false};
+  CommandContext context{root.path(), runner, out, err, no_systemd, false, {}};
   const auto status = run_config(context, check_only);
   EXPECT_TRUE(runner.calls.empty()) << "config runs no program";
   return {status, out.str(), err.str()};
@@ -142,7 +142,8 @@ Run reconcile_in(const test::TempRoot& root, FakeRunner& runner, FakeSystemd* sy
                                  "connecting to the system bus: No such file or directory");
                            return std::unique_ptr<Systemd>(new ForwardingSystemd(*systemd));
                          },
-                         false};
+                         false,
+                         {}};
   const auto status = run_reconcile(context, dry_run);
   return {status, out.str(), err.str()};
 }
@@ -152,13 +153,14 @@ TEST(ReconcileCommand, RefusesWithoutSystemdOrDuringAnOfflineUpdate) {
   FakeRunner runner;
   auto r = reconcile_in(root, runner, nullptr);
   EXPECT_EQ(r.status, ExitStatus::Unknown);
-  EXPECT_EQ(r.out, "reconcile: nothing done: systemd is not running\n");
+  EXPECT_EQ(r.out, "docker-firewall-guard: nothing done: systemd is not running\n");
 
   root.mkdirs("/run/systemd/system");
   root.link("/system-update", "/var/lib/system-update");
   r = reconcile_in(root, runner, nullptr);
   EXPECT_EQ(r.out,
-            "reconcile: nothing done: an offline update is pending or running (/system-update "
+            "docker-firewall-guard: nothing done: an offline update is pending or running "
+            "(/system-update "
             "exists)\n");
   EXPECT_TRUE(runner.calls.empty()) << "no canary, no restart";
 }
@@ -203,6 +205,100 @@ TEST(ReconcileCommand, TakesTurnsThroughItsLock) {
   EXPECT_TRUE(RunLock::acquire(root.path() + "/run/docker-firewall-guard/reconcile.lock",
                                std::chrono::milliseconds(100))
                   .ok());
+}
+
+}  // namespace
+}  // namespace dfg
+
+namespace dfg {
+namespace {
+
+Run after(const test::TempRoot& root, FakeRunner& runner, FakeSystemd* systemd,
+          const std::vector<std::string>& changed, unsigned* deadline = nullptr) {
+  std::ostringstream out, err;
+  CommandContext context{root.path(),
+                         runner,
+                         out,
+                         err,
+                         [systemd]() -> Expected<std::unique_ptr<Systemd>> {
+                           if (systemd == nullptr)
+                             return Expected<std::unique_ptr<Systemd>>::failure("no bus");
+                           return std::unique_ptr<Systemd>(new ForwardingSystemd(*systemd));
+                         },
+                         false,
+                         [deadline](unsigned s) {
+                           if (deadline != nullptr) *deadline = s;
+                         }};
+  const auto status = run_after_transaction(context, changed, false);
+  return {status, out.str(), err.str()};
+}
+
+TEST(AfterTransactionCommand, AnUnrelatedTransactionIsSilentAndTouchesNothing) {
+  test::TempRoot root;
+  root.mkdirs("/run/systemd/system");
+  FakeRunner runner;
+  FakeSystemd systemd;
+  unsigned deadline = 0;
+  const auto r = after(root, runner, &systemd, {"kernel:upgrade", "nftables:install"}, &deadline);
+  EXPECT_EQ(r.status, ExitStatus::Ok);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "");
+  EXPECT_TRUE(runner.calls.empty());
+  EXPECT_TRUE(systemd.calls.empty());
+  EXPECT_EQ(deadline, 0u) << "no deadline needed for doing nothing";
+}
+
+TEST(AfterTransactionCommand, AFirewallUpgradeRestartsDockerWhenItsRulesAreGone) {
+  test::TempRoot root;
+  root.mkdirs("/run/systemd/system");
+  FakeRunner runner;
+  runner.results["iptables filter"] = exited(1);
+  FakeSystemd systemd;
+  systemd.add("docker.service");
+  systemd.on_restart = [&runner] { runner.results.erase("iptables filter"); };
+  unsigned deadline = 0;
+  auto r = after(root, runner, &systemd, {"iptables-services:upgrade"}, &deadline);
+  EXPECT_EQ(r.status, ExitStatus::Ok);
+  EXPECT_THAT(r.out, HasSubstr("docker.service: restarted: "));
+  EXPECT_EQ(deadline, 2 * 90u + 30);
+
+  // Rules present: nothing to say.
+  systemd.calls.clear();
+  r = after(root, runner, &systemd, {"nftables:reinstall"});
+  EXPECT_EQ(r.out, "");
+  EXPECT_TRUE(systemd.calls.empty());
+}
+
+TEST(AfterTransactionCommand, ReportOnlyAndFailuresNeverFailTheTransaction) {
+  test::TempRoot root;
+  root.mkdirs("/run/systemd/system");
+  root.write("/etc/docker-firewall-guard.conf", "[hook]\naction = report\n");
+  FakeRunner runner;
+  runner.results["iptables filter"] = exited(1);
+  FakeSystemd systemd;
+  systemd.add("docker.service");
+  auto r = after(root, runner, &systemd, {"iptables-services:upgrade"});
+  EXPECT_EQ(r.status, ExitStatus::Ok);
+  EXPECT_THAT(r.out, HasSubstr("would restart docker.service"));
+  EXPECT_TRUE(systemd.calls.empty());
+
+  root.write("/etc/docker-firewall-guard.conf", "");
+  systemd.restart_error = "the restart of docker.service did not finish within 90 s";
+  r = after(root, runner, &systemd, {"iptables-services:upgrade"});
+  EXPECT_EQ(r.status, ExitStatus::Ok);
+  EXPECT_THAT(r.out, HasSubstr("docker.service: failed: the restart of docker.service did not"));
+
+  r = after(root, runner, nullptr, {"iptables-services:upgrade"});
+  EXPECT_EQ(r.status, ExitStatus::Ok);
+  EXPECT_EQ(r.out, "docker-firewall-guard: nothing done: no bus\n");
+}
+
+TEST(AfterTransactionCommand, AMalformedValueIsAUsageErrorNamingIt) {
+  test::TempRoot root;
+  FakeRunner runner;
+  const auto r = after(root, runner, nullptr, {"iptables-services:upgrade", "nftables=upgrade"});
+  EXPECT_EQ(r.status, ExitStatus::Usage);
+  EXPECT_EQ(r.err, "docker-firewall-guard: --changed 'nftables=upgrade': expected NAME:ACTION\n");
 }
 
 }  // namespace

@@ -1,0 +1,49 @@
+#include "after_transaction.h"
+
+#include <algorithm>
+
+#include "package_name.h"
+
+namespace dfg {
+namespace {
+
+struct ActionName {
+  const char* name;
+  PackageAction action;
+};
+
+constexpr ActionName action_names[] = {
+    {"install", PackageAction::Install},     {"upgrade", PackageAction::Upgrade},
+    {"downgrade", PackageAction::Downgrade}, {"reinstall", PackageAction::Reinstall},
+    {"remove", PackageAction::Remove},
+};
+
+}  // namespace
+
+Expected<PackageChange> parse_package_change(std::string_view value) {
+  auto fail = [&](const std::string& why) {
+    return Expected<PackageChange>::failure("--changed '" + std::string(value) + "': " + why);
+  };
+  const auto colon = value.rfind(':');
+  if (colon == std::string_view::npos) return fail("expected NAME:ACTION");
+  const auto name = value.substr(0, colon), action = value.substr(colon + 1);
+  if (!is_package_name(name)) return fail("'" + std::string(name) + "' is not a package name");
+  for (const auto& a : action_names) {
+    if (action == a.name) return PackageChange{std::string(name), a.action};
+  }
+  return fail("ACTION must be one of install, upgrade, downgrade, reinstall, remove");
+}
+
+std::vector<PackageChange> relevant_changes(const std::vector<PackageChange>& changes,
+                                            const Config& config) {
+  std::vector<PackageChange> out;
+  if (!config.hook_enabled) return out;
+  for (const auto& change : changes) {
+    const bool watched = std::find(config.packages.begin(), config.packages.end(), change.name) !=
+                         config.packages.end();
+    if (watched && change.action != PackageAction::Install) out.push_back(change);
+  }
+  return out;
+}
+
+}  // namespace dfg

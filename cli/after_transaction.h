@@ -1,0 +1,30 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config.h"
+#include "error.h"
+
+namespace dfg {
+
+/// What a package transaction did to one package, as the hooks report it.
+enum class PackageAction { Install, Upgrade, Downgrade, Reinstall, Remove };
+
+struct PackageChange {
+  std::string name;
+  PackageAction action;
+};
+
+/// Parses one "--changed NAME:ACTION" value; ACTION is install, upgrade, downgrade,
+/// reinstall or remove. The error names the value and says what was expected.
+Expected<PackageChange> parse_package_change(std::string_view value);
+
+/// The changes that concern the guard: a package of [hook] packages upgraded, downgraded,
+/// reinstalled or removed (each can restart or stop its firewall unit; an install cannot
+/// touch a running one). Empty when the hooks are off.
+std::vector<PackageChange> relevant_changes(const std::vector<PackageChange>& changes,
+                                            const Config& config);
+
+}  // namespace dfg
