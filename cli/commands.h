@@ -53,4 +53,9 @@ ExitStatus run_reconcile(CommandContext& context, bool dry_run);
 ExitStatus run_after_transaction(CommandContext& context, const std::vector<std::string>& changed,
                                  bool dry_run);
 
+/// `status [--json]`: whether Docker is protected and why, the config and its problems, what
+/// systemd loaded for each guarded service, the firewall units, the canary, live-restore and
+/// advice; as text or one JSON object. Exit as exit_status(StatusReport) says.
+ExitStatus run_status(CommandContext& context, bool json);
+
 }  // namespace dfg

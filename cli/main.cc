@@ -41,6 +41,15 @@ int main(int argc, char** argv) {
       "For IPv4, and IPv6 when Docker manages it, checks that filter FORWARD jumps to\n"
       "DOCKER-USER and nat PREROUTING to DOCKER. Prints one line; exits 0 when the rules are\n"
       "present (or Docker manages none), 1 when they were flushed, 2 when it cannot tell.");
+  bool json = false;
+  auto* status = app.add_subcommand("status", "Is Docker protected, and why?");
+  status->footer(
+      "The verdict and its reason; the config files and their problems; what systemd loaded\n"
+      "for each guarded service (drop-in, dependencies); each firewall unit's state and\n"
+      "whether it is bound; Docker's rules; live-restore; advice. Exits 0 when protected (or\n"
+      "there is nothing to guard), 1 when not or when the rules are gone, 2 when it cannot\n"
+      "tell.");
+  status->add_flag("--json", json, "The same facts as one JSON object");
   bool dry_run = false;
   auto* reconcile = app.add_subcommand(
       "reconcile", "Restart each guarded service whose firewall rules are gone, once");
@@ -93,6 +102,7 @@ int main(int argc, char** argv) {
                               true,
                               {}};
   try {
+    if (*status) return dfg::to_int(dfg::run_status(context, json));
     if (*check) return dfg::to_int(dfg::run_check(context));
     if (*config) return dfg::to_int(dfg::run_config(context, check_only));
     if (*reconcile) return dfg::to_int(dfg::run_reconcile(context, dry_run));

@@ -1,0 +1,128 @@
+#include "status.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+namespace dfg {
+namespace {
+
+using ::testing::HasSubstr;
+
+/// A host with iptables.service enabled and bound, docker.service active, the default
+/// strategy, and Docker's rules present.
+StatusReport protected_host() {
+  StatusReport r;
+  r.plan.firewalls = {
+      {"iptables.service", true, "enabled, /usr/lib/systemd/system/iptables.service"},
+      {"nftables.service", false, "installed but not enabled"}};
+  r.plan.dropins = {{"docker.service", "..."}};
+  ServiceReport s;
+  s.name = "docker.service";
+  s.unit.load_state = "loaded";
+  s.unit.active_state = "active";
+  s.unit.sub_state = "running";
+  s.unit.requires_units = {"iptables.service", "docker.socket"};
+  s.unit.after = {"network-online.target", "iptables.service"};
+  s.unit.drop_in_paths = {"/run/systemd/generator/docker.service.d/50-docker-firewall-guard.conf"};
+  s.dropin_expected = s.dropin_loaded = true;
+  s.bound = {"iptables.service"};
+  r.services = {s};
+  r.firewalls["iptables.service"].active_state = "active";
+  r.rules = {{{"IPv4", RulesState::Present, ""}, {"IPv6", RulesState::NotManaged, "off"}}};
+  return r;
+}
+
+TEST(Status, ProtectedHostSaysWhyAndAdvisesLiveRestore) {
+  auto r = protected_host();
+  judge(r);
+  EXPECT_EQ(r.protection, "yes");
+  EXPECT_EQ(r.reason, "docker.service restarts with iptables.service (strategy requires)");
+  EXPECT_EQ(exit_status(r), ExitStatus::Ok);
+  EXPECT_THAT(r.advice, ::testing::Contains(HasSubstr("live-restore is off")));
+  const auto text = render_text(r);
+  EXPECT_THAT(text, HasSubstr("Protected: yes - docker.service restarts with iptables.service"));
+  EXPECT_THAT(text, HasSubstr("docker.service: active (running); drop-in loaded; "
+                              "Requires=iptables.service; After=iptables.service\n"));
+  EXPECT_THAT(text, HasSubstr("Firewalls: iptables.service active, bound; nftables.service ?, "
+                              "not bound (installed but not enabled);"));
+
+  r.docker.facts.live_restore = true;
+  judge(r);
+  EXPECT_THAT(r.advice, ::testing::Not(::testing::Contains(HasSubstr("live-restore"))));
+}
+
+TEST(Status, ADropInSystemdHasNotLoadedIsNotProtection) {
+  auto r = protected_host();
+  r.services[0].dropin_loaded = false;
+  r.services[0].bound.clear();
+  judge(r);
+  EXPECT_EQ(r.protection, "no");
+  EXPECT_EQ(r.reason,
+            "docker.service has not loaded the guard's drop-in: run systemctl daemon-reload");
+  EXPECT_EQ(exit_status(r), ExitStatus::Problem);
+  EXPECT_THAT(render_text(r), HasSubstr("iptables.service active, enabled but not bound yet;"));
+  const auto j = nlohmann::json::parse(render_json(r));
+  EXPECT_EQ(j["firewalls"][0]["bound"], false);
+  EXPECT_EQ(j["firewalls"][0]["to_bind"], true);
+}
+
+TEST(Status, StrategyNoneIsNotProtectionAndNoFirewallIsNothingToGuard) {
+  auto r = protected_host();
+  r.config.config.strategy = Strategy::None;
+  judge(r);
+  EXPECT_EQ(r.protection, "no");
+  EXPECT_THAT(r.reason, HasSubstr("strategy is none"));
+
+  r = protected_host();
+  r.plan.firewalls[0].bound = false;
+  r.plan.dropins.clear();
+  r.services[0].dropin_expected = false;
+  judge(r);
+  EXPECT_EQ(r.protection, "yes");
+  EXPECT_THAT(r.reason, HasSubstr("nothing to guard against"));
+}
+
+TEST(Status, FlushedRulesAreAProblemWithAdviceWhileDockerRuns) {
+  auto r = protected_host();
+  r.rules.families[0].state = RulesState::Flushed;
+  judge(r);
+  EXPECT_EQ(exit_status(r), ExitStatus::Problem);
+  EXPECT_THAT(r.advice, ::testing::Contains(HasSubstr("run docker-firewall-guard reconcile")));
+
+  r.services[0].unit.active_state = "inactive";
+  judge(r);
+  EXPECT_EQ(exit_status(r), ExitStatus::Ok) << "a stopped Docker writes its rules when it starts";
+  EXPECT_THAT(r.advice, ::testing::Not(::testing::Contains(HasSubstr("reconcile"))));
+}
+
+TEST(Status, WithoutSystemdItCannotTell) {
+  auto r = protected_host();
+  r.services.clear();
+  r.systemd_error = "systemd is not running";
+  judge(r);
+  EXPECT_EQ(r.protection, "unknown");
+  EXPECT_EQ(exit_status(r), ExitStatus::Unknown);
+}
+
+TEST(Status, JsonCarriesTheSameFacts) {
+  auto r = protected_host();
+  r.config.problems.push_back({"/etc/docker-firewall-guard.conf", "hook", "timeout", "bad"});
+  judge(r);
+  const auto j = nlohmann::json::parse(render_json(r));
+  EXPECT_EQ(j["protected"], "yes");
+  EXPECT_EQ(j["config"]["strategy"], "requires");
+  EXPECT_EQ(j["config"]["problems"][0], "/etc/docker-firewall-guard.conf: [hook] timeout: bad");
+  EXPECT_EQ(j["services"][0]["dropin_loaded"], true);
+  EXPECT_EQ(j["services"][0]["bound_firewalls"][0], "iptables.service");
+  EXPECT_EQ(j["firewalls"][0]["active_state"], "active");
+  EXPECT_TRUE(j["firewalls"][1]["active_state"].is_null());
+  EXPECT_EQ(j["rules"]["state"], "present");
+  EXPECT_TRUE(j["docker"]["ip6tables"].is_null());
+  EXPECT_TRUE(j["systemd_error"].is_null());
+  EXPECT_FALSE(j["advice"].empty());
+}
+
+}  // namespace
+}  // namespace dfg
