@@ -1,12 +1,15 @@
 #include "canary.h"
 #include "commands.h"
+#include "config.h"
 #include "docker_config.h"
 #include "docker_runtime.h"
 
 namespace dfg {
 
 ExitStatus run_check(CommandContext& context) {
-  const auto docker = read_docker_facts(context.root);
+  // Without asking systemd: what docker.service's files and daemon.json say.
+  const auto config = load_config(context.root).config;
+  const auto docker = docker_settings(context.root, config.services.front(), 0);
   if (!docker.warning.empty()) context.err << "warning: " << docker.warning << "\n";
   // Docker's version matters only when daemon.json leaves ip6tables to its default.
   std::optional<int> major;

@@ -3,7 +3,22 @@
 #include <cctype>
 #include <chrono>
 
+#include "dockerd_flags.h"
+#include "fs.h"
+#include "unit_files.h"
+
 namespace dfg {
+
+DockerFactsResult docker_settings(std::string_view root, const std::string& service,
+                                  std::uint32_t main_pid) {
+  if (main_pid != 0) {
+    const auto cmdline =
+        read_file(join_root(root, "/proc/" + std::to_string(main_pid) + "/cmdline"));
+    if (cmdline && !cmdline.value().empty())
+      return docker_settings_from_cmdline(root, cmdline.value());
+  }
+  return read_docker_settings(root, UnitFiles(std::string(root)), service);
+}
 
 std::optional<int> parse_dockerd_major(std::string_view text) {
   constexpr std::string_view marker = "version ";

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "canary.h"
@@ -8,6 +10,12 @@
 #include "process.h"
 
 namespace dfg {
+
+/// Docker's settings as dockerd really runs: its own command line (/proc/MAIN_PID/cmdline
+/// under `root`) when `main_pid` is set and readable, else what its service's files say
+/// (read_docker_settings); then the daemon.json that names.
+DockerFactsResult docker_settings(std::string_view root, const std::string& service,
+                                  std::uint32_t main_pid);
 
 /// The major version in `dockerd --version` output ("Docker version 28.5.2, build ..."),
 /// or nothing when the text has none.

@@ -33,7 +33,9 @@ ExitStatus reconcile_and_report(CommandContext& context, const LoadedConfig& loa
   if (!systemd) return refuse(systemd.error());
 
   // The canary as check runs it; Docker's settings are read once, its rules each time.
-  const auto docker = read_docker_facts(context.root);
+  const auto& service = loaded.config.services.front();
+  const auto unit = systemd.value()->unit(service);
+  const auto docker = docker_settings(context.root, service, unit ? unit.value().main_pid : 0);
   if (!docker.warning.empty()) context.err << "warning: " << docker.warning << "\n";
   std::optional<int> major;
   if (!docker.facts.ip6tables) major = dockerd_major(context.runner);

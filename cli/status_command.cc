@@ -24,8 +24,6 @@ void ask_systemd(StatusReport& r, Systemd& systemd) {
     ServiceReport s;
     s.name = name;
     s.unit = unit.value();
-    for (const auto& d : r.plan.dropins)
-      if (d.unit == name) s.dropin_expected = true;
     for (const auto& path : s.unit.drop_in_paths)
       if (ends_with(path, "/" + name + dropin_suffix)) s.dropin_loaded = true;
     const auto& deps = config.strategy == Strategy::PartOf ? s.unit.part_of : s.unit.requires_units;
@@ -44,12 +42,6 @@ void ask_systemd(StatusReport& r, Systemd& systemd) {
 ExitStatus run_status(CommandContext& context, bool json) {
   StatusReport r;
   r.config = load_config(context.root);
-  r.docker = read_docker_facts(context.root);
-  r.plan = plan_guard(r.config, r.docker.facts, UnitFiles(context.root));
-  std::optional<int> major;
-  if (!r.docker.facts.ip6tables) major = dockerd_major(context.runner);
-  r.rules = check_docker_rules(context.runner, managed_families(r.docker.facts, major));
-
   if (const auto why = why_not_act(context.root); !why.empty()) {
     r.systemd_error = why;
   } else if (auto systemd = context.connect_systemd(); !systemd) {
@@ -57,6 +49,19 @@ ExitStatus run_status(CommandContext& context, bool json) {
   } else {
     ask_systemd(r, *systemd.value());
   }
+  const auto& service = r.config.config.services.front();
+  std::uint32_t main_pid = 0;
+  for (const auto& s : r.services)
+    if (s.name == service) main_pid = s.unit.main_pid;
+  r.docker = docker_settings(context.root, service, main_pid);
+  r.plan = plan_guard(r.config, r.docker.facts, UnitFiles(context.root));
+  for (auto& s : r.services) {
+    for (const auto& d : r.plan.dropins)
+      if (d.unit == s.name) s.dropin_expected = true;
+  }
+  std::optional<int> major;
+  if (!r.docker.facts.ip6tables) major = dockerd_major(context.runner);
+  r.rules = check_docker_rules(context.runner, managed_families(r.docker.facts, major));
   judge(r);
   context.out << (json ? render_json(r) : render_text(r));
   return exit_status(r);

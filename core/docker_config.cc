@@ -27,23 +27,25 @@ DockerFactsResult parse_docker_facts(std::string_view text, const std::string& f
       result.warning += file + ": \"" + key + "\" is not true or false; assuming Docker's default";
     }
   };
-  read_bool("iptables", [&](bool v) { result.facts.iptables = v; });
+  read_bool("iptables", [&](bool v) {
+    result.facts.iptables = v;
+    result.facts.iptables_origin = file;
+  });
   read_bool("ip6tables", [&](bool v) { result.facts.ip6tables = v; });
   read_bool("live-restore", [&](bool v) { result.facts.live_restore = v; });
   return result;
 }
 
-DockerFactsResult read_docker_facts(std::string_view root) {
-  const auto path = join_root(root, docker_daemon_json);
-  if (!entry_exists(path)) return {};
-  auto text = read_file(path);
+DockerFactsResult read_docker_facts(std::string_view root, const std::string& path) {
+  const auto full = join_root(root, path);
+  if (!entry_exists(full)) return {};
+  auto text = read_file(full);
   if (!text) {
     DockerFactsResult result;
-    result.warning = std::string(docker_daemon_json) + ": cannot read: " + text.error() +
-                     "; assuming Docker's defaults";
+    result.warning = path + ": cannot read: " + text.error() + "; assuming Docker's defaults";
     return result;
   }
-  return parse_docker_facts(text.value(), docker_daemon_json);
+  return parse_docker_facts(text.value(), path);
 }
 
 }  // namespace dfg

@@ -13,6 +13,7 @@ struct DockerFacts {
   bool iptables = true;
   std::optional<bool> ip6tables;
   bool live_restore = false;
+  std::string iptables_origin;  ///< what set `iptables` (a file, or dockerd's flag); empty: default
 };
 
 /// The facts, and a warning naming the file and key when something could not be used.
@@ -27,7 +28,9 @@ extern const char* const docker_daemon_json;
 /// warning and Docker's default for what could not be read. `file` names the source.
 DockerFactsResult parse_docker_facts(std::string_view text, const std::string& file);
 
-/// Reads /etc/docker/daemon.json under `root`; an absent file means Docker's defaults.
-DockerFactsResult read_docker_facts(std::string_view root = "/");
+/// Reads `path` (default /etc/docker/daemon.json) under `root`; an absent file means
+/// Docker's defaults.
+DockerFactsResult read_docker_facts(std::string_view root = "/",
+                                    const std::string& path = docker_daemon_json);
 
 }  // namespace dfg

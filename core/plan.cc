@@ -42,7 +42,8 @@ GuardPlan plan_guard(const LoadedConfig& loaded, const DockerFacts& docker,
     return plan;
   }
   if (!docker.iptables) {
-    plan.notes.emplace_back(std::string(docker_daemon_json) +
+    plan.notes.emplace_back((docker.iptables_origin.empty() ? std::string(docker_daemon_json)
+                                                            : docker.iptables_origin) +
                             " turns Docker's iptables handling off; writing nothing");
     return plan;
   }

@@ -2,6 +2,7 @@
 
 #include "config.h"
 #include "docker_config.h"
+#include "dockerd_flags.h"
 #include "fs.h"
 #include "plan.h"
 #include "unit_files.h"
@@ -18,10 +19,12 @@ int generate(const std::string& normal_dir, const std::string& root, KmsgLog& lo
     log.log(LogLevel::Warning, "{} more problems in the configuration not shown",
             loaded.problems.size() - max_problem_lines);
 
-  const auto docker = read_docker_facts(root);
+  // Docker's settings as its service would start it: ExecStart= flags, then daemon.json.
+  const UnitFiles units(root);
+  const auto docker = read_docker_settings(root, units, loaded.config.services.front());
   if (!docker.warning.empty()) log.log(LogLevel::Warning, "{}", docker.warning);
 
-  const auto plan = plan_guard(loaded, docker.facts, UnitFiles(root));
+  const auto plan = plan_guard(loaded, docker.facts, units);
   for (const auto& firewall : plan.firewalls) {
     log.log(LogLevel::Debug, "{}: {}{}", firewall.unit, firewall.bound ? "bound, " : "",
             firewall.reason);

@@ -1,0 +1,260 @@
+#include "dockerd_flags.h"
+
+#include <algorithm>
+#include <map>
+
+#include "fs.h"
+
+namespace dfg {
+namespace {
+
+/// Go's strconv.ParseBool, which dockerd's flags use.
+std::optional<bool> parse_go_bool(std::string_view v) {
+  for (const char* t : {"1", "t", "T", "true", "TRUE", "True"})
+    if (v == t) return true;
+  for (const char* f : {"0", "f", "F", "false", "FALSE", "False"})
+    if (v == f) return false;
+  return std::nullopt;
+}
+
+std::string_view trim(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t\r");
+  if (first == std::string_view::npos) return {};
+  const auto last = s.find_last_not_of(" \t\r");
+  return s.substr(first, last - first + 1);
+}
+
+/// The value of NAME in "NAME=value" entries; the last one wins, as in systemd.
+std::optional<std::string> lookup(const std::vector<std::string>& environment,
+                                  const std::string& name) {
+  for (auto it = environment.rbegin(); it != environment.rend(); ++it) {
+    if (it->size() > name.size() && it->compare(0, name.size(), name) == 0 &&
+        (*it)[name.size()] == '=')
+      return it->substr(name.size() + 1);
+  }
+  return std::nullopt;
+}
+
+bool is_name_char(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/// Splits at white space outside quotes; quotes group, backslash escapes.
+std::vector<std::string> split_words(std::string_view line) {
+  std::vector<std::string> words;
+  std::string word;
+  bool in_word = false;
+  char quote = 0;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (c == '\\' && i + 1 < line.size()) {
+      word += line[++i];
+      in_word = true;
+    } else if (quote != 0) {
+      if (c == quote) {
+        quote = 0;
+      } else {
+        word += c;
+      }
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+      in_word = true;
+    } else if (c == ' ' || c == '\t') {
+      if (in_word) words.push_back(word);
+      word.clear();
+      in_word = false;
+    } else {
+      word += c;
+      in_word = true;
+    }
+  }
+  if (in_word) words.push_back(word);
+  return words;
+}
+
+/// Replaces each ${NAME} in `word` by NAME's value.
+std::string expand_braced(const std::string& word, const std::vector<std::string>& environment) {
+  std::string out;
+  for (std::size_t i = 0; i < word.size(); ++i) {
+    if (word[i] == '$' && i + 1 < word.size() && word[i + 1] == '{') {
+      const auto close = word.find('}', i + 2);
+      if (close != std::string::npos) {
+        out += lookup(environment, word.substr(i + 2, close - i - 2)).value_or("");
+        i = close;
+        continue;
+      }
+    }
+    out += word[i];
+  }
+  return out;
+}
+
+/// "KEY=value" lines of an EnvironmentFile=, quotes removed; comments and junk skipped.
+void read_environment_file(std::string_view root, std::string path,
+                           std::vector<std::string>& environment) {
+  if (!path.empty() && path.front() == '-') path.erase(0, 1);  // optional file
+  const auto text = read_file(join_root(root, path));
+  if (!text) return;
+  const std::string& t = text.value();
+  for (std::size_t start = 0; start < t.size();) {
+    const auto end = std::min(t.find('\n', start), t.size());
+    const auto line = trim(std::string_view(t).substr(start, end - start));
+    start = end + 1;
+    if (line.empty() || line.front() == '#' || line.front() == ';') continue;
+    const auto eq = line.find('=');
+    if (eq == std::string_view::npos || eq == 0) continue;
+    std::string value(trim(line.substr(eq + 1)));
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+        value.back() == value.front())
+      value = value.substr(1, value.size() - 2);
+    environment.push_back(std::string(trim(line.substr(0, eq))) + "=" + value);
+  }
+}
+
+/// What the [Service] sections of a unit's files say about how it starts.
+struct ServiceLines {
+  std::string exec_start;  ///< the last ExecStart= after the last reset
+  std::vector<std::string> environment;
+};
+
+void apply_unit_file(std::string_view root, const std::string& path, ServiceLines& lines) {
+  const auto text = read_file(join_root(root, path));
+  if (!text) return;
+  // Join continuation lines (a trailing backslash), then read key=value in [Service].
+  std::string joined;
+  std::vector<std::string> logical;
+  const std::string& t = text.value();
+  for (std::size_t start = 0; start <= t.size();) {
+    const auto end = std::min(t.find('\n', start), t.size());
+    std::string line(t.substr(start, end - start));
+    start = end + 1;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (!line.empty() && line.back() == '\\') {
+      line.back() = ' ';
+      joined += line;
+      continue;
+    }
+    logical.push_back(joined + line);
+    joined.clear();
+    if (end == t.size()) break;
+  }
+  std::string section;
+  for (const auto& raw : logical) {
+    const auto line = trim(raw);
+    if (line.empty() || line.front() == '#' || line.front() == ';') continue;
+    if (line.front() == '[') {
+      section = std::string(line);
+      continue;
+    }
+    if (section != "[Service]") continue;
+    const auto eq = line.find('=');
+    if (eq == std::string_view::npos) continue;
+    const auto key = trim(line.substr(0, eq));
+    const auto value = std::string(trim(line.substr(eq + 1)));
+    if (key == "ExecStart") {
+      lines.exec_start = value;  // an empty one resets; the last one is what runs
+    } else if (key == "Environment") {
+      for (auto& word : split_words(value)) lines.environment.push_back(word);
+    } else if (key == "EnvironmentFile" && !value.empty()) {
+      read_environment_file(root, value, lines.environment);
+    }
+  }
+}
+
+DockerFactsResult combine(std::string_view root, const DockerdFlags& flags) {
+  auto result = read_docker_facts(root, flags.config_file.value_or(docker_daemon_json));
+  // dockerd refuses to start when a flag and daemon.json both set a key; a flag wins here.
+  if (flags.iptables) {
+    result.facts.iptables = *flags.iptables;
+    result.facts.iptables_origin = "dockerd's --iptables flag";
+  }
+  if (flags.ip6tables) result.facts.ip6tables = *flags.ip6tables;
+  if (flags.live_restore) result.facts.live_restore = *flags.live_restore;
+  return result;
+}
+
+}  // namespace
+
+DockerdFlags parse_dockerd_args(const std::vector<std::string>& args) {
+  DockerdFlags flags;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string_view arg = args[i];
+    if (arg.substr(0, 2) != "--") continue;
+    const auto eq = arg.find('=');
+    const auto name = arg.substr(2, eq == std::string_view::npos ? std::string_view::npos : eq - 2);
+    const std::optional<std::string_view> value =
+        eq == std::string_view::npos ? std::nullopt : std::optional(arg.substr(eq + 1));
+    auto boolean = [&](std::optional<bool>& into) {
+      into = value ? parse_go_bool(*value) : std::optional(true);
+    };
+    if (name == "iptables") {
+      boolean(flags.iptables);
+    } else if (name == "ip6tables") {
+      boolean(flags.ip6tables);
+    } else if (name == "live-restore") {
+      boolean(flags.live_restore);
+    } else if (name == "config-file") {
+      if (value) {
+        flags.config_file = std::string(*value);
+      } else if (i + 1 < args.size()) {
+        flags.config_file = args[++i];
+      }
+    }
+  }
+  return flags;
+}
+
+std::vector<std::string> split_exec_line(std::string_view line,
+                                         const std::vector<std::string>& environment) {
+  line = trim(line);
+  while (!line.empty() && std::string_view("-@:+!").find(line.front()) != std::string_view::npos)
+    line.remove_prefix(1);
+  std::vector<std::string> out;
+  for (const auto& word : split_words(line)) {
+    // "$NAME" alone becomes the words of its value; "${NAME}" anywhere, its value.
+    if (word.size() > 1 && word[0] == '$' &&
+        std::all_of(word.begin() + 1, word.end(), is_name_char)) {
+      for (auto& w : split_words(lookup(environment, word.substr(1)).value_or("")))
+        out.push_back(w);
+    } else {
+      out.push_back(expand_braced(word, environment));
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> docker_exec_start(std::string_view root, const UnitFiles& units,
+                                           const std::string& service) {
+  const auto fragment = units.find(service);
+  if (fragment.state != UnitLookup::State::Found) return {};
+  ServiceLines lines;
+  apply_unit_file(root, fragment.path, lines);
+  // Drop-ins in file-name order; a name in a more important directory hides the rest.
+  std::map<std::string, std::string> dropins;
+  for (const char* dir : unit_search_path) {
+    const std::string d = std::string(dir) + "/" + service + ".d";
+    for (const auto& name : list_dir(join_root(root, d))) {
+      if (ends_with(name, ".conf")) dropins.emplace(name, d + "/" + name);
+    }
+  }
+  for (const auto& [name, path] : dropins) apply_unit_file(root, path, lines);
+  if (lines.exec_start.empty()) return {};
+  return split_exec_line(lines.exec_start, lines.environment);
+}
+
+DockerFactsResult read_docker_settings(std::string_view root, const UnitFiles& units,
+                                       const std::string& service) {
+  return combine(root, parse_dockerd_args(docker_exec_start(root, units, service)));
+}
+
+DockerFactsResult docker_settings_from_cmdline(std::string_view root, std::string_view cmdline) {
+  std::vector<std::string> args;
+  for (std::size_t start = 0; start < cmdline.size();) {
+    const auto end = std::min(cmdline.find('\0', start), cmdline.size());
+    args.emplace_back(cmdline.substr(start, end - start));
+    start = end + 1;
+  }
+  return combine(root, parse_dockerd_args(args));
+}
+
+}  // namespace dfg

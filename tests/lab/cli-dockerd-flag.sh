@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Docker's iptables handling turned off by a dockerd flag in a docker.service drop-in (not in
+# daemon.json) on LAB_GEN: the generator writes no drop-in, check reports IPv4 as not managed,
+# and neither reconcile nor status restarts or blames Docker after the firewall restarts.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+lab_init
+lab_host_boot
+lab_world_up iptables
+lab_install_cli
+
+# The distribution's ExecStart= plus the flag, as an administrator would write it.
+lab_sh 'exec_start=$(grep -h "^ExecStart=/" /lib/systemd/system/docker.service /usr/lib/systemd/system/docker.service 2>/dev/null | head -n 1)
+  mkdir -p /etc/systemd/system/docker.service.d
+  printf "[Service]\nExecStart=\n%s --iptables=false\n" "$exec_start" \
+    >/etc/systemd/system/docker.service.d/10-no-iptables.conf'
+lab_exec systemctl restart iptables.service # Docker's old rules go; with the flag it writes none
+lab_install_generator                        # daemon-reload
+lab_docker_restart
+lab_expect "dockerd runs with --iptables=false" \
+  lab_sh 'tr "\0" " " </proc/$(systemctl show -p MainPID --value docker.service)/cmdline | grep -q -- "--iptables=false"'
+lab_expect_not "the generator wrote no drop-in" \
+  lab_exec test -e /run/systemd/generator/docker.service.d/50-docker-firewall-guard.conf
+lab_expect_not "docker.service does not require the firewall" \
+  lab_sh 'systemctl show -p Requires --value docker.service | grep -q iptables.service'
+
+out=$(lab_exec docker-firewall-guard check)
+lab_log "check: $out"
+lab_expect "check: IPv4 not managed" grep -q "IPv4 not-managed" <<<"$out"
+
+starts=$(lab_dockerd_starts)
+lab_exec systemctl restart iptables.service
+rc=0
+out=$(lab_exec docker-firewall-guard reconcile) || rc=$?
+lab_log "reconcile (exit $rc): $out"
+lab_expect_eq "reconcile after a firewall restart: exit" 0 "$rc"
+lab_expect "reconcile restarts nothing" grep -q "^docker.service: nothing to do: " <<<"$out"
+lab_expect_eq "dockerd starts unchanged" "$starts" "$(lab_dockerd_starts)"
+
+out=$(lab_exec docker-firewall-guard status --json) || true
+lab_expect "status --json: Docker's iptables off, seen from dockerd's own command line" \
+  lab_sh 'python3 -c "import json, sys; d = json.load(sys.stdin); sys.exit(0 if d[\"docker\"][\"iptables\"] is False and d[\"rules\"][\"families\"][0][\"state\"] == \"not-managed\" else 1)"' <<<"$out"

@@ -1,0 +1,84 @@
+#include "dockerd_flags.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "temp_root.h"
+
+namespace dfg {
+namespace {
+
+using ::testing::ElementsAre;
+
+TEST(DockerdFlags, ReadsTheFlagsTheGuardCaresAbout) {
+  auto f = parse_dockerd_args({"/usr/bin/dockerd", "-H", "fd://", "--iptables=false",
+                               "--live-restore", "--config-file", "/etc/docker/alt.json"});
+  EXPECT_EQ(f.iptables, false);
+  EXPECT_FALSE(f.ip6tables.has_value());
+  EXPECT_EQ(f.live_restore, true);
+  EXPECT_EQ(f.config_file, "/etc/docker/alt.json");
+
+  f = parse_dockerd_args({"--ip6tables=0", "--iptables=True", "--config-file=/x.json"});
+  EXPECT_EQ(f.iptables, true);
+  EXPECT_EQ(f.ip6tables, false);
+  EXPECT_EQ(f.config_file, "/x.json");
+  // A boolean flag takes no separate value: "--iptables false" is --iptables, then an argument.
+  EXPECT_EQ(parse_dockerd_args({"--iptables", "false"}).iptables, true);
+  EXPECT_FALSE(parse_dockerd_args({"--iptables=maybe"}).iptables.has_value());
+  EXPECT_FALSE(parse_dockerd_args({"--iptablesx=false", "-iptables=false"}).iptables.has_value());
+}
+
+TEST(DockerdFlags, SplitsExecStartAsSystemdDoes) {
+  const std::vector<std::string> env = {"OPTIONS=--selinux-enabled  --iptables=false", "ONE=a b"};
+  EXPECT_THAT(
+      split_exec_line("-/usr/bin/dockerd -H fd:// $OPTIONS", env),
+      ElementsAre("/usr/bin/dockerd", "-H", "fd://", "--selinux-enabled", "--iptables=false"));
+  EXPECT_THAT(split_exec_line("dockerd --label=${ONE} $UNSET \"x y\" 'p q' a\\ b", env),
+              ElementsAre("dockerd", "--label=a b", "x y", "p q", "a b"));
+}
+
+TEST(DockerdFlags, ExecStartComesFromTheFragmentAndDropInsInOrder) {
+  test::TempRoot root;
+  root.write("/usr/lib/systemd/system/docker.service",
+             "[Service]\nType=notify\nExecStart=/usr/bin/dockerd -H fd://\n");
+  const UnitFiles units(root.path());
+  EXPECT_THAT(docker_exec_start(root.path(), units, "docker.service"),
+              ElementsAre("/usr/bin/dockerd", "-H", "fd://"));
+
+  root.write("/etc/systemd/system/docker.service.d/20-flags.conf",
+             "[Unit]\nExecStart=/ignored\n[Service]\nEnvironmentFile=-/etc/sysconfig/docker\n"
+             "ExecStart=\nExecStart=/usr/bin/dockerd \\\n  $OPTIONS\n");
+  root.write("/etc/sysconfig/docker", "# comment\nOPTIONS='--iptables=false --live-restore'\n");
+  EXPECT_THAT(docker_exec_start(root.path(), units, "docker.service"),
+              ElementsAre("/usr/bin/dockerd", "--iptables=false", "--live-restore"));
+
+  // A later drop-in (by name) wins; the same name in /etc hides the one in /usr/lib.
+  root.write("/usr/lib/systemd/system/docker.service.d/30-vendor.conf",
+             "[Service]\nExecStart=\nExecStart=/usr/bin/dockerd --vendor\n");
+  root.write("/etc/systemd/system/docker.service.d/30-vendor.conf", "[Service]\n");
+  EXPECT_THAT(docker_exec_start(root.path(), units, "docker.service"),
+              ElementsAre("/usr/bin/dockerd", "--iptables=false", "--live-restore"));
+  EXPECT_TRUE(docker_exec_start(root.path(), units, "podman.service").empty());
+}
+
+TEST(DockerdFlags, AFlagWinsOverDaemonJsonAndNamesItsConfigFile) {
+  test::TempRoot root;
+  root.write("/usr/lib/systemd/system/docker.service",
+             "[Service]\nExecStart=/usr/bin/dockerd --config-file=/etc/docker/alt.json "
+             "--ip6tables=false\n");
+  root.write("/etc/docker/daemon.json", R"({"iptables": false})");
+  root.write("/etc/docker/alt.json", R"({"live-restore": true})");
+  const auto r = read_docker_settings(root.path(), UnitFiles(root.path()), "docker.service");
+  EXPECT_TRUE(r.facts.iptables) << "/etc/docker/daemon.json is not the file dockerd reads";
+  EXPECT_TRUE(r.facts.live_restore);
+  EXPECT_EQ(r.facts.ip6tables, false);
+
+  const char raw[] = "/usr/bin/dockerd\0-H\0fd://\0--iptables=false\0";
+  const std::string cmdline(raw, sizeof raw - 1);  // /proc/PID/cmdline: NUL after each
+  const auto running = docker_settings_from_cmdline(root.path(), cmdline);
+  EXPECT_FALSE(running.facts.iptables);
+  EXPECT_EQ(running.facts.iptables_origin, "dockerd's --iptables flag");
+}
+
+}  // namespace
+}  // namespace dfg
