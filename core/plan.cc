@@ -20,6 +20,12 @@ std::string replace_all(std::string text, const std::string& from, const std::st
   return text;
 }
 
+/// The header's comment lines naming the config files.
+std::string config_lines(const std::vector<std::string>& config_files) {
+  return "#   " + (config_files.empty() ? std::string("the compiled-in defaults")
+                                        : join(config_files, "\n#   "));
+}
+
 FirewallBinding bind_firewall(const std::string& unit, const UnitFiles& units) {
   const auto found = units.find(unit);
   switch (found.state) {
@@ -61,20 +67,31 @@ GuardPlan plan_guard(const LoadedConfig& loaded, const DockerFacts& docker,
   }
 
   const auto text = render_dropin(config.strategy, bound, loaded.files);
+  std::vector<std::string> guarded;
   for (const auto& service : config.services) {
     if (units.find(service).state != UnitLookup::State::Found) {
       plan.notes.push_back(service + " is not installed or masked; no drop-in for it");
       continue;
     }
     plan.dropins.push_back({service, text});
+    guarded.push_back(service);
   }
+  if (guarded.empty()) return plan;
+  const auto firewall_text = render_firewall_dropin(config.strategy, guarded, loaded.files);
+  for (const auto& firewall : bound) plan.dropins.push_back({firewall, firewall_text});
   return plan;
+}
+
+std::string render_firewall_dropin(Strategy strategy, const std::vector<std::string>& services,
+                                   const std::vector<std::string>& config_files) {
+  const auto body = replace_all(templates::dropin_firewall, "@SERVICES@", join(services, " "));
+  return replace_all(templates::dropin_header, "@CONFIG@", config_lines(config_files)) +
+         replace_all(body, "@STRATEGY@", std::string(to_string(strategy)));
 }
 
 std::string render_dropin(Strategy strategy, const std::vector<std::string>& firewalls,
                           const std::vector<std::string>& config_files) {
-  const auto config = "#   " + (config_files.empty() ? std::string("the compiled-in defaults")
-                                                     : join(config_files, "\n#   "));
+  const auto config = config_lines(config_files);
   const char* body =
       strategy == Strategy::PartOf ? templates::dropin_partof : templates::dropin_requires;
   return replace_all(templates::dropin_header, "@CONFIG@", config) +

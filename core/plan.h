@@ -36,8 +36,14 @@ struct GuardPlan {
 /// Binds each configured firewall unit that exists, is not masked and is enabled; never a
 /// disabled one, since Requires= would start it (and firewalld conflicts with
 /// iptables.service). Writes nothing for strategy none, when Docker's iptables handling is
-/// off, when no firewall is bound, or for a guarded service that is not installed.
+/// off, when no firewall is bound, or for a guarded service that is not installed. Each
+/// bound firewall gets a drop-in too (render_firewall_dropin), after the services' ones.
 GuardPlan plan_guard(const LoadedConfig& loaded, const DockerFacts& docker, const UnitFiles& units);
+
+/// The drop-in for a bound firewall unit: after each of its starts, clear the start limit
+/// of the guarded `services`, whose restarts it causes.
+std::string render_firewall_dropin(Strategy strategy, const std::vector<std::string>& services,
+                                   const std::vector<std::string>& config_files);
 
 /// The drop-in text for `strategy` binding `firewalls`, with a header naming the config
 /// files (or the compiled-in defaults).

@@ -7,6 +7,7 @@ namespace dfg::templates {
 extern const char* const dropin_header;    ///< @CONFIG@: comment lines naming the config files
 extern const char* const dropin_requires;  ///< @FIREWALLS@: space-separated units
 extern const char* const dropin_partof;    ///< @FIREWALLS@: space-separated units
+extern const char* const dropin_firewall;  ///< @SERVICES@, @STRATEGY@: for each bound firewall
 extern const char* const docker_firewall_guard;  ///< the default, commented config file
 
 }  // namespace dfg::templates

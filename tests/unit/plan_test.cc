@@ -43,9 +43,13 @@ TEST_F(PlanTest, BindsOnlyEnabledUnmaskedInstalledFirewalls) {
   EXPECT_EQ(p.firewalls[1].reason, "masked by /etc/systemd/system/ip6tables.service");
   EXPECT_FALSE(p.firewalls[2].bound);
   EXPECT_EQ(p.firewalls[2].reason, "installed but not enabled");
-  ASSERT_EQ(p.dropins.size(), 1u);
+  ASSERT_EQ(p.dropins.size(), 2u);
   EXPECT_EQ(p.dropins[0].unit, "docker.service");
   EXPECT_THAT(p.dropins[0].text, HasSubstr("\nRequires=iptables.service\n"));
+  // The bound firewall clears Docker's start limit after each of its starts.
+  EXPECT_EQ(p.dropins[1].unit, "iptables.service");
+  EXPECT_THAT(p.dropins[1].text,
+              HasSubstr("\nExecStartPost=-/usr/bin/systemctl reset-failed docker.service\n"));
 }
 
 TEST_F(PlanTest, NeverBindsADisabledFirewall) {
@@ -74,8 +78,10 @@ TEST_F(PlanTest, SkipsGuardedServicesThatAreNotInstalled) {
   enable("iptables.service");
   loaded.config.services = {"docker.service", "podman.service"};
   const auto p = plan();
-  ASSERT_EQ(p.dropins.size(), 1u);
+  ASSERT_EQ(p.dropins.size(), 2u);
   EXPECT_EQ(p.dropins[0].unit, "docker.service");
+  EXPECT_THAT(p.dropins[1].text, HasSubstr("reset-failed docker.service\n"))
+      << "only the services that are there";
   EXPECT_THAT(p.notes, ElementsAre("podman.service is not installed or masked; no drop-in for it"));
 }
 
