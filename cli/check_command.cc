@@ -13,7 +13,7 @@ ExitStatus run_check(CommandContext& context) {
   if (!docker.warning.empty()) context.err << "warning: " << docker.warning << "\n";
   // Docker's version matters only when daemon.json leaves ip6tables to its default.
   std::optional<int> major;
-  if (!docker.facts.ip6tables) major = dockerd_major(context.runner);
+  if (!docker.facts.ip6tables) major = dockerd_major(context.runner, context.root);
   const auto result = check_docker_rules(context.runner, managed_families(docker.facts, major));
 
   const auto overall = result.overall();

@@ -1,7 +1,10 @@
 #include "docker_runtime.h"
 
+#include <sys/stat.h>
+
 #include <cctype>
 #include <chrono>
+#include <cstdlib>
 
 #include "dockerd_flags.h"
 #include "fs.h"
@@ -34,10 +37,33 @@ std::optional<int> parse_dockerd_major(std::string_view text) {
   return major;
 }
 
-std::optional<int> dockerd_major(ProcessRunner& runner) {
-  const auto run = runner.run({"dockerd", "--version"}, std::chrono::seconds(5));
+std::optional<int> dockerd_major(ProcessRunner& runner, std::string_view root) {
+  std::string binary;
+  struct stat st {};
+  for (const char* path :
+       {"/usr/bin/dockerd", "/usr/sbin/dockerd", "/bin/dockerd", "/sbin/dockerd"}) {
+    if (stat(join_root(root, path).c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+      binary = path;
+      break;
+    }
+  }
+  if (binary.empty()) return std::nullopt;
+  const std::string key = binary + " " + std::to_string(st.st_dev) + ":" +
+                          std::to_string(st.st_ino) + ":" + std::to_string(st.st_size) + ":" +
+                          std::to_string(st.st_mtime);
+  const std::string dir = join_root(root, "/run/docker-firewall-guard");
+  if (const auto cached = read_file(dir + "/dockerd-version");
+      cached && cached.value().rfind(key + " ", 0) == 0) {
+    const auto major = std::strtol(cached.value().c_str() + key.size() + 1, nullptr, 10);
+    if (major > 0 && major < 1000) return static_cast<int>(major);
+  }
+  const auto run = runner.run({binary, "--version"}, std::chrono::seconds(5));
   if (!run.started || run.timed_out || run.exit_code != 0) return std::nullopt;
-  return parse_dockerd_major(run.out);
+  const auto major = parse_dockerd_major(run.out);
+  // Best effort: without /run (or as non-root) the next call asks dockerd again.
+  if (major && make_directory(dir))
+    (void)write_file_atomic(dir, "dockerd-version", key + " " + std::to_string(*major) + "\n");
+  return major;
 }
 
 ManagedFamilies managed_families(const DockerFacts& facts, std::optional<int> major) {

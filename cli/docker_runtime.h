@@ -21,8 +21,11 @@ DockerFactsResult docker_settings(std::string_view root, const std::string& serv
 /// or nothing when the text has none.
 std::optional<int> parse_dockerd_major(std::string_view text);
 
-/// Asks the installed dockerd for its version; nothing when it cannot be run.
-std::optional<int> dockerd_major(ProcessRunner& runner);
+/// The installed dockerd's major version (`dockerd --version`); nothing when there is no
+/// dockerd under `root` or it cannot say. Running it costs 30-40 ms, so the answer is kept in
+/// /run/docker-firewall-guard/dockerd-version for as long as the binary is the same file
+/// (device, inode, size, modification time): a stat then answers.
+std::optional<int> dockerd_major(ProcessRunner& runner, std::string_view root);
 
 /// The families Docker manages rules for, each on its own: IPv4 unless "iptables" is false;
 /// IPv6 when "ip6tables" says so, else by Docker's default, which is on from Docker 27 (off

@@ -38,7 +38,7 @@ ExitStatus reconcile_and_report(CommandContext& context, const LoadedConfig& loa
   const auto docker = docker_settings(context.root, service, unit ? unit.value().main_pid : 0);
   if (!docker.warning.empty()) context.err << "warning: " << docker.warning << "\n";
   std::optional<int> major;
-  if (!docker.facts.ip6tables) major = dockerd_major(context.runner);
+  if (!docker.facts.ip6tables) major = dockerd_major(context.runner, context.root);
   const auto families = managed_families(docker.facts, major);
   auto canary = [&] { return check_docker_rules(context.runner, families); };
 

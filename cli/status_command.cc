@@ -60,7 +60,7 @@ ExitStatus run_status(CommandContext& context, bool json) {
       if (d.unit == s.name) s.dropin_expected = true;
   }
   std::optional<int> major;
-  if (!r.docker.facts.ip6tables) major = dockerd_major(context.runner);
+  if (!r.docker.facts.ip6tables) major = dockerd_major(context.runner, context.root);
   r.rules = check_docker_rules(context.runner, managed_families(r.docker.facts, major));
   judge(r);
   context.out << (json ? render_json(r) : render_text(r));

@@ -43,8 +43,9 @@ Run config(const test::TempRoot& root, bool check_only) {
 
 TEST(CheckCommand, ExitCodesFollowTheCanary) {
   test::TempRoot root;
+  root.write("/usr/bin/dockerd", "");
   FakeRunner runner;
-  runner.results["dockerd"] = exited(0, "Docker version 20.10.24+dfsg1, build 297e128\n");
+  runner.results["/usr/bin/dockerd"] = exited(0, "Docker version 20.10.24+dfsg1, build 297e128\n");
   auto r = check(root, runner);
   EXPECT_EQ(r.status, ExitStatus::Ok);
   EXPECT_EQ(
@@ -63,8 +64,9 @@ TEST(CheckCommand, ExitCodesFollowTheCanary) {
 
 TEST(CheckCommand, Docker27AndLaterAreCheckedForIPv6) {
   test::TempRoot root;
+  root.write("/usr/bin/dockerd", "");
   FakeRunner runner;
-  runner.results["dockerd"] = exited(0, "Docker version 28.5.2, build ecc6942\n");
+  runner.results["/usr/bin/dockerd"] = exited(0, "Docker version 28.5.2, build ecc6942\n");
   runner.results["ip6tables filter"] = exited(1);
   const auto r = check(root, runner);
   EXPECT_EQ(r.status, ExitStatus::Problem);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "fake_runner.h"
+#include "temp_root.h"
 
 namespace dfg {
 namespace {
@@ -17,14 +18,30 @@ TEST(DockerRuntime, ParsesTheMajorVersion) {
   EXPECT_FALSE(parse_dockerd_major("Docker version 99999.1"));
 }
 
-TEST(DockerRuntime, AsksDockerdForItsVersion) {
+TEST(DockerRuntime, AsksDockerdForItsVersionOnceForEachBinary) {
+  test::TempRoot root;
   FakeRunner runner;
-  runner.results["dockerd"] = exited(0, "Docker version 28.5.2, build ecc6942\n");
-  EXPECT_EQ(dockerd_major(runner), 28);
+  runner.results["/usr/bin/dockerd"] = exited(0, "Docker version 28.5.2, build ecc6942\n");
+  EXPECT_FALSE(dockerd_major(runner, root.path())) << "no dockerd installed";
+  EXPECT_TRUE(runner.calls.empty());
+
+  root.write("/usr/bin/dockerd", "binary");
+  root.mkdirs("/run");
+  EXPECT_EQ(dockerd_major(runner, root.path()), 28);
   ASSERT_EQ(runner.calls.size(), 1u);
-  EXPECT_EQ(runner.calls[0], (std::vector<std::string>{"dockerd", "--version"}));
-  runner.results["dockerd"].started = false;
-  EXPECT_FALSE(dockerd_major(runner));
+  EXPECT_EQ(runner.calls[0], (std::vector<std::string>{"/usr/bin/dockerd", "--version"}));
+  EXPECT_EQ(dockerd_major(runner, root.path()), 28);
+  EXPECT_EQ(runner.calls.size(), 1u) << "the second answer comes from the cache";
+
+  // Another binary (an upgrade): asked again.
+  root.write("/usr/bin/dockerd", "a newer, larger binary");
+  runner.results["/usr/bin/dockerd"] = exited(0, "Docker version 29.0.1, build 1\n");
+  EXPECT_EQ(dockerd_major(runner, root.path()), 29);
+  EXPECT_EQ(runner.calls.size(), 2u);
+
+  runner.results["/usr/bin/dockerd"].started = false;
+  root.write("/usr/bin/dockerd", "broken");
+  EXPECT_FALSE(dockerd_major(runner, root.path()));
 }
 
 TEST(DockerRuntime, IPv6FollowsDaemonJsonElseDockersDefault) {
