@@ -11,10 +11,8 @@ ExitStatus run_check(CommandContext& context) {
   const auto config = load_config(context.root).config;
   const auto docker = docker_settings(context.root, config.services.front(), 0);
   if (!docker.warning.empty()) context.err << "warning: " << docker.warning << "\n";
-  // Docker's version matters only when daemon.json leaves ip6tables to its default.
-  std::optional<int> major;
-  if (!docker.facts.ip6tables) major = dockerd_major(context.runner, context.root);
-  const auto result = check_docker_rules(context.runner, managed_families(docker.facts, major));
+  const auto result = check_docker_rules(
+      context.runner, families_to_check(context.runner, context.root, docker.facts));
 
   const auto overall = result.overall();
   context.out << "Docker's rules: " << to_string(overall) << " (" << describe(result) << ")\n";

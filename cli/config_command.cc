@@ -3,15 +3,10 @@
 
 #include "commands.h"
 #include "config.h"
+#include "join.h"
 
 namespace dfg {
 namespace {
-
-std::string join(const std::vector<std::string>& words) {
-  std::string out;
-  for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
-  return out;
-}
 
 const char* yes_no(bool value) { return value ? "yes" : "no"; }
 

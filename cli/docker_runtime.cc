@@ -75,4 +75,9 @@ ManagedFamilies managed_families(const DockerFacts& facts, std::optional<int> ma
   return families;
 }
 
+ManagedFamilies families_to_check(ProcessRunner& runner, std::string_view root,
+                                  const DockerFacts& facts) {
+  return managed_families(facts, facts.ip6tables ? std::nullopt : dockerd_major(runner, root));
+}
+
 }  // namespace dfg

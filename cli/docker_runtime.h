@@ -32,4 +32,9 @@ std::optional<int> dockerd_major(ProcessRunner& runner, std::string_view root);
 /// when the version is unknown: never report rules flushed that Docker may not have written).
 ManagedFamilies managed_families(const DockerFacts& facts, std::optional<int> dockerd_major);
 
+/// managed_families, asking dockerd's version only when daemon.json and the flags leave
+/// ip6tables to Docker's default.
+ManagedFamilies families_to_check(ProcessRunner& runner, std::string_view root,
+                                  const DockerFacts& facts);
+
 }  // namespace dfg

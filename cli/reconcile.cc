@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "join.h"
 namespace dfg {
 namespace {
 
@@ -25,12 +26,6 @@ Expected<std::vector<std::string>> wait_for_queued_jobs(Systemd& systemd,
       return Expected<std::vector<std::string>>::failure(idle.error());
   }
   return waited;
-}
-
-std::string join(const std::vector<std::string>& words) {
-  std::string out;
-  for (const auto& w : words) out += (out.empty() ? "" : ", ") + w;
-  return out;
 }
 
 ReconcileOutcome reconcile_one(Systemd& systemd, const std::function<CanaryResult()>& canary,
@@ -66,9 +61,9 @@ ReconcileOutcome reconcile_one(Systemd& systemd, const std::function<CanaryResul
                          "); not restarting");
     case RulesState::Present:
       if (!waited.value().empty()) {
-        return outcome(
-            service, A::Waited, state, state,
-            "Docker's rules are present after systemd's queued jobs: " + join(waited.value()));
+        return outcome(service, A::Waited, state, state,
+                       "Docker's rules are present after systemd's queued jobs: " +
+                           join(waited.value(), ", "));
       }
       return outcome(service, A::Nothing, state, state, "Docker's rules are present");
     case RulesState::Flushed: break;

@@ -6,6 +6,7 @@
 #include "docker_runtime.h"
 #include "fs.h"
 #include "host_checks.h"
+#include "join.h"
 #include "journal.h"
 #include "reconcile.h"
 #include "run_lock.h"
@@ -37,14 +38,11 @@ ExitStatus reconcile_and_report(CommandContext& context, const LoadedConfig& loa
   const auto unit = systemd.value()->unit(service);
   const auto docker = docker_settings(context.root, service, unit ? unit.value().main_pid : 0);
   if (!docker.warning.empty()) context.err << "warning: " << docker.warning << "\n";
-  std::optional<int> major;
-  if (!docker.facts.ip6tables) major = dockerd_major(context.runner, context.root);
-  const auto families = managed_families(docker.facts, major);
+  const auto families = families_to_check(context.runner, context.root, docker.facts);
   auto canary = [&] { return check_docker_rules(context.runner, families); };
 
   const auto outcomes = reconcile(*systemd.value(), canary, loaded.config, options);
-  std::string firewalls;
-  for (const auto& f : loaded.config.firewalls) firewalls += (firewalls.empty() ? "" : " ") + f;
+  const auto firewalls = join(loaded.config.firewalls);
   for (const auto& outcome : outcomes) {
     if (!quiet_when_fine || outcome.action != ReconcileAction::Nothing)
       context.out << to_line(outcome) << "\n";

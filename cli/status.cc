@@ -3,14 +3,9 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "join.h"
 namespace dfg {
 namespace {
-
-std::string join(const std::vector<std::string>& words, const char* separator = ", ") {
-  std::string out;
-  for (const auto& w : words) out += (out.empty() ? "" : separator) + w;
-  return out;
-}
 
 bool contains(const std::vector<std::string>& list, const std::string& item) {
   return std::find(list.begin(), list.end(), item) != list.end();
@@ -108,14 +103,15 @@ ExitStatus exit_status(const StatusReport& r) {
 std::string render_text(const StatusReport& r) {
   const auto& config = r.config.config;
   std::string out = "Protected: " + r.protection + " - " + r.reason + "\n";
-  out += "Config: " + (r.config.files.empty() ? "compiled-in defaults" : join(r.config.files)) +
-         "; strategy " + std::string(to_string(config.strategy)) + " (" +
-         (config.origin.count("guard.strategy") ? config.origin.at("guard.strategy")
-                                                : std::string("default")) +
-         "); " +
-         (r.config.problems.empty() ? std::string("no problems")
-                                    : std::to_string(r.config.problems.size()) + " problem(s)") +
-         "\n";
+  out +=
+      "Config: " + (r.config.files.empty() ? "compiled-in defaults" : join(r.config.files, ", ")) +
+      "; strategy " + std::string(to_string(config.strategy)) + " (" +
+      (config.origin.count("guard.strategy") ? config.origin.at("guard.strategy")
+                                             : std::string("default")) +
+      "); " +
+      (r.config.problems.empty() ? std::string("no problems")
+                                 : std::to_string(r.config.problems.size()) + " problem(s)") +
+      "\n";
   for (const auto& p : r.config.problems) out += "  " + p.to_string() + "\n";
   for (const auto& s : r.services) {
     out += s.name + ": " + s.unit.active_state + " (" + s.unit.sub_state + ")";

@@ -59,9 +59,8 @@ ExitStatus run_status(CommandContext& context, bool json) {
     for (const auto& d : r.plan.dropins)
       if (d.unit == s.name) s.dropin_expected = true;
   }
-  std::optional<int> major;
-  if (!r.docker.facts.ip6tables) major = dockerd_major(context.runner, context.root);
-  r.rules = check_docker_rules(context.runner, managed_families(r.docker.facts, major));
+  r.rules = check_docker_rules(context.runner,
+                               families_to_check(context.runner, context.root, r.docker.facts));
   judge(r);
   context.out << (json ? render_json(r) : render_text(r));
   return exit_status(r);

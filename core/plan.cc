@@ -1,5 +1,6 @@
 #include "plan.h"
 
+#include "join.h"
 #include "templates.h"
 
 namespace dfg {
@@ -7,12 +8,6 @@ namespace dfg {
 const char* const dropin_file_name = "50-docker-firewall-guard.conf";
 
 namespace {
-
-std::string join(const std::vector<std::string>& words, const char* separator) {
-  std::string out;
-  for (const auto& w : words) out += (out.empty() ? "" : separator) + w;
-  return out;
-}
 
 std::string replace_all(std::string text, const std::string& from, const std::string& to) {
   for (auto pos = text.find(from); pos != std::string::npos; pos = text.find(from, pos + to.size()))

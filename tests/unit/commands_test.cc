@@ -131,21 +131,18 @@ TEST(ConfigCommand, CheckNamesFileSectionAndKey) {
 namespace dfg {
 namespace {
 
+/// Connects to `systemd`, or fails as a machine without a system bus does.
+std::function<Expected<std::unique_ptr<Systemd>>()> connect_to(FakeSystemd* systemd) {
+  return [systemd]() -> Expected<std::unique_ptr<Systemd>> {
+    if (systemd == nullptr) return Expected<std::unique_ptr<Systemd>>::failure("no bus");
+    return std::unique_ptr<Systemd>(new ForwardingSystemd(*systemd));
+  };
+}
+
 Run reconcile_in(const test::TempRoot& root, FakeRunner& runner, FakeSystemd* systemd,
                  bool dry_run = false) {
   std::ostringstream out, err;
-  CommandContext context{root.path(),
-                         runner,
-                         out,
-                         err,
-                         [systemd]() -> Expected<std::unique_ptr<Systemd>> {
-                           if (systemd == nullptr)
-                             return Expected<std::unique_ptr<Systemd>>::failure(
-                                 "connecting to the system bus: No such file or directory");
-                           return std::unique_ptr<Systemd>(new ForwardingSystemd(*systemd));
-                         },
-                         false,
-                         {}};
+  CommandContext context{root.path(), runner, out, err, connect_to(systemd), false, {}};
   const auto status = run_reconcile(context, dry_run);
   return {status, out.str(), err.str()};
 }
@@ -218,19 +215,10 @@ namespace {
 Run after(const test::TempRoot& root, FakeRunner& runner, FakeSystemd* systemd,
           const std::vector<std::string>& changed, unsigned* deadline = nullptr) {
   std::ostringstream out, err;
-  CommandContext context{root.path(),
-                         runner,
-                         out,
-                         err,
-                         [systemd]() -> Expected<std::unique_ptr<Systemd>> {
-                           if (systemd == nullptr)
-                             return Expected<std::unique_ptr<Systemd>>::failure("no bus");
-                           return std::unique_ptr<Systemd>(new ForwardingSystemd(*systemd));
-                         },
-                         false,
-                         [deadline](unsigned s) {
-                           if (deadline != nullptr) *deadline = s;
-                         }};
+  CommandContext context{
+      root.path(), runner, out, err, connect_to(systemd), false, [deadline](unsigned s) {
+        if (deadline != nullptr) *deadline = s;
+      }};
   const auto status = run_after_transaction(context, changed, false);
   return {status, out.str(), err.str()};
 }
