@@ -24,6 +24,11 @@ bool really_bound(const StatusReport& r, const std::string& firewall) {
                      [&](const ServiceReport& s) { return contains(s.bound, firewall); });
 }
 
+bool any_service_active(const StatusReport& r) {
+  return std::any_of(r.services.begin(), r.services.end(),
+                     [](const ServiceReport& s) { return s.unit.active_state == "active"; });
+}
+
 const char* dependency_name(Strategy strategy) {
   return strategy == Strategy::PartOf ? "PartOf=" : "Requires=";
 }
@@ -72,15 +77,13 @@ void judge(StatusReport& r) {
   }
 
   r.advice.clear();
-  const bool docker_running =
-      std::any_of(r.services.begin(), r.services.end(),
-                  [](const ServiceReport& s) { return s.unit.active_state == "active"; });
-  if (r.rules.overall() == RulesState::Flushed && docker_running)
+  if (r.rules.overall() == RulesState::Flushed && any_service_active(r))
     r.advice.push_back("Docker's rules are gone now: run docker-firewall-guard reconcile");
   if (!r.config.problems.empty())
     r.advice.push_back("the config has problems: docker-firewall-guard config --check");
-  if (config.strategy == Strategy::Requires && !bound.empty()) {
-    r.advice.push_back("with strategy requires, stopping a firewall unit stops Docker too");
+  if (config.strategy != Strategy::None && !bound.empty()) {
+    r.advice.push_back("with strategy " + std::string(to_string(config.strategy)) +
+                       ", stopping a firewall unit stops Docker too");
     if (!r.docker.facts.live_restore) {
       r.advice.push_back(
           "live-restore is off: each firewall restart restarts Docker and stops every container "
@@ -92,9 +95,7 @@ void judge(StatusReport& r) {
 ExitStatus exit_status(const StatusReport& r) {
   if (r.protection == "unknown") return ExitStatus::Unknown;
   // A stopped Docker has no rules to lose; its start writes them.
-  if (std::none_of(r.services.begin(), r.services.end(),
-                   [](const ServiceReport& s) { return s.unit.active_state == "active"; }))
-    return r.protection == "no" ? ExitStatus::Problem : ExitStatus::Ok;
+  if (!any_service_active(r)) return r.protection == "no" ? ExitStatus::Problem : ExitStatus::Ok;
   if (r.protection == "no" || r.rules.overall() == RulesState::Flushed) return ExitStatus::Problem;
   if (r.rules.overall() == RulesState::Unknown) return ExitStatus::Unknown;
   return ExitStatus::Ok;
