@@ -190,8 +190,8 @@ int on_assignment(void* user, const char* section, const char* name, const char*
 // reported and blanked, so line numbers stay right.
 std::string without_misread_lines(std::string_view text, LoadedConfig& loaded,
                                   const std::string& file) {
-  // inih reads each line into INI_MAX_LINE bytes, its NUL included; from r60 on it also
-  // reports a line whose newline does not fit (benhoyt/inih#188), so the newline needs its byte.
+  // inih reads each line into INI_MAX_LINE bytes, its NUL included; newer ones (r61 in Debian 14)
+  // also report a line whose newline does not fit (benhoyt/inih#188): the newline needs its byte.
   constexpr std::size_t max_line = INI_MAX_LINE - 2;
   std::string out;
   std::size_t number = 0;

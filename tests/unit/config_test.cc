@@ -130,7 +130,7 @@ TEST(Config, IndentedLinesAreRefusedNotTakenAsContinuations) {
 
 TEST(Config, OverlongLinesAreRefusedNotCut) {
   // The longest line every inih reads whole with its newline (a cut anywhere would lose
-  // "nftables.service"; inih r60 and later report a line whose newline did not fit), and one
+  // "nftables.service"; inih r61 reports a line whose newline did not fit), and one
   // character more.
   const std::string head = "firewalls = iptables.service", tail = " nftables.service";
   const std::string longest = head + std::string(198 - head.size() - tail.size(), ' ') + tail;
