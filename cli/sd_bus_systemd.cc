@@ -153,10 +153,6 @@ Expected<UnitStatus> SdBusSystemd::unit(const std::string& name) {
   take(get_string(bus, p, unit_iface, "LoadState"), s.load_state);
   take(get_string(bus, p, unit_iface, "ActiveState"), s.active_state);
   take(get_string(bus, p, unit_iface, "SubState"), s.sub_state);
-  take(get_trivial<std::uint64_t>(bus, p, unit_iface, "StateChangeTimestampMonotonic", 't'),
-       s.state_change_us);
-  take(get_trivial<std::uint64_t>(bus, p, unit_iface, "ActiveEnterTimestampMonotonic", 't'),
-       s.active_enter_us);
   take(get_strv(bus, p, "DropInPaths"), s.drop_in_paths);
   take(get_strv(bus, p, "Requires"), s.requires_units);
   take(get_strv(bus, p, "PartOf"), s.part_of);

@@ -10,15 +10,12 @@
 namespace dfg {
 
 /// What the command needs to know about one unit, from systemd's D-Bus properties.
-/// Timestamps are CLOCK_MONOTONIC microseconds, 0 when the event never happened.
 struct UnitStatus {
-  std::string load_state;    ///< loaded, not-found, masked, ...
-  std::string active_state;  ///< active, inactive, failed, activating, deactivating, reloading
-  std::string sub_state;     ///< running, exited, dead, ...
-  std::string job_type;      ///< the type of the job queued for it ("restart", ...), or empty
-  std::uint64_t state_change_us = 0;  ///< StateChangeTimestampMonotonic
-  std::uint64_t active_enter_us = 0;  ///< ActiveEnterTimestampMonotonic
-  std::uint32_t main_pid = 0;         ///< MainPID (services only)
+  std::string load_state;      ///< loaded, not-found, masked, ...
+  std::string active_state;    ///< active, inactive, failed, activating, deactivating, reloading
+  std::string sub_state;       ///< running, exited, dead, ...
+  std::string job_type;        ///< the type of the job queued for it ("restart", ...), or empty
+  std::uint32_t main_pid = 0;  ///< MainPID (services only)
   std::vector<std::string> drop_in_paths;
   std::vector<std::string> requires_units;  ///< Requires= ("requires" is a C++20 keyword)
   std::vector<std::string> part_of;
