@@ -1,0 +1,225 @@
+#include "ruleset.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace dfg {
+namespace {
+
+Expected<Ruleset> parse_error(std::size_t line, const std::string& message) {
+  return Expected<Ruleset>::failure("line " + std::to_string(line) + ": " + message);
+}
+
+/// Splits a rule as iptables-restore does: on spaces, "double quotes" grouping, a backslash
+/// taking the next character as it is. False for an unterminated quote.
+bool split_words(std::string_view spec, std::vector<std::string>& words) {
+  std::string word;
+  bool in_word = false, quoted = false;
+  for (std::size_t i = 0; i < spec.size(); ++i) {
+    const char c = spec[i];
+    if (c == '\\' && i + 1 < spec.size()) {
+      word += spec[++i];
+      in_word = true;
+    } else if (c == '"') {
+      quoted = !quoted;
+      in_word = true;
+    } else if (c == ' ' && !quoted) {
+      if (in_word) words.push_back(std::move(word));
+      word.clear();
+      in_word = false;
+    } else {
+      word += c;
+      in_word = true;
+    }
+  }
+  if (in_word) words.push_back(std::move(word));
+  return !quoted;
+}
+
+bool has_chain(const Table& table, std::string_view name) {
+  return std::any_of(table.chains.begin(), table.chains.end(),
+                     [&](const Chain& c) { return c.name == name; });
+}
+
+/// The value after `option` in `words` ("-i docker0" gives docker0), each occurrence.
+std::vector<std::string> values_of(const std::vector<std::string>& words, std::string_view option) {
+  std::vector<std::string> values;
+  for (std::size_t i = 0; i + 1 < words.size(); ++i)
+    if (words[i] == option) values.push_back(words[i + 1]);
+  return values;
+}
+
+/// "172.17.0.2:80" or "[fd00::2]:80" as an address with its host prefix, as iptables-save
+/// prints -d: "172.17.0.2/32", "fd00::2/128".
+std::string dnat_host(const std::string& destination) {
+  if (!destination.empty() && destination.front() == '[')
+    return destination.substr(1, destination.find(']') - 1) + "/128";
+  const auto address = destination.substr(0, destination.find(':'));
+  return address.find('-') == std::string::npos ? address + "/32" : std::string();
+}
+
+bool is_host_address(const std::string& address) {
+  const auto slash = address.rfind('/');
+  if (slash == std::string::npos) return false;
+  const auto prefix = address.substr(slash + 1);
+  return prefix == "32" || prefix == "128";
+}
+
+/// What Docker's own chains name: its interfaces and the host addresses it sends to.
+struct DockerMarks {
+  std::set<std::string> interfaces;
+  std::set<std::string> addresses;
+
+  explicit DockerMarks(const Ruleset& all) {
+    for (const auto& table : all.tables) {
+      for (const auto& rule : table.rules) {
+        if (!is_docker_chain(rule.chain)) continue;
+        for (const char* option : {"-i", "-o"})
+          for (auto& name : values_of(rule.words, option))
+            if (name != "lo") interfaces.insert(name);
+        for (auto& address : values_of(rule.words, "-d"))
+          if (is_host_address(address)) addresses.insert(address);
+        for (auto& destination : values_of(rule.words, "--to-destination"))
+          if (auto host = dnat_host(destination); !host.empty()) addresses.insert(host);
+      }
+    }
+  }
+
+  bool owns(const Rule& rule) const {
+    for (const auto& target : values_of(rule.words, "-j"))
+      if (is_docker_chain(target)) return true;
+    for (const char* option : {"-i", "-o"})
+      for (const auto& name : values_of(rule.words, option))
+        if (interfaces.count(name) != 0) return true;
+    for (const char* option : {"-s", "-d"})
+      for (const auto& address : values_of(rule.words, option))
+        if (addresses.count(address) != 0) return true;
+    return false;
+  }
+};
+
+}  // namespace
+
+Expected<Ruleset> parse_ruleset(std::string_view text) {
+  Ruleset ruleset;
+  Table* table = nullptr;
+  std::size_t number = 0;
+  while (!text.empty()) {
+    const auto end = text.find('\n');
+    const auto line = text.substr(0, end);
+    text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+    ++number;
+    if (line.empty() || line.front() == '#') continue;
+    if (line.front() == '*') {
+      if (table != nullptr) return parse_error(number, "a table starts before COMMIT");
+      if (line.size() == 1) return parse_error(number, "a table without a name");
+      table = &ruleset.tables.emplace_back();
+      table->name = std::string(line.substr(1));
+      continue;
+    }
+    if (table == nullptr) return parse_error(number, "outside of a table: " + std::string(line));
+    if (line == "COMMIT") {
+      table = nullptr;
+      continue;
+    }
+    if (line.front() == ':') {
+      std::vector<std::string> words;
+      split_words(line.substr(1), words);
+      if (words.size() < 2 || words[0].empty())
+        return parse_error(number, "a chain needs a name and a policy");
+      if (has_chain(*table, words[0])) return parse_error(number, "chain declared twice");
+      table->chains.push_back({words[0], words[1]});
+      continue;
+    }
+    if (line.substr(0, 3) == "-A ") {
+      const auto rest = line.substr(3);
+      const auto space = rest.find(' ');
+      Rule rule;
+      rule.chain = std::string(rest.substr(0, space));
+      rule.spec =
+          space == std::string_view::npos ? std::string() : std::string(rest.substr(space + 1));
+      if (!has_chain(*table, rule.chain))
+        return parse_error(number, "a rule in the undeclared chain " + rule.chain);
+      if (!split_words(rule.spec, rule.words)) return parse_error(number, "an unterminated quote");
+      table->rules.push_back(std::move(rule));
+      continue;
+    }
+    return parse_error(number, "not a table, chain, rule or COMMIT: " + std::string(line));
+  }
+  if (table != nullptr) return parse_error(number, "table " + table->name + " has no COMMIT");
+  return ruleset;
+}
+
+std::string to_text(const Ruleset& ruleset) {
+  std::string text;
+  for (const auto& table : ruleset.tables) {
+    text += "*" + table.name + "\n";
+    for (const auto& chain : table.chains)
+      text += ":" + chain.name + " " + chain.policy + " [0:0]\n";
+    for (const auto& rule : table.rules)
+      text += "-A " + rule.chain + (rule.spec.empty() ? "" : " " + rule.spec) + "\n";
+    text += "COMMIT\n";
+  }
+  return text;
+}
+
+bool is_docker_chain(std::string_view name) {
+  return name == "DOCKER" || name.substr(0, 7) == "DOCKER-";
+}
+
+Ruleset docker_part(const Ruleset& all) {
+  const DockerMarks marks(all);
+  Ruleset part;
+  for (const auto& table : all.tables) {
+    Table kept{table.name, {}, {}};
+    for (const auto& chain : table.chains)
+      if (chain.builtin() || is_docker_chain(chain.name)) kept.chains.push_back(chain);
+    for (const auto& rule : table.rules)
+      if (is_docker_chain(rule.chain) || marks.owns(rule)) kept.rules.push_back(rule);
+    const bool any_docker_chain = std::any_of(kept.chains.begin(), kept.chains.end(),
+                                              [](const Chain& c) { return !c.builtin(); });
+    if (any_docker_chain || !kept.rules.empty()) part.tables.push_back(std::move(kept));
+  }
+  return part;
+}
+
+std::vector<RestoreScript> plan_restore(const Ruleset& saved, const Ruleset& now) {
+  std::vector<RestoreScript> scripts;
+  for (const auto& table : saved.tables) {
+    RestoreScript script{table.name, "*" + table.name + "\n", 0};
+    const auto current = std::find_if(now.tables.begin(), now.tables.end(),
+                                      [&](const Table& t) { return t.name == table.name; });
+    for (const auto& chain : table.chains)
+      if (!chain.builtin()) script.text += ":" + chain.name + " - [0:0]\n";
+    // Docker's rules in built-in chains: copies already there go first ...
+    std::set<std::string> docker_specs;
+    for (const auto& rule : table.rules)
+      if (!is_docker_chain(rule.chain)) docker_specs.insert(rule.chain + " " + rule.spec);
+    if (current != now.tables.end()) {
+      for (const auto& rule : current->rules) {
+        if (is_docker_chain(rule.chain) || docker_specs.count(rule.chain + " " + rule.spec) == 0)
+          continue;
+        script.text += "-D " + rule.chain + " " + rule.spec + "\n";
+      }
+    }
+    // ... then every rule goes in: at the top of built-in chains, in order, appended in
+    // Docker's chains (just emptied).
+    std::map<std::string, std::size_t> position;
+    for (const auto& rule : table.rules) {
+      const auto spec = rule.spec.empty() ? std::string() : " " + rule.spec;
+      if (is_docker_chain(rule.chain)) {
+        script.text += "-A " + rule.chain + spec + "\n";
+      } else {
+        script.text +=
+            "-I " + rule.chain + " " + std::to_string(++position[rule.chain]) + spec + "\n";
+      }
+      ++script.rules;
+    }
+    script.text += "COMMIT\n";
+    scripts.push_back(std::move(script));
+  }
+  return scripts;
+}
+
+}  // namespace dfg

@@ -1,0 +1,80 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "error.h"
+
+namespace dfg {
+
+/// One rule as iptables-save prints it: "-A CHAIN SPEC". `spec` is the rest of the line,
+/// kept verbatim so iptables-restore reads it back exactly; `words` is `spec` split as
+/// iptables-restore splits it (double quotes group, backslash escapes).
+struct Rule {
+  std::string chain;
+  std::string spec;
+  std::vector<std::string> words;
+};
+
+/// A chain declaration ":NAME POLICY [packets:bytes]"; policy "-" for a user chain.
+struct Chain {
+  std::string name;
+  std::string policy;
+  bool builtin() const { return policy != "-"; }
+};
+
+/// One "*table" ... "COMMIT" block.
+struct Table {
+  std::string name;
+  std::vector<Chain> chains;
+  std::vector<Rule> rules;
+};
+
+/// A whole iptables-save (or ip6tables-save) listing, tables in their order.
+struct Ruleset {
+  std::vector<Table> tables;
+};
+
+/// Parses iptables-save output: comment and empty lines skipped, anything else that is not a
+/// table, chain, rule or COMMIT, or out of place, is an error naming its line number.
+/// Rule text is data: nothing here ever runs it.
+Expected<Ruleset> parse_ruleset(std::string_view text);
+
+/// The ruleset in iptables-save's format (counters zeroed), each table with its COMMIT.
+std::string to_text(const Ruleset& ruleset);
+
+/// Docker's chains: DOCKER and DOCKER-* (DOCKER-USER, DOCKER-ISOLATION-STAGE-1/2,
+/// DOCKER-FORWARD, DOCKER-BRIDGE, DOCKER-CT, DOCKER-INGRESS ...).
+bool is_docker_chain(std::string_view name);
+
+/// Docker's part of `all`, in its order: per table, Docker's chains with every rule in them
+/// (DOCKER-USER's included, whoever wrote them), and those rules of the built-in chains that
+///   - jump to one of Docker's chains, or
+///   - name, with -i or -o, an interface Docker's own chains name (its bridges: docker0,
+///     br-<id>, custom names), or
+///   - match with -s or -d a host address (/32, /128) that Docker's own chains send traffic
+///     to (-d, DNAT --to-destination): its containers, and 127.0.0.1 for ports published
+///     on the loopback (Docker 28's raw-table rules name `lo`, not a bridge).
+/// Tables with nothing of Docker's are left out. Checked against the layouts of Docker
+/// 20.10, 26.1 and 28.5 (../shared/data/docker-rules).
+Ruleset docker_part(const Ruleset& all);
+
+/// The input for one `iptables-restore --noflush` of one table.
+struct RestoreScript {
+  std::string table;
+  std::string text;
+  std::size_t rules = 0;  ///< rules it writes
+};
+
+/// What puts `saved` (a docker_part) back into tables that hold `now`, one script per table
+/// of `saved`, each applied atomically by iptables-restore:
+///   - each of Docker's chains is declared, which creates it or, with --noflush, empties
+///     it, then filled with its saved rules: the snapshot is the truth for Docker's chains;
+///   - Docker's rules in each built-in chain go back at its top in their saved order; copies
+///     already there (an administrator may have saved Docker's rules into the firewall's own
+///     file) are deleted first, so no rule is ever doubled and the order is Docker's.
+/// Built-in chains are never declared, so the firewall's policies stay as it set them.
+std::vector<RestoreScript> plan_restore(const Ruleset& saved, const Ruleset& now);
+
+}  // namespace dfg

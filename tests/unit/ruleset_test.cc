@@ -1,0 +1,271 @@
+#include "ruleset.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+namespace dfg {
+namespace {
+
+std::string read_capture(const std::string& name) {
+  std::ifstream in(std::string(DFG_TEST_DATA_DIR) + "/docker-rules/" + name);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::vector<std::string> lines_of(const Ruleset& ruleset) {
+  std::vector<std::string> lines;
+  for (const auto& table : ruleset.tables)
+    for (const auto& rule : table.rules)
+      lines.push_back(table.name + " -A " + rule.chain + " " + rule.spec);
+  return lines;
+}
+
+/// What iptables-restore --noflush does with a plan_restore script, for the subset it writes:
+/// a user chain declaration creates or empties, -D deletes the first copy, -I N inserts at N,
+/// -A appends.
+void apply(Ruleset& now, const RestoreScript& script) {
+  auto table = std::find_if(now.tables.begin(), now.tables.end(),
+                            [&](const Table& t) { return t.name == script.table; });
+  if (table == now.tables.end()) {
+    now.tables.push_back({script.table, {}, {}});
+    table = now.tables.end() - 1;
+  }
+  std::istringstream in(script.text);
+  std::string line;
+  auto& rules = table->rules;
+  while (std::getline(in, line)) {
+    std::istringstream words(line);
+    std::string op, chain;
+    words >> op >> chain;
+    if (op[0] == ':') {
+      const auto name = op.substr(1);
+      rules.erase(std::remove_if(rules.begin(), rules.end(),
+                                 [&](const Rule& r) { return r.chain == name; }),
+                  rules.end());
+      if (std::none_of(table->chains.begin(), table->chains.end(),
+                       [&](const Chain& c) { return c.name == name; }))
+        table->chains.push_back({name, "-"});
+      continue;
+    }
+    if (op[0] == '*' || op == "COMMIT") continue;
+    std::string position;
+    if (op == "-I") words >> position;
+    std::string spec;
+    std::getline(words, spec);
+    if (!spec.empty()) spec.erase(0, 1);
+    Rule rule{chain, spec, {}};
+    if (op == "-A") {
+      rules.push_back(rule);
+    } else if (op == "-D") {
+      const auto it = std::find_if(rules.begin(), rules.end(), [&](const Rule& r) {
+        return r.chain == chain && r.spec == spec;
+      });
+      ASSERT_NE(it, rules.end()) << "-D of a rule that is not there: " << line;
+      rules.erase(it);
+    } else {
+      ASSERT_EQ(op, "-I") << line;
+      // Position N among the chain's rules: before its N-th rule, or at its end.
+      long n = std::stol(position);
+      auto it = rules.begin();
+      for (; it != rules.end(); ++it)
+        if (it->chain == chain && --n == 0) break;
+      if (it == rules.end()) {
+        it = std::find_if(rules.rbegin(), rules.rend(), [&](const Rule& r) {
+               return r.chain == chain;
+             }).base();
+      }
+      rules.insert(it, rule);
+    }
+  }
+  now = parse_ruleset(to_text(now)).value();  // the words, as iptables-save would list them
+}
+
+/// Each chain's rules in order, keyed by "TABLE CHAIN".
+std::map<std::string, std::vector<std::string>> by_chain(const Ruleset& ruleset) {
+  std::map<std::string, std::vector<std::string>> chains;
+  for (const auto& table : ruleset.tables)
+    for (const auto& rule : table.rules) chains[table.name + " " + rule.chain].push_back(rule.spec);
+  return chains;
+}
+
+Ruleset parse(const std::string& text) {
+  auto parsed = parse_ruleset(text);
+  EXPECT_TRUE(parsed) << parsed.error();
+  return parsed.value_or({});
+}
+
+/// `all` without the rules of `part`, as the firewall's restart leaves it.
+Ruleset without(const Ruleset& all, const Ruleset& part) {
+  const auto gone = lines_of(part);
+  Ruleset rest;
+  for (const auto& table : all.tables) {
+    Table kept{table.name, {}, {}};
+    for (const auto& chain : table.chains)
+      if (chain.builtin()) kept.chains.push_back(chain);
+    for (const auto& rule : table.rules)
+      if (std::find(gone.begin(), gone.end(), table.name + " -A " + rule.chain + " " + rule.spec) ==
+          gone.end())
+        kept.rules.push_back(rule);
+    rest.tables.push_back(kept);
+  }
+  return rest;
+}
+
+/// The firewall's own rules in the captures: EL's default file.
+const char* const el_firewall =
+    "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n"
+    "-A INPUT -m state --state RELATED,ESTABLISHED -j ACCEPT\n"
+    "-A INPUT -p icmp -j ACCEPT\n"
+    "-A INPUT -i lo -j ACCEPT\n"
+    "-A INPUT -p tcp -m state --state NEW -m tcp --dport 22 -j ACCEPT\n"
+    "-A INPUT -j REJECT --reject-with icmp-host-prohibited\n"
+    "-A FORWARD -j REJECT --reject-with icmp-host-prohibited\n"
+    "COMMIT\n";
+
+class Captures : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(Captures, DockersPartIsEverythingButTheFirewallsRules) {
+  const auto all = parse(read_capture(GetParam()));
+  const auto firewall = lines_of(parse(el_firewall));
+  std::vector<std::string> expected;
+  for (const auto& line : lines_of(all))
+    if (std::find(firewall.begin(), firewall.end(), line) == firewall.end())
+      expected.push_back(line);
+  ASSERT_GT(expected.size(), 4u);
+  EXPECT_EQ(lines_of(docker_part(all)), expected);
+}
+
+TEST_P(Captures, RestoreAfterTheFirewallPutsDockersRulesBackAtTheTop) {
+  const auto all = parse(read_capture(GetParam()));
+  const auto saved = docker_part(all);
+  auto now = without(all, saved);  // the firewall restarted: its own rules only
+  for (const auto& script : plan_restore(saved, now)) apply(now, script);
+  // Docker's rules come first in each built-in chain, as in the captures (taken with
+  // Docker's rules above the firewall's REJECT): chain by chain, the capture itself.
+  EXPECT_EQ(by_chain(now), by_chain(all));
+  EXPECT_EQ(by_chain(docker_part(now)), by_chain(saved));
+}
+
+TEST_P(Captures, RestoreTwiceDoublesNothing) {
+  const auto all = parse(read_capture(GetParam()));
+  const auto saved = docker_part(all);
+  auto now = without(all, saved);
+  for (const auto& script : plan_restore(saved, now)) apply(now, script);
+  const auto once = lines_of(now);
+  for (const auto& script : plan_restore(saved, now)) apply(now, script);
+  EXPECT_EQ(lines_of(now), once);
+}
+
+TEST_P(Captures, RulesSavedIntoTheFirewallsFileAreNotDoubled) {
+  // `service iptables save` wrote Docker's rules into the firewall's file; a later
+  // container changed Docker's part, so the file is stale.
+  const auto all = parse(read_capture(GetParam()));
+  const auto saved = docker_part(all);
+  auto now = all;
+  now.tables.front().rules.push_back(now.tables.front().rules.front());  // an extra copy
+  for (const auto& script : plan_restore(saved, now)) apply(now, script);
+  for (const auto& line : lines_of(saved)) {
+    const auto restored = lines_of(now);
+    EXPECT_EQ(std::count(restored.begin(), restored.end(), line), 1) << line;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Docker, Captures,
+                         ::testing::Values("docker-20.10.24.iptables-save",
+                                           "docker-26.1.5.iptables-save",
+                                           "docker-28.5.2.iptables-save",
+                                           "docker-28.5.2.ip6tables-save"));
+
+TEST(DockerPart, FindsTheLoopbackPublishedPortAndHairpinRules) {
+  const auto part = lines_of(docker_part(parse(read_capture("docker-28.5.2.iptables-save"))));
+  EXPECT_NE(
+      std::find(part.begin(), part.end(),
+                "raw -A PREROUTING -d 127.0.0.1/32 ! -i lo -p tcp -m tcp --dport 8443 -j DROP"),
+      part.end());
+  const auto old = lines_of(docker_part(parse(read_capture("docker-20.10.24.iptables-save"))));
+  EXPECT_NE(std::find(old.begin(), old.end(),
+                      "nat -A POSTROUTING -s 172.17.0.2/32 -d 172.17.0.2/32 -p tcp -m tcp --dport "
+                      "80 -j MASQUERADE"),
+            old.end());
+}
+
+TEST(DockerPart, LeavesOtherBridgesAndLoopbackAlone) {
+  const auto part = docker_part(parse(
+      "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:DOCKER - [0:0]\n"
+      "-A INPUT -i lo -j ACCEPT\n"
+      "-A FORWARD -i virbr0 -j ACCEPT\n"
+      "-A FORWARD -o docker0 -j DOCKER\n"
+      "-A DOCKER -d 172.17.0.2/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 80 -j ACCEPT\n"
+      "COMMIT\n*mangle\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -i eth0 -j MARK --set-mark 1\n"
+      "COMMIT\n"));
+  EXPECT_EQ(lines_of(part),
+            (std::vector<std::string>{
+                "filter -A FORWARD -o docker0 -j DOCKER",
+                "filter -A DOCKER -d 172.17.0.2/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport "
+                "80 -j ACCEPT"}));
+  ASSERT_EQ(part.tables.size(), 1u);  // nothing of Docker's in mangle
+}
+
+TEST(PlanRestore, NeverDeclaresBuiltinChainsSoPoliciesStay) {
+  const auto saved = docker_part(parse(read_capture("docker-26.1.5.iptables-save")));
+  for (const auto& script : plan_restore(saved, Ruleset{})) {
+    EXPECT_EQ(script.text.find(":FORWARD"), std::string::npos) << script.text;
+    EXPECT_EQ(script.text.find(":PREROUTING"), std::string::npos) << script.text;
+  }
+}
+
+TEST(PlanRestore, CountsTheRulesItWrites) {
+  const auto saved = docker_part(
+      parse("*nat\n:PREROUTING ACCEPT [0:0]\n:DOCKER - [0:0]\n"
+            "-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER\n-A DOCKER -i docker0 -j RETURN\n"
+            "COMMIT\n"));
+  const auto scripts = plan_restore(saved, Ruleset{});
+  ASSERT_EQ(scripts.size(), 1u);
+  EXPECT_EQ(scripts[0].rules, 2u);
+  EXPECT_EQ(scripts[0].text,
+            "*nat\n:DOCKER - [0:0]\n-I PREROUTING 1 -m addrtype --dst-type LOCAL -j DOCKER\n"
+            "-A DOCKER -i docker0 -j RETURN\nCOMMIT\n");
+}
+
+TEST(ParseRuleset, KeepsQuotedWordsTogether) {
+  const auto parsed = parse(
+      "*filter\n:DOCKER-USER - [0:0]\n"
+      "-A DOCKER-USER -s 10.0.0.0/8 -m comment --comment \"keep \\\"this\\\" out\" -j DROP\n"
+      "COMMIT\n");
+  const auto& rule = parsed.tables.at(0).rules.at(0);
+  EXPECT_EQ(rule.spec, "-s 10.0.0.0/8 -m comment --comment \"keep \\\"this\\\" out\" -j DROP");
+  EXPECT_EQ(rule.words.at(5), "keep \"this\" out");
+}
+
+TEST(ParseRuleset, NamesTheLineOfWhatItCannotRead) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"-A FORWARD -j DOCKER\n", "line 1: outside of a table: -A FORWARD -j DOCKER"},
+      {"*filter\n:FORWARD ACCEPT [0:0]\n-A INPUT -j DROP\nCOMMIT\n",
+       "line 3: a rule in the undeclared chain INPUT"},
+      {"*filter\n*nat\n", "line 2: a table starts before COMMIT"},
+      {"*filter\n:X - [0:0]\n", "line 2: table filter has no COMMIT"},
+      {"*filter\n:X - [0:0]\n-A X -m comment --comment \"open\nCOMMIT\n",
+       "line 3: an unterminated quote"},
+      {"*filter\nrm -rf /\nCOMMIT\n", "line 2: not a table, chain, rule or COMMIT: rm -rf /"},
+      {"*filter\n:X\nCOMMIT\n", "line 2: a chain needs a name and a policy"},
+  };
+  for (const auto& [text, message] : cases) {
+    const auto parsed = parse_ruleset(text);
+    ASSERT_FALSE(parsed) << text;
+    EXPECT_EQ(parsed.error(), message);
+  }
+}
+
+TEST(ParseRuleset, RoundTripsThroughText) {
+  const auto first = parse(read_capture("docker-28.5.2.iptables-save"));
+  const auto second = parse(to_text(first));
+  EXPECT_EQ(lines_of(second), lines_of(first));
+}
+
+}  // namespace
+}  // namespace dfg
