@@ -1,0 +1,32 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "error.h"
+#include "ruleset.h"
+
+namespace dfg {
+
+/// Docker's part of the rules, saved just before a firewall unit flushes them, with what
+/// tells whether it may still be put back: the dockerd that wrote them and when it was taken.
+struct Snapshot {
+  std::string firewall;             ///< the firewall unit whose event took it
+  std::uint32_t dockerd_pid = 0;    ///< dockerd's process ...
+  std::uint64_t dockerd_start = 0;  ///< ... and its start time (/proc/PID/stat, ticks)
+  std::uint64_t taken_ms = 0;       ///< CLOCK_BOOTTIME when taken, in ms
+  std::vector<std::pair<std::string, Ruleset>> families;  ///< "IPv4"/"IPv6", docker_part
+};
+
+/// The file's text: a header line, "key value" lines, then each family's rules in
+/// iptables-save's format, and "end", so a truncated file is told from a whole one.
+std::string render_snapshot(const Snapshot& snapshot);
+
+/// Reads what render_snapshot wrote; anything else (another version, a missing key, a
+/// truncated or altered file, rules that do not parse) is an error naming the line.
+Expected<Snapshot> parse_snapshot(std::string_view text);
+
+}  // namespace dfg

@@ -1,0 +1,60 @@
+#include "snapshot.h"
+
+#include <gtest/gtest.h>
+
+namespace dfg {
+namespace {
+
+Snapshot sample() {
+  Snapshot s;
+  s.firewall = "iptables.service";
+  s.dockerd_pid = 4242;
+  s.dockerd_start = 123456;
+  s.taken_ms = 987654321;
+  s.families.push_back(
+      {"IPv4", parse_ruleset("*nat\n:PREROUTING ACCEPT [0:0]\n:DOCKER - [0:0]\n"
+                             "-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER\n"
+                             "-A DOCKER -i docker0 -j RETURN\nCOMMIT\n")
+                   .value()});
+  s.families.push_back({"IPv6", Ruleset{}});
+  return s;
+}
+
+TEST(Snapshot, RoundTrips) {
+  const auto text = render_snapshot(sample());
+  const auto parsed = parse_snapshot(text);
+  ASSERT_TRUE(parsed) << parsed.error();
+  EXPECT_EQ(parsed.value().firewall, "iptables.service");
+  EXPECT_EQ(parsed.value().dockerd_pid, 4242u);
+  EXPECT_EQ(parsed.value().dockerd_start, 123456u);
+  EXPECT_EQ(parsed.value().taken_ms, 987654321u);
+  ASSERT_EQ(parsed.value().families.size(), 2u);
+  EXPECT_EQ(parsed.value().families[1].first, "IPv6");
+  EXPECT_EQ(render_snapshot(parsed.value()), text);
+}
+
+TEST(Snapshot, RefusesEveryTruncation) {
+  const auto text = render_snapshot(sample());
+  for (std::size_t size = 0; size < text.size(); ++size)
+    EXPECT_FALSE(parse_snapshot(text.substr(0, size))) << "accepted the first " << size << " bytes";
+}
+
+TEST(Snapshot, NamesWhatIsWrong) {
+  const auto text = render_snapshot(sample());
+  auto altered = [&](const std::string& from, const std::string& to) {
+    auto t = text;
+    t.replace(t.find(from), from.size(), to);
+    return parse_snapshot(t).error();
+  };
+  EXPECT_EQ(altered("snapshot 1", "snapshot 2"),
+            "line 1: not a docker-firewall-guard snapshot (version 1)");
+  EXPECT_EQ(altered("dockerd 4242 123456", "dockerd 4242"),
+            "line 3: dockerd needs a process id and a start time");
+  EXPECT_EQ(altered("-A DOCKER -i docker0", "-A DOKKER -i docker0"),
+            "line 10: IPv4 rules: a rule in the undeclared chain DOKKER");
+  EXPECT_EQ(altered("end\n", "end\nmore\n"), "line 14: text after the end");
+  EXPECT_EQ(altered("taken 987654321\n", ""), "line 12: firewall, dockerd or taken is missing");
+}
+
+}  // namespace
+}  // namespace dfg
