@@ -15,7 +15,7 @@
 namespace dfg {
 namespace {
 
-constexpr std::size_t max_output = 64 * 1024;
+constexpr std::size_t max_output = 16 * 1024 * 1024;
 constexpr const char* search_path[] = {"/usr/sbin", "/usr/bin", "/sbin", "/bin"};
 
 /// A file descriptor closed when it goes out of scope.
@@ -67,7 +67,7 @@ bool drain(int fd, std::string& into) {
 }  // namespace
 
 ProcessResult SpawnRunner::run(const std::vector<std::string>& argv,
-                               std::chrono::milliseconds timeout) {
+                               std::chrono::milliseconds timeout, std::string_view input) {
   ProcessResult result;
   if (argv.empty()) {
     result.error = "nothing to run";
@@ -90,9 +90,19 @@ ProcessResult SpawnRunner::run(const std::vector<std::string>& argv,
     return result;
   }
   Fd err_read(err_pipe[0]), err_write(err_pipe[1]);
+  int in_pipe[2] = {-1, -1};
+  if (!input.empty() && pipe2(in_pipe, O_CLOEXEC) != 0) {
+    result.error = std::string("pipe: ") + std::strerror(errno);
+    return result;
+  }
+  Fd in_read(in_pipe[0]), in_write(in_pipe[1]);
 
   SpawnActions spawn;
-  posix_spawn_file_actions_addopen(&spawn.actions, 0, "/dev/null", O_RDONLY, 0);
+  if (input.empty()) {
+    posix_spawn_file_actions_addopen(&spawn.actions, 0, "/dev/null", O_RDONLY, 0);
+  } else {
+    posix_spawn_file_actions_adddup2(&spawn.actions, in_read.get(), 0);
+  }
   posix_spawn_file_actions_adddup2(&spawn.actions, out_write.get(), 1);
   posix_spawn_file_actions_adddup2(&spawn.actions, err_write.get(), 2);
 
@@ -107,13 +117,17 @@ ProcessResult SpawnRunner::run(const std::vector<std::string>& argv,
   const int rc = posix_spawn(&pid, path.c_str(), &spawn.actions, nullptr, args.data(), env);
   out_write.reset();
   err_write.reset();
+  in_read.reset();
   if (rc != 0) {
     result.error = path + ": " + std::strerror(rc);
     return result;
   }
   result.started = true;
 
-  // Read both pipes until they close or the deadline passes.
+  // Feed the input and read both pipes until they close or the deadline passes. A program
+  // that stops reading early closes its end: the write fails with EPIPE, not a signal.
+  if (in_write.get() >= 0) fcntl(in_write.get(), F_SETFL, O_NONBLOCK);
+  signal(SIGPIPE, SIG_IGN);
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   bool out_open = true, err_open = true;
   while (out_open || err_open) {
@@ -123,10 +137,16 @@ ProcessResult SpawnRunner::run(const std::vector<std::string>& argv,
       result.timed_out = true;
       break;
     }
-    pollfd fds[2] = {{out_open ? out_read.get() : -1, POLLIN, 0},
-                     {err_open ? err_read.get() : -1, POLLIN, 0}};
-    const int n = poll(fds, 2, static_cast<int>(left.count()));
+    pollfd fds[3] = {{out_open ? out_read.get() : -1, POLLIN, 0},
+                     {err_open ? err_read.get() : -1, POLLIN, 0},
+                     {in_write.get(), POLLOUT, 0}};
+    const int n = poll(fds, 3, static_cast<int>(left.count()));
     if (n < 0 && errno != EINTR) break;
+    if (in_write.get() >= 0 && fds[2].revents != 0) {
+      const ssize_t written = write(in_write.get(), input.data(), input.size());
+      if (written > 0) input.remove_prefix(static_cast<std::size_t>(written));
+      if ((written < 0 && errno != EAGAIN && errno != EINTR) || input.empty()) in_write.reset();
+    }
     if (out_open && fds[0].revents != 0) out_open = drain(out_read.get(), result.out);
     if (err_open && fds[1].revents != 0) err_open = drain(err_read.get(), result.err);
   }

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace dfg {
@@ -13,7 +14,7 @@ struct ProcessResult {
   bool started = false;
   bool timed_out = false;
   int exit_code = -1;
-  std::string out;    ///< standard output, at most 64 KiB
+  std::string out;    ///< standard output, at most 16 MiB (iptables-save of a large host)
   std::string err;    ///< standard error, at most 64 KiB
   std::string error;  ///< why it did not start or was killed, for messages
 };
@@ -24,18 +25,19 @@ class ProcessRunner {
  public:
   virtual ~ProcessRunner() = default;
   /// Runs argv[0] (an absolute path, or a name looked up in the fixed PATH below) with
-  /// exactly these arguments; no shell ever sees them. Kills it after `timeout`.
-  virtual ProcessResult run(const std::vector<std::string>& argv,
-                            std::chrono::milliseconds timeout) = 0;
+  /// exactly these arguments; no shell ever sees them. `input` is its standard input (empty:
+  /// /dev/null). Kills it after `timeout`.
+  virtual ProcessResult run(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
+                            std::string_view input = {}) = 0;
 };
 
 /// The real runner: posix_spawn(3) with a minimal environment (LC_ALL=C, so messages are
 /// the same everywhere, and PATH=/usr/sbin:/usr/bin:/sbin:/bin, so the caller's PATH cannot
-/// choose the binaries), standard input from /dev/null, no inherited descriptors.
+/// choose the binaries), no inherited descriptors.
 class SpawnRunner : public ProcessRunner {
  public:
-  ProcessResult run(const std::vector<std::string>& argv,
-                    std::chrono::milliseconds timeout) override;
+  ProcessResult run(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
+                    std::string_view input = {}) override;
 };
 
 }  // namespace dfg

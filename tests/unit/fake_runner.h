@@ -26,9 +26,12 @@ class FakeRunner : public ProcessRunner {
  public:
   std::map<std::string, ProcessResult> results;
   std::vector<std::vector<std::string>> calls;
+  std::vector<std::string> inputs;  ///< each call's standard input
 
-  ProcessResult run(const std::vector<std::string>& argv, std::chrono::milliseconds) override {
+  ProcessResult run(const std::vector<std::string>& argv, std::chrono::milliseconds,
+                    std::string_view input = {}) override {
     calls.push_back(argv);
+    inputs.emplace_back(input);
     std::string key = argv.empty() ? std::string() : argv.front();
     const auto table = std::find(argv.begin(), argv.end(), "-t");
     if (table != argv.end() && table + 1 != argv.end()) key += " " + *(table + 1);

@@ -22,6 +22,18 @@ TEST(SpawnRunner, ReportsExitCodeAndOutput) {
   EXPECT_EQ(r.out, "a b|$HOME;`x`") << "arguments reach the program as they are, no shell";
 }
 
+TEST(SpawnRunner, FeedsStandardInput) {
+  SpawnRunner runner;
+  EXPECT_EQ(runner.run({"cat"}, 5s).out, "") << "no input: /dev/null";
+  EXPECT_EQ(runner.run({"cat"}, 5s, "*filter\nCOMMIT\n").out, "*filter\nCOMMIT\n");
+  // More than a pipe holds, both ways at once, and a program that reads none of it.
+  const std::string big(1 << 20, 'x');
+  EXPECT_EQ(runner.run({"cat"}, 10s, big).out.size(), big.size());
+  const auto r = runner.run({"true"}, 10s, big);
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_FALSE(r.timed_out);
+}
+
 TEST(SpawnRunner, RunsWithAFixedEnvironment) {
   SpawnRunner runner;
   const auto r = runner.run({"env"}, 5s);
