@@ -53,6 +53,20 @@ ExitStatus run_reconcile(CommandContext& context, bool dry_run);
 ExitStatus run_after_transaction(CommandContext& context, const std::vector<std::string>& changed,
                                  bool dry_run);
 
+/// `snapshot --firewall UNIT` (the `reconcile` strategy's companions, just before UNIT
+/// flushes): saves Docker's part of the tables UNIT flushes under snapshot_dir, when Docker
+/// runs and its rules are all there; otherwise keeps what this cycle saved before. Ok but
+/// when it could not save (Unknown); Usage for a bad unit name.
+ExitStatus run_snapshot(CommandContext& context, const std::string& firewall);
+
+/// `restore --firewall UNIT [--after-stop]` (just after UNIT loaded its rules, or in its
+/// ExecStopPost= with --after-stop, where it waits while a restart's start is still to come):
+/// puts the snapshot back once (it is removed when read) when it is of this dockerd and no
+/// older than [hook] timeout, and checks with the canary; otherwise, or when the rules are
+/// still gone, falls back to reconcile (without waiting, after a stop). One journal entry
+/// per restore and per fallback that acted. Ok whatever happened; Usage for a bad name.
+ExitStatus run_restore(CommandContext& context, const std::string& firewall, bool after_stop);
+
 /// `status [--json]`: whether Docker is protected and why, the config and its problems, what
 /// systemd loaded for each guarded service, the firewall units, the canary, live-restore and
 /// advice; as text or one JSON object. Exit as exit_status(StatusReport) says.

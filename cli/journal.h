@@ -15,4 +15,12 @@ extern const char* const reconcile_message_id;
 /// is not an error: the line went to stdout too.
 void journal_outcome(const ReconcileOutcome& outcome, const std::string& firewalls);
 
+/// The MESSAGE_ID of every restore (and fallback) of the `reconcile` strategy.
+extern const char* const restore_message_id;
+
+/// Sends one restore line: fields GUARDED_UNIT, FIREWALL_UNIT, ACTION ("restored", or the
+/// fallback's reconcile action) and RULES (how many were put back).
+void journal_restore(const std::string& message, const std::string& service,
+                     const std::string& firewall, const std::string& action, std::size_t rules);
+
 }  // namespace dfg

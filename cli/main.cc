@@ -76,6 +76,17 @@ int main(int argc, char** argv) {
       ->type_name("NAME:ACTION")
       ->expected(1, -1);
   after->add_flag("--dry-run", dry_run, "Say what would be done; change nothing");
+  // The companions of strategy reconcile run these; not for administrators, so not listed.
+  std::string firewall;
+  auto* snapshot = app.add_subcommand("snapshot", "Save Docker's rules before FIREWALL flushes them");
+  snapshot->group("");
+  snapshot->add_option("--firewall", firewall, "The firewall unit")->required();
+  bool after_stop = false;
+  auto* restore = app.add_subcommand("restore", "Put Docker's saved rules back after FIREWALL");
+  restore->group("");
+  restore->add_option("--firewall", firewall, "The firewall unit")->required();
+  restore->add_flag("--after-stop", after_stop,
+                    "Run from the firewall's ExecStopPost=: wait while a start follows");
   bool check_only = false;
   auto* config = app.add_subcommand("config", "Print the configuration in effect");
   config->footer(
@@ -106,6 +117,8 @@ int main(int argc, char** argv) {
     if (*check) return dfg::to_int(dfg::run_check(context));
     if (*config) return dfg::to_int(dfg::run_config(context, check_only));
     if (*reconcile) return dfg::to_int(dfg::run_reconcile(context, dry_run));
+    if (*snapshot) return dfg::to_int(dfg::run_snapshot(context, firewall));
+    if (*restore) return dfg::to_int(dfg::run_restore(context, firewall, after_stop));
     if (*after) {
       context.arm_deadline = [](unsigned seconds) {
         dfg::exit_quietly_after(

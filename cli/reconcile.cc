@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "join.h"
+#include "plan.h"
 namespace dfg {
 namespace {
 
@@ -36,13 +37,24 @@ ReconcileOutcome reconcile_one(Systemd& systemd, const std::function<CanaryResul
 
   // Rule 2: let what systemd is already doing finish before judging.
   std::vector<std::string> units = config.firewalls;
+  if (config.strategy == Strategy::Reconcile) {
+    for (const auto& firewall : config.firewalls) {
+      for (auto& companion : {companions_of(firewall).before, companions_of(firewall).after})
+        if (companion != options.self) units.push_back(companion);
+    }
+  }
   units.push_back(service);
-  const auto waited = wait_for_queued_jobs(systemd, units, options.timeout);
+  const auto waited = options.no_block ? Expected<std::vector<std::string>>({})
+                                       : wait_for_queued_jobs(systemd, units, options.timeout);
   if (!waited) return outcome(service, A::Unknown, U, U, waited.error());
 
   // Rule 1.
   const auto unit = systemd.unit(service);
   if (!unit) return outcome(service, A::Unknown, U, U, unit.error());
+  if (options.no_block && !unit.value().job_type.empty()) {
+    return outcome(service, A::Nothing, U, U,
+                   "a " + unit.value().job_type + " job is queued for it already");
+  }
   if (unit.value().load_state != "loaded")
     return outcome(service, A::Nothing, U, U, "not installed (" + unit.value().load_state + ")");
   if (unit.value().active_state != "active")
@@ -76,10 +88,16 @@ ReconcileOutcome reconcile_one(Systemd& systemd, const std::function<CanaryResul
   }
   // Rule 4: a restart never hits the start limit, however many firewall events came before.
   const auto reset = systemd.reset_failed(service);
-  const auto result = systemd.try_restart(service, options.timeout);
+  const auto result =
+      systemd.try_restart(service, options.no_block ? std::chrono::milliseconds(0) : options.timeout);
   if (!result) {
     return outcome(service, A::Failed, state, U,
                    result.error() + (reset ? "" : "; " + reset.error()));
+  }
+  if (options.no_block) {
+    return outcome(service, A::Queued, state, U,
+                   "Docker's rules are gone (" + describe(before) + "); queued a restart of " +
+                       service);
   }
   const auto after = canary();
   if (result.value() != "done") {
@@ -102,6 +120,7 @@ std::string_view to_string(ReconcileAction action) {
     case ReconcileAction::Waited: return "waited";
     case ReconcileAction::WouldRestart: return "would restart";
     case ReconcileAction::Restarted: return "restarted";
+    case ReconcileAction::Queued: return "restart queued";
     case ReconcileAction::Failed: return "failed";
     case ReconcileAction::Unknown: return "unknown";
   }

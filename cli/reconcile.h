@@ -19,6 +19,7 @@ enum class ReconcileAction {
   Waited,        ///< a job systemd had queued already brought the rules back
   WouldRestart,  ///< dry run: the rules are gone and a restart would be due
   Restarted,     ///< restarted, and the rules are back
+  Queued,        ///< no_block: a restart is queued, not waited for
   Failed,        ///< the restart failed or did not bring the rules back
   Unknown,       ///< could not tell (canary or systemd), so nothing was done
 };
@@ -36,13 +37,18 @@ struct ReconcileOutcome {
 struct ReconcileOptions {
   bool dry_run = false;
   std::chrono::milliseconds timeout = std::chrono::seconds(90);  ///< per wait
+  /// Queue the restart and wait for no job: for callers inside a firewall's own job (its
+  /// ExecStopPost=), where waiting for jobs ordered after it would only time out.
+  bool no_block = false;
+  /// The unit this runs in (a companion's fallback), whose own job is not waited for.
+  std::string self;
 };
 
 /// The rules of DESIGN.md ("The CLI"), per guarded service of `config`:
 /// 1. nothing when the system is shutting down, the service is not active, Docker manages
 ///    no rules, or the canary finds them present;
-/// 2. never two restarts for one firewall event: jobs systemd already queued for a firewall
-///    or the service are waited for first and the canary asked again (the caller also holds
+/// 2. never two restarts for one firewall event: jobs systemd already queued for a firewall,
+///    its companions (strategy reconcile) or the service are waited for first and the canary asked again (the caller also holds
 ///    a lock, so a second reconcile at the same moment finds the rules back);
 /// 3. a restart is a try-restart job waited for up to the timeout, then the canary again;
 /// 4. reset-failed first, so Docker's start limit never leaves it failed;

@@ -12,6 +12,7 @@
 namespace dfg {
 
 const char* const reconcile_lock_path = "/run/docker-firewall-guard/reconcile.lock";
+const char* const restore_lock_path = "/run/docker-firewall-guard/restore.lock";
 
 Expected<RunLock> RunLock::acquire(const std::string& path, std::chrono::milliseconds timeout) {
   const auto slash = path.rfind('/');

@@ -31,4 +31,7 @@ class RunLock {
 /// Where reconcile's lock lives.
 extern const char* const reconcile_lock_path;
 
+/// The lock `restore` holds (strategy reconcile's companions).
+extern const char* const restore_lock_path;
+
 }  // namespace dfg

@@ -16,7 +16,9 @@ using SdBusPtr = std::unique_ptr<sd_bus, SdBusUnref>;
 /// systemd over the system bus (sd-bus). Never runs systemctl.
 class SdBusSystemd : public Systemd {
  public:
-  /// Connects to the system bus; an error when there is none (no systemd running, a
+  /// As root, connects to systemd's private socket, as systemctl does: PID 1 answers there
+  /// without dbus-daemon, so also early at boot, where a firewall's companions run. Else (or
+  /// when that fails) the system bus; an error when there is none (no systemd running, a
   /// chroot, a container without it).
   static Expected<std::unique_ptr<SdBusSystemd>> connect();
 
@@ -28,10 +30,11 @@ class SdBusSystemd : public Systemd {
   Expected<Ok> wait_until_idle(const std::string& name, std::chrono::milliseconds timeout) override;
 
  private:
-  explicit SdBusSystemd(SdBusPtr bus) : m_bus(std::move(bus)) {}
+  SdBusSystemd(SdBusPtr bus, bool direct) : m_bus(std::move(bus)), m_direct(direct) {}
   Expected<std::string> unit_path(const std::string& name);
 
   SdBusPtr m_bus;
+  bool m_direct;  ///< on the private socket: messages carry no sender to match
 };
 
 }  // namespace dfg

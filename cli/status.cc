@@ -30,7 +30,11 @@ bool any_service_active(const StatusReport& r) {
 }
 
 const char* dependency_name(Strategy strategy) {
-  return strategy == Strategy::PartOf ? "PartOf=" : "Requires=";
+  switch (strategy) {
+    case Strategy::PartOf: return "PartOf=";
+    case Strategy::Reconcile: return "After=";
+    default: return "Requires=";
+  }
 }
 
 }  // namespace
@@ -71,8 +75,10 @@ void judge(StatusReport& r) {
       }
     }
     if (r.protection == "yes") {
-      r.reason = join(config.services, " ") + " restarts with " + join(bound, " ") + " (strategy " +
-                 std::string(to_string(config.strategy)) + ")";
+      r.reason = join(config.services, " ") +
+                 (config.strategy == Strategy::Reconcile ? " keeps its rules across "
+                                                         : " restarts with ") +
+                 join(bound, " ") + " (strategy " + std::string(to_string(config.strategy)) + ")";
     }
   }
 
@@ -81,13 +87,15 @@ void judge(StatusReport& r) {
     r.advice.push_back("Docker's rules are gone now: run docker-firewall-guard reconcile");
   if (!r.config.problems.empty())
     r.advice.push_back("the config has problems: docker-firewall-guard config --check");
-  if (config.strategy != Strategy::None && !bound.empty()) {
+  const bool restarts = config.strategy == Strategy::Requires || config.strategy == Strategy::PartOf;
+  if (restarts && !bound.empty()) {
     r.advice.push_back("with strategy " + std::string(to_string(config.strategy)) +
                        ", stopping a firewall unit stops Docker too");
     if (!r.docker.facts.live_restore) {
       r.advice.push_back(
           "live-restore is off: each firewall restart restarts Docker and stops every container "
-          "for about 10 s; set \"live-restore\": true in /etc/docker/daemon.json");
+          "for about 10 s; set \"live-restore\": true in /etc/docker/daemon.json, or use "
+          "strategy reconcile");
     }
   }
 }

@@ -26,7 +26,9 @@ void ask_systemd(StatusReport& r, Systemd& systemd) {
     s.unit = unit.value();
     for (const auto& path : s.unit.drop_in_paths)
       if (ends_with(path, "/" + name + dropin_suffix)) s.dropin_loaded = true;
-    const auto& deps = config.strategy == Strategy::PartOf ? s.unit.part_of : s.unit.requires_units;
+    const auto& deps = config.strategy == Strategy::PartOf      ? s.unit.part_of
+                       : config.strategy == Strategy::Reconcile ? s.unit.after
+                                                                : s.unit.requires_units;
     for (const auto& f : config.firewalls)
       if (std::find(deps.begin(), deps.end(), f) != deps.end()) s.bound.push_back(f);
     r.services.push_back(std::move(s));

@@ -40,7 +40,8 @@ class Systemd {
 
   /// TryRestartUnit in "replace" mode, then waits for that job's JobRemoved signal up to
   /// `timeout`. Returns the job's result ("done", "failed", "timeout", ...); an error when
-  /// the job could not be queued or did not finish in time.
+  /// the job could not be queued or did not finish in time. A zero `timeout` waits for
+  /// nothing and returns "queued".
   virtual Expected<std::string> try_restart(const std::string& name,
                                             std::chrono::milliseconds timeout) = 0;
 

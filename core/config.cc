@@ -26,6 +26,7 @@ std::string_view to_string(Strategy strategy) {
   switch (strategy) {
     case Strategy::Requires: return "requires";
     case Strategy::PartOf: return "partof";
+    case Strategy::Reconcile: return "reconcile";
     case Strategy::None: return "none";
   }
   return "?";
@@ -104,13 +105,13 @@ const Key keys[] = {
      [](Config& c, const std::string& v) { return parse_service_list(v, c.firewalls); }},
     {"guard", "strategy",
      [](Config& c, const std::string& v) -> std::optional<std::string> {
-       for (auto s : {Strategy::Requires, Strategy::PartOf, Strategy::None}) {
+       for (auto s : {Strategy::Requires, Strategy::PartOf, Strategy::Reconcile, Strategy::None}) {
          if (v == to_string(s)) {
            c.strategy = s;
            return std::nullopt;
          }
        }
-       return "'" + v + "' is not one of requires, partof, none";
+       return "'" + v + "' is not one of requires, partof, reconcile, none";
      }},
     {"hook", "enabled",
      [](Config& c, const std::string& v) { return parse_bool(v, c.hook_enabled); }},

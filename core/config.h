@@ -8,7 +8,7 @@
 namespace dfg {
 
 /// How the generator ties a guarded service to the firewall units.
-enum class Strategy { Requires, PartOf, None };
+enum class Strategy { Requires, PartOf, Reconcile, None };
 
 /// What the package-manager hooks do when a firewall package changed.
 enum class HookAction { Restart, Report };

@@ -102,7 +102,7 @@ EntryKind classify_entry(std::string_view root, const std::string& path) {
 }
 
 Expected<Ok> write_file_atomic(const std::string& dir, const std::string& name,
-                               std::string_view text) {
+                               std::string_view text, unsigned mode) {
   const std::string path = dir + "/" + name;
   std::string temp = dir + "/." + name + ".XXXXXX";
   const int fd = mkostemp(temp.data(), O_CLOEXEC);
@@ -117,7 +117,7 @@ Expected<Ok> write_file_atomic(const std::string& dir, const std::string& name,
       err = errno;
     }
   }
-  if (err == 0 && fchmod(fd, 0644) < 0) err = errno;
+  if (err == 0 && fchmod(fd, static_cast<mode_t>(mode)) < 0) err = errno;
   if (close(fd) < 0 && err == 0) err = errno;
   if (err == 0 && rename(temp.c_str(), path.c_str()) < 0) err = errno;
   if (err != 0) {
@@ -127,8 +127,8 @@ Expected<Ok> write_file_atomic(const std::string& dir, const std::string& name,
   return Ok{};
 }
 
-Expected<Ok> make_directory(const std::string& path) {
-  if (mkdir(path.c_str(), 0755) == 0) return Ok{};
+Expected<Ok> make_directory(const std::string& path, unsigned mode) {
+  if (mkdir(path.c_str(), static_cast<mode_t>(mode)) == 0) return Ok{};
   const int err = errno;
   struct stat st {};
   if (err == EEXIST && stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return Ok{};

@@ -40,12 +40,12 @@ enum class EntryKind { Missing, Null, Empty, Regular, Special };
 /// its link target exists. Absolute link targets are resolved under `root`.
 EntryKind classify_entry(std::string_view root, const std::string& path);
 
-/// Writes `text` to DIR/NAME (mode 0644) through a temporary file in DIR and rename(2), so
+/// Writes `text` to DIR/NAME (with `mode`) through a temporary file in DIR and rename(2), so
 /// readers see the old file or the new one, never a part. Leaves nothing behind on failure.
 Expected<Ok> write_file_atomic(const std::string& dir, const std::string& name,
-                               std::string_view text);
+                               std::string_view text, unsigned mode = 0644);
 
-/// mkdir(2) that accepts an existing directory; returns "PATH: reason" on failure.
-Expected<Ok> make_directory(const std::string& path);
+/// mkdir(2) with `mode` that accepts an existing directory; returns "PATH: reason" on failure.
+Expected<Ok> make_directory(const std::string& path, unsigned mode = 0755);
 
 }  // namespace dfg

@@ -1,5 +1,8 @@
 #include "plan.h"
 
+#include <utility>
+
+#include "fs.h"
 #include "join.h"
 #include "templates.h"
 
@@ -8,6 +11,8 @@ namespace dfg {
 const char* const dropin_file_name = "50-docker-firewall-guard.conf";
 
 namespace {
+
+const std::string command_path = DFG_COMMAND_PATH;
 
 std::string replace_all(std::string text, const std::string& from, const std::string& to) {
   for (auto pos = text.find(from); pos != std::string::npos; pos = text.find(from, pos + to.size()))
@@ -30,6 +35,33 @@ FirewallBinding bind_firewall(const std::string& unit, const UnitFiles& units) {
   }
   if (!units.is_enabled(unit)) return {unit, false, "installed but not enabled"};
   return {unit, true, "enabled, " + found.path};
+}
+
+/// Fills a template of strategy reconcile for `firewall`.
+std::string render_for_firewall(const char* text, const std::string& firewall,
+                                const LoadedConfig& loaded) {
+  const auto companions = companions_of(firewall);
+  // A companion's restore may wait out queued jobs, then a restart: two timeouts and more.
+  const auto timeout = std::to_string(2 * loaded.config.timeout_seconds + 30);
+  std::string body = text;
+  for (const auto& [from, to] : {std::pair<const char*, const std::string&>{"@FIREWALL@", firewall},
+                                 {"@BEFORE@", companions.before},
+                                 {"@AFTER@", companions.after},
+                                 {"@COMMAND@", command_path},
+                                 {"@TIMEOUT@", timeout}})
+    body = replace_all(body, from, to);
+  return replace_all(templates::dropin_header, "@CONFIG@", config_lines(loaded.files)) + body;
+}
+
+/// Strategy reconcile: the firewall's drop-in and its two companion units.
+void add_companions(GuardPlan& plan, const std::string& firewall, const LoadedConfig& loaded) {
+  const auto companions = companions_of(firewall);
+  plan.dropins.push_back(
+      {firewall, render_for_firewall(templates::dropin_firewall_reconcile, firewall, loaded)});
+  plan.units.push_back(
+      {companions.before, render_for_firewall(templates::companion_before, firewall, loaded)});
+  plan.units.push_back(
+      {companions.after, render_for_firewall(templates::companion_after, firewall, loaded)});
 }
 
 }  // namespace
@@ -72,9 +104,20 @@ GuardPlan plan_guard(const LoadedConfig& loaded, const DockerFacts& docker,
     guarded.push_back(service);
   }
   if (guarded.empty()) return plan;
+  if (config.strategy == Strategy::Reconcile) {
+    for (const auto& firewall : bound) add_companions(plan, firewall, loaded);
+    return plan;
+  }
   const auto firewall_text = render_firewall_dropin(config.strategy, guarded, loaded.files);
   for (const auto& firewall : bound) plan.dropins.push_back({firewall, firewall_text});
   return plan;
+}
+
+Companions companions_of(const std::string& firewall) {
+  const auto stem =
+      ends_with(firewall, ".service") ? firewall.substr(0, firewall.size() - 8) : firewall;
+  return {"docker-firewall-guard-before-" + stem + ".service",
+          "docker-firewall-guard-after-" + stem + ".service"};
 }
 
 std::string render_firewall_dropin(Strategy strategy, const std::vector<std::string>& services,
@@ -87,8 +130,9 @@ std::string render_firewall_dropin(Strategy strategy, const std::vector<std::str
 std::string render_dropin(Strategy strategy, const std::vector<std::string>& firewalls,
                           const std::vector<std::string>& config_files) {
   const auto config = config_lines(config_files);
-  const char* body =
-      strategy == Strategy::PartOf ? templates::dropin_partof : templates::dropin_requires;
+  const char* body = strategy == Strategy::PartOf      ? templates::dropin_partof
+                     : strategy == Strategy::Reconcile ? templates::dropin_reconcile
+                                                       : templates::dropin_requires;
   return replace_all(templates::dropin_header, "@CONFIG@", config) +
          replace_all(body, "@FIREWALLS@", join(firewalls, " "));
 }

@@ -12,6 +12,16 @@ namespace dfg {
 /// The file name of the drop-in written for each guarded service.
 extern const char* const dropin_file_name;
 
+/// The `reconcile` strategy's companions of one firewall unit, by name: `before` saves
+/// Docker's rules ahead of the firewall's start and reload; `after` puts them back after its
+/// start and reload, and saves them before its stop. "docker-firewall-guard-before-iptables.service"
+/// for iptables.service (another unit type keeps its suffix in the name).
+struct Companions {
+  std::string before;
+  std::string after;
+};
+Companions companions_of(const std::string& firewall);
+
 /// Whether one firewall unit is bound, and why (for logs and `status`).
 struct FirewallBinding {
   std::string unit;
@@ -25,11 +35,18 @@ struct DropIn {
   std::string text;
 };
 
-/// What the generator does: the firewall decisions, the drop-ins, and notes explaining
-/// why a part was left out (one line each, for the log).
+/// A whole unit file to write as "<name>" (the companions of strategy reconcile).
+struct GeneratedUnit {
+  std::string name;
+  std::string text;
+};
+
+/// What the generator does: the firewall decisions, the drop-ins, the units, and notes
+/// explaining why a part was left out (one line each, for the log).
 struct GuardPlan {
   std::vector<FirewallBinding> firewalls;
   std::vector<DropIn> dropins;
+  std::vector<GeneratedUnit> units;
   std::vector<std::string> notes;
 };
 
@@ -37,7 +54,8 @@ struct GuardPlan {
 /// disabled one, since Requires= would start it (and firewalld conflicts with
 /// iptables.service). Writes nothing for strategy none, when Docker's iptables handling is
 /// off, when no firewall is bound, or for a guarded service that is not installed. Each
-/// bound firewall gets a drop-in too (render_firewall_dropin), after the services' ones.
+/// bound firewall gets a drop-in too (render_firewall_dropin), after the services' ones;
+/// with strategy reconcile, its drop-in pulls in its two companion units, written too.
 GuardPlan plan_guard(const LoadedConfig& loaded, const DockerFacts& docker, const UnitFiles& units);
 
 /// The drop-in for a bound firewall unit: after each of its starts, clear the start limit

@@ -8,6 +8,13 @@ extern const char* const dropin_header;    ///< @CONFIG@: comment lines naming t
 extern const char* const dropin_requires;  ///< @FIREWALLS@: space-separated units
 extern const char* const dropin_partof;    ///< @FIREWALLS@: space-separated units
 extern const char* const dropin_firewall;  ///< @SERVICES@, @STRATEGY@: for each bound firewall
+extern const char* const dropin_reconcile;  ///< @FIREWALLS@: space-separated units
+/// For each bound firewall with strategy reconcile: @BEFORE@, @AFTER@ (its companions),
+/// @COMMAND@ (the command's path), @FIREWALL@
+extern const char* const dropin_firewall_reconcile;
+/// The companion units: @FIREWALL@, @AFTER@, @COMMAND@, @TIMEOUT@ (seconds)
+extern const char* const companion_before;
+extern const char* const companion_after;
 extern const char* const docker_firewall_guard;  ///< the default, commented config file
 
 }  // namespace dfg::templates

@@ -44,6 +44,14 @@ int generate(const std::string& normal_dir, const std::string& root, KmsgLog& lo
     }
     log.log(LogLevel::Debug, "wrote {}/{}", dir, dropin_file_name);
   }
+  for (const auto& unit : plan.units) {
+    if (auto written = write_file_atomic(normal_dir, unit.name, unit.text); !written) {
+      log.log(LogLevel::Err, "cannot write unit: {}", written.error());
+      status = 1;
+      continue;
+    }
+    log.log(LogLevel::Debug, "wrote {}/{}", normal_dir, unit.name);
+  }
   return status;
 }
 

@@ -62,9 +62,10 @@ done
 leftovers=$(find "$work/normal" -name '.*' -type f)
 [[ -z $leftovers ]] || fail "left temporary files: $leftovers"
 
-# Verify against the case's units: standard targets and slices from the host, stubs for
-# the programs the units run, and the drop-ins where systemd would read them.
-dropin_dirs=$(cd "$work/normal" && find . -mindepth 1 -maxdepth 1 -type d -name '*.d')
+# Verify against the case's units: standard targets and slices from the host, the output
+# where systemd would read it, and stubs for the programs all these units run. Each unit
+# with a drop-in written, and each unit written, is verified.
+dropin_dirs=$(cd "$work/normal" && find . -mindepth 1 -maxdepth 1 \( -type d -name '*.d' -o -type f \))
 if [[ -n $dropin_dirs ]]; then
   verify=$work/verify
   cp -a "$work/root" "$verify"
@@ -72,6 +73,7 @@ if [[ -n $dropin_dirs ]]; then
   for unit in /lib/systemd/system/*.target /lib/systemd/system/*.slice; do
     [[ -e $verify/usr/lib/systemd/system/${unit##*/} ]] || cp -P "$unit" "$verify/usr/lib/systemd/system/"
   done
+  cp -a "$work/normal/." "$verify/etc/systemd/system/"
   grep -rhoE '^Exec[A-Za-z]*=[-@:+!]*/[^ ]+' "$verify/usr/lib/systemd/system" "$verify/etc/systemd/system" |
     sed -E 's/^[^=]*=[-@:+!]*//' | sort -u | while read -r program; do
       [[ -e $verify$program ]] && continue
@@ -79,7 +81,6 @@ if [[ -n $dropin_dirs ]]; then
       printf '#!/bin/sh\n' >"$verify$program"
       chmod +x "$verify$program"
     done
-  cp -a "$work/normal/." "$verify/etc/systemd/system/"
   for dir in $dropin_dirs; do
     unit=${dir#./}
     unit=${unit%.d}

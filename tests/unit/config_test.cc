@@ -171,7 +171,7 @@ TEST(Config, BadValuesAreNamedAndIgnored) {
       problem_strings(loaded),
       ElementsAre(
           "/etc/docker-firewall-guard.conf: [guard] strategy: 'reconcile-ish' is not one of "
-          "requires, partof, none; ignored",
+          "requires, partof, reconcile, none; ignored",
           "/etc/docker-firewall-guard.conf: [guard] services: '../../etc/x.service': unit "
           "name contains '/'; ignored",
           "/etc/docker-firewall-guard.conf: [guard] firewalls: '../x.service': unit name "

@@ -1,0 +1,207 @@
+// `snapshot` and `restore`: what the companion units of the `reconcile` strategy run around
+// each firewall event (see docker-firewall-guard.conf(5) and DESIGN.md).
+#include <unistd.h>
+
+#include "canary.h"
+#include "commands.h"
+#include "config.h"
+#include "docker_runtime.h"
+#include "fs.h"
+#include "host_checks.h"
+#include "journal.h"
+#include "keep_rules.h"
+#include "reconcile.h"
+#include "run_lock.h"
+#include "unit_name.h"
+
+namespace dfg {
+namespace {
+
+/// What both commands know before they act: the config, systemd, the guarded Docker
+/// service, and the families the firewall's event flushes.
+struct Scene {
+  LoadedConfig loaded;
+  std::unique_ptr<Systemd> systemd;
+  std::string service;
+  UnitStatus docker;
+  ManagedFamilies families;
+  std::string snapshot_path;
+};
+
+/// Sets up the scene, or returns the line that says why nothing is done.
+Expected<Scene> set_scene(CommandContext& context, const std::string& firewall,
+                          LoadedConfig loaded) {
+  auto nothing = [](const std::string& why) { return Expected<Scene>::failure(why); };
+  Scene scene;
+  scene.loaded = std::move(loaded);
+  scene.service = scene.loaded.config.services.front();
+  scene.snapshot_path = join_root(context.root, std::string(snapshot_dir) + "/" + firewall);
+  if (const auto why = why_not_act(context.root); !why.empty()) return nothing(why);
+  auto systemd = context.connect_systemd();
+  if (!systemd) return nothing(systemd.error());
+  scene.systemd = std::move(systemd).value();
+  if (const auto state = scene.systemd->system_state(); state && state.value() == "stopping")
+    return nothing("the system is shutting down");
+  const auto docker = scene.systemd->unit(scene.service);
+  if (!docker) return nothing(docker.error());
+  scene.docker = docker.value();
+  if (scene.docker.active_state != "active" || scene.docker.main_pid == 0)
+    return nothing(scene.service + " is not running (" + scene.docker.active_state + ")");
+  const auto settings = docker_settings(context.root, scene.service, scene.docker.main_pid);
+  if (!settings.warning.empty()) context.err << "warning: " << settings.warning << "\n";
+  scene.families = families_flushed_by(
+      firewall, families_to_check(context.runner, context.root, settings.facts));
+  if (!scene.families.ipv4 && !scene.families.ipv6)
+    return nothing("Docker manages no rules that " + firewall + " flushes");
+  return scene;
+}
+
+ExitStatus bad_firewall(CommandContext& context, const std::string& firewall) {
+  context.err << "docker-firewall-guard: --firewall " << firewall << ": "
+              << unit_name_problem(firewall) << "\n";
+  return ExitStatus::Usage;
+}
+
+/// Reads and removes the snapshot: it is used once, whatever happens next.
+Expected<Snapshot> consume_snapshot(const std::string& path) {
+  const auto text = read_file(path);
+  if (!text) return Expected<Snapshot>::failure("no snapshot (" + path + ": " + text.error() + ")");
+  unlink(path.c_str());
+  auto parsed = parse_snapshot(text.value());
+  if (!parsed) return Expected<Snapshot>::failure("the snapshot is unusable: " + path + ": " + parsed.error());
+  return parsed;
+}
+
+/// Why `snapshot` may not be put back now, or "".
+std::string why_stale(const Snapshot& snapshot, const std::string& firewall, const Scene& scene,
+                      std::uint64_t dockerd_start) {
+  if (snapshot.firewall != firewall)
+    return "the snapshot is of " + snapshot.firewall + ", not " + firewall;
+  if (snapshot.dockerd_pid != scene.docker.main_pid || snapshot.dockerd_start != dockerd_start)
+    return "dockerd restarted since the snapshot was taken";
+  const auto age = boot_clock_ms() - snapshot.taken_ms;
+  const auto limit = std::uint64_t{scene.loaded.config.timeout_seconds} * 1000;
+  if (snapshot.taken_ms > boot_clock_ms() || age > limit)
+    return "the snapshot is " + std::to_string(age / 1000) + " s old, older than [hook] timeout";
+  return {};
+}
+
+}  // namespace
+
+ExitStatus run_snapshot(CommandContext& context, const std::string& firewall) {
+  if (!is_valid_unit_name(firewall)) return bad_firewall(context, firewall);
+  auto scene = set_scene(context, firewall, load_config(context.root));
+  if (!scene) {
+    context.out << "snapshot: nothing saved: " << scene.error() << "\n";
+    return ExitStatus::Ok;
+  }
+  auto& s = scene.value();
+  // Rules already gone (a restart's second half, or someone flushed them): keep whatever
+  // this cycle saved before, never overwrite it with less.
+  const auto rules = check_docker_rules(context.runner, s.families);
+  if (rules.overall() != RulesState::Present) {
+    context.out << "snapshot: nothing saved: Docker's rules are not all there (" << describe(rules)
+                << ")\n";
+    return ExitStatus::Ok;
+  }
+  const auto start = process_start_time(context.root, s.docker.main_pid);
+  if (!start) {
+    context.out << "snapshot: nothing saved: " << start.error() << "\n";
+    return ExitStatus::Unknown;
+  }
+  Snapshot stamp;
+  stamp.firewall = firewall;
+  stamp.dockerd_pid = s.docker.main_pid;
+  stamp.dockerd_start = start.value();
+  stamp.taken_ms = boot_clock_ms();
+  const auto snapshot = take_snapshot(context.runner, s.families, stamp);
+  std::size_t count = 0;
+  Expected<Ok> written = Expected<Ok>::failure("");
+  if (snapshot) {
+    for (const auto& [family, ruleset] : snapshot.value().families)
+      for (const auto& table : ruleset.tables) count += table.rules.size();
+    const auto dir = join_root(context.root, snapshot_dir);
+    written = make_directory(join_root(context.root, "/run/docker-firewall-guard"), 0700);
+    if (written) written = make_directory(dir, 0700);
+    if (written) written = write_file_atomic(dir, firewall, render_snapshot(snapshot.value()), 0600);
+  }
+  if (!snapshot || !written) {
+    context.out << "snapshot: nothing saved: " << (snapshot ? written.error() : snapshot.error())
+                << "\n";
+    return ExitStatus::Unknown;
+  }
+  context.out << "snapshot: saved Docker's " << count << " rules before " << firewall
+              << " flushes them\n";
+  return ExitStatus::Ok;
+}
+
+ExitStatus run_restore(CommandContext& context, const std::string& firewall, bool after_stop) {
+  if (!is_valid_unit_name(firewall)) return bad_firewall(context, firewall);
+  auto loaded = load_config(context.root);
+  const auto timeout = std::chrono::seconds(loaded.config.timeout_seconds);
+  // Companions of two firewalls restarted together (iptables and ip6tables by one package)
+  // take turns, so their fallbacks never restart Docker twice. Not reconcile's lock: a
+  // reconcile waits for the companions' jobs while it holds that one.
+  const auto lock = RunLock::acquire(join_root(context.root, restore_lock_path), timeout);
+  if (!lock) {
+    context.out << "restore: nothing done: " << lock.error() << "\n";
+    return ExitStatus::Ok;
+  }
+  auto scene = set_scene(context, firewall, std::move(loaded));
+  if (!scene) {
+    unlink(join_root(context.root, std::string(snapshot_dir) + "/" + firewall).c_str());
+    context.out << "restore: nothing done: " << scene.error() << "\n";
+    return ExitStatus::Ok;
+  }
+  auto& s = scene.value();
+  if (after_stop) {
+    // In the firewall's ExecStopPost=: a restart's stop half is followed by its start, after
+    // which the companion restores; only a plain stop is ours to mend here.
+    const auto unit = s.systemd->unit(firewall);
+    if (unit && !unit.value().job_type.empty() && unit.value().job_type != "stop") {
+      context.out << "restore: not yet: " << firewall << " is in a " << unit.value().job_type
+                  << " job; its start restores\n";
+      return ExitStatus::Ok;
+    }
+  }
+
+  std::string why;
+  const auto snapshot = consume_snapshot(s.snapshot_path);
+  const auto start = process_start_time(context.root, s.docker.main_pid);
+  if (!snapshot) {
+    why = snapshot.error();
+  } else if (!start) {
+    why = start.error();
+  } else {
+    why = why_stale(snapshot.value(), firewall, s, start.value());
+  }
+  if (why.empty()) {
+    const auto restored = restore_snapshot(context.runner, snapshot.value());
+    const auto rules = check_docker_rules(context.runner, s.families);
+    if (restored && rules.overall() == RulesState::Present) {
+      const auto line = "restore: put back " + std::to_string(restored.value()) + " of Docker's rules after " + firewall;
+      context.out << line << "\n";
+      if (context.journal)
+        journal_restore(line, s.service, firewall, "restored", restored.value());
+      return ExitStatus::Ok;
+    }
+    why = restored ? "restored, but " + describe(rules) : restored.error();
+  }
+
+  // The fallback: reconcile's rules (nothing when the rules are there, one restart if not).
+  ReconcileOptions options;
+  options.timeout = timeout;
+  options.no_block = after_stop;
+  options.dry_run = s.loaded.config.dry_run;
+  auto canary = [&] { return check_docker_rules(context.runner, s.families); };
+  Config config = s.loaded.config;
+  config.services = {s.service};
+  const auto outcome = reconcile(*s.systemd, canary, config, options).front();
+  const auto line = "restore: " + why + "; " + to_line(outcome);
+  context.out << line << "\n";
+  if (context.journal && outcome.action != ReconcileAction::Nothing)
+    journal_restore(line, s.service, firewall, std::string(to_string(outcome.action)), 0);
+  return ExitStatus::Ok;
+}
+
+}  // namespace dfg
