@@ -31,8 +31,8 @@ const char* const restore_message_id = "5a1d3e0b9c8f4c27a6e2d4b7f0c91e38";
 
 void journal_restore(const std::string& message, const std::string& service,
                      const std::string& firewall, const std::string& action, std::size_t rules) {
-  sd_journal_send("MESSAGE=%s", message.c_str(), "MESSAGE_ID=%s", restore_message_id,
-                  "PRIORITY=%i", action == "restored" ? LOG_INFO : LOG_NOTICE,
+  sd_journal_send("MESSAGE=%s", message.c_str(), "MESSAGE_ID=%s", restore_message_id, "PRIORITY=%i",
+                  action == "restored" ? LOG_INFO : LOG_NOTICE,
                   "SYSLOG_IDENTIFIER=docker-firewall-guard", "GUARDED_UNIT=%s", service.c_str(),
                   "FIREWALL_UNIT=%s", firewall.c_str(), "ACTION=%s", action.c_str(), "RULES=%zu",
                   rules, nullptr);

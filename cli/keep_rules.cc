@@ -31,11 +31,13 @@ Expected<Ruleset> save(ProcessRunner& runner, const Tools& tools) {
   if (!run.started || run.timed_out || run.exit_code != 0) {
     return Expected<Ruleset>::failure(
         std::string(tools.save) + ": " +
-        (run.error.empty() ? "exited with " + std::to_string(run.exit_code) + ": " + first_line(run.err)
-                           : run.error));
+        (run.error.empty()
+             ? "exited with " + std::to_string(run.exit_code) + ": " + first_line(run.err)
+             : run.error));
   }
   auto parsed = parse_ruleset(run.out);
-  if (!parsed) return Expected<Ruleset>::failure(std::string(tools.save) + " output, " + parsed.error());
+  if (!parsed)
+    return Expected<Ruleset>::failure(std::string(tools.save) + " output, " + parsed.error());
   return parsed;
 }
 
@@ -57,14 +59,16 @@ Expected<std::uint64_t> process_start_time(std::string_view root, std::uint32_t 
   const auto& text = stat.value();
   auto at = text.rfind(')');
   for (int field = 2; at != std::string::npos && field < 22; ++field) at = text.find(' ', at + 1);
-  if (at == std::string::npos) return Expected<std::uint64_t>::failure(path + ": unexpected format");
+  if (at == std::string::npos)
+    return Expected<std::uint64_t>::failure(path + ": unexpected format");
   return std::strtoull(text.c_str() + at + 1, nullptr, 10);
 }
 
 std::uint64_t boot_clock_ms() {
   timespec now{};
   clock_gettime(CLOCK_BOOTTIME, &now);
-  return static_cast<std::uint64_t>(now.tv_sec) * 1000 + static_cast<std::uint64_t>(now.tv_nsec) / 1000000;
+  return static_cast<std::uint64_t>(now.tv_sec) * 1000 +
+         static_cast<std::uint64_t>(now.tv_nsec) / 1000000;
 }
 
 Expected<Snapshot> take_snapshot(ProcessRunner& runner, ManagedFamilies families, Snapshot stamp) {
@@ -85,13 +89,14 @@ Expected<std::size_t> restore_snapshot(ProcessRunner& runner, const Snapshot& sn
     const auto now = save(runner, tools);
     if (!now) return Expected<std::size_t>::failure(now.error());
     for (const auto& script : plan_restore(saved, now.value())) {
-      const auto run = runner.run({tools.restore, "--wait=5", "--noflush"}, restore_timeout, script.text);
+      const auto run =
+          runner.run({tools.restore, "--wait=5", "--noflush"}, restore_timeout, script.text);
       if (!run.started || run.timed_out || run.exit_code != 0) {
         return Expected<std::size_t>::failure(
             std::string(tools.restore) + " of " + family + " " + script.table + ": " +
-            (run.error.empty() ? "exited with " + std::to_string(run.exit_code) + ": " +
-                                     first_line(run.err)
-                               : run.error));
+            (run.error.empty()
+                 ? "exited with " + std::to_string(run.exit_code) + ": " + first_line(run.err)
+                 : run.error));
       }
       rules += script.rules;
     }

@@ -10,6 +10,7 @@
 #include "host_checks.h"
 #include "journal.h"
 #include "keep_rules.h"
+#include "plan.h"
 #include "reconcile.h"
 #include "run_lock.h"
 #include "unit_name.h"
@@ -68,7 +69,8 @@ Expected<Snapshot> consume_snapshot(const std::string& path) {
   if (!text) return Expected<Snapshot>::failure("no snapshot (" + path + ": " + text.error() + ")");
   unlink(path.c_str());
   auto parsed = parse_snapshot(text.value());
-  if (!parsed) return Expected<Snapshot>::failure("the snapshot is unusable: " + path + ": " + parsed.error());
+  if (!parsed)
+    return Expected<Snapshot>::failure("the snapshot is unusable: " + path + ": " + parsed.error());
   return parsed;
 }
 
@@ -123,7 +125,8 @@ ExitStatus run_snapshot(CommandContext& context, const std::string& firewall) {
     const auto dir = join_root(context.root, snapshot_dir);
     written = make_directory(join_root(context.root, "/run/docker-firewall-guard"), 0700);
     if (written) written = make_directory(dir, 0700);
-    if (written) written = write_file_atomic(dir, firewall, render_snapshot(snapshot.value()), 0600);
+    if (written)
+      written = write_file_atomic(dir, firewall, render_snapshot(snapshot.value()), 0600);
   }
   if (!snapshot || !written) {
     context.out << "snapshot: nothing saved: " << (snapshot ? written.error() : snapshot.error())
@@ -179,10 +182,10 @@ ExitStatus run_restore(CommandContext& context, const std::string& firewall, boo
     const auto restored = restore_snapshot(context.runner, snapshot.value());
     const auto rules = check_docker_rules(context.runner, s.families);
     if (restored && rules.overall() == RulesState::Present) {
-      const auto line = "restore: put back " + std::to_string(restored.value()) + " of Docker's rules after " + firewall;
+      const auto line = "restore: put back " + std::to_string(restored.value()) +
+                        " of Docker's rules after " + firewall;
       context.out << line << "\n";
-      if (context.journal)
-        journal_restore(line, s.service, firewall, "restored", restored.value());
+      if (context.journal) journal_restore(line, s.service, firewall, "restored", restored.value());
       return ExitStatus::Ok;
     }
     why = restored ? "restored, but " + describe(rules) : restored.error();
@@ -192,6 +195,7 @@ ExitStatus run_restore(CommandContext& context, const std::string& firewall, boo
   ReconcileOptions options;
   options.timeout = timeout;
   options.no_block = after_stop;
+  options.self = companions_of(firewall).after;  // where a restore that waits runs
   options.dry_run = s.loaded.config.dry_run;
   auto canary = [&] { return check_docker_rules(context.runner, s.families); };
   Config config = s.loaded.config;

@@ -78,7 +78,8 @@ int main(int argc, char** argv) {
   after->add_flag("--dry-run", dry_run, "Say what would be done; change nothing");
   // The companions of strategy reconcile run these; not for administrators, so not listed.
   std::string firewall;
-  auto* snapshot = app.add_subcommand("snapshot", "Save Docker's rules before FIREWALL flushes them");
+  auto* snapshot =
+      app.add_subcommand("snapshot", "Save Docker's rules before FIREWALL flushes them");
   snapshot->group("");
   snapshot->add_option("--firewall", firewall, "The firewall unit")->required();
   bool after_stop = false;

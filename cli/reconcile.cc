@@ -88,16 +88,16 @@ ReconcileOutcome reconcile_one(Systemd& systemd, const std::function<CanaryResul
   }
   // Rule 4: a restart never hits the start limit, however many firewall events came before.
   const auto reset = systemd.reset_failed(service);
-  const auto result =
-      systemd.try_restart(service, options.no_block ? std::chrono::milliseconds(0) : options.timeout);
+  const auto result = systemd.try_restart(
+      service, options.no_block ? std::chrono::milliseconds(0) : options.timeout);
   if (!result) {
     return outcome(service, A::Failed, state, U,
                    result.error() + (reset ? "" : "; " + reset.error()));
   }
   if (options.no_block) {
-    return outcome(service, A::Queued, state, U,
-                   "Docker's rules are gone (" + describe(before) + "); queued a restart of " +
-                       service);
+    return outcome(
+        service, A::Queued, state, U,
+        "Docker's rules are gone (" + describe(before) + "); queued a restart of " + service);
   }
   const auto after = canary();
   if (result.value() != "done") {

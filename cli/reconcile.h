@@ -48,8 +48,9 @@ struct ReconcileOptions {
 /// 1. nothing when the system is shutting down, the service is not active, Docker manages
 ///    no rules, or the canary finds them present;
 /// 2. never two restarts for one firewall event: jobs systemd already queued for a firewall,
-///    its companions (strategy reconcile) or the service are waited for first and the canary asked again (the caller also holds
-///    a lock, so a second reconcile at the same moment finds the rules back);
+///    its companions (strategy reconcile) or the service are waited for first and the canary asked
+///    again (the caller also holds a lock, so a second reconcile at the same moment finds the rules
+///    back);
 /// 3. a restart is a try-restart job waited for up to the timeout, then the canary again;
 /// 4. reset-failed first, so Docker's start limit never leaves it failed;
 /// 5. with dry_run, says what it would do and changes nothing.

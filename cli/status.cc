@@ -87,7 +87,8 @@ void judge(StatusReport& r) {
     r.advice.push_back("Docker's rules are gone now: run docker-firewall-guard reconcile");
   if (!r.config.problems.empty())
     r.advice.push_back("the config has problems: docker-firewall-guard config --check");
-  const bool restarts = config.strategy == Strategy::Requires || config.strategy == Strategy::PartOf;
+  const bool restarts =
+      config.strategy == Strategy::Requires || config.strategy == Strategy::PartOf;
   if (restarts && !bound.empty()) {
     r.advice.push_back("with strategy " + std::string(to_string(config.strategy)) +
                        ", stopping a firewall unit stops Docker too");
@@ -129,9 +130,11 @@ std::string render_text(const StatusReport& r) {
     std::vector<std::string> after;
     for (const auto& f : config.firewalls)
       if (contains(s.unit.after, f)) after.push_back(f);
-    out += "; " + std::string(dependency_name(config.strategy)) +
-           (s.bound.empty() ? "none" : join(s.bound, " ")) +
-           "; After=" + (after.empty() ? "none" : join(after, " ")) + "\n";
+    if (config.strategy != Strategy::Reconcile) {
+      out += "; " + std::string(dependency_name(config.strategy)) +
+             (s.bound.empty() ? "none" : join(s.bound, " "));
+    }
+    out += "; After=" + (after.empty() ? "none" : join(after, " ")) + "\n";
   }
   out += "Firewalls:";
   for (const auto& f : r.plan.firewalls) {

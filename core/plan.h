@@ -14,8 +14,9 @@ extern const char* const dropin_file_name;
 
 /// The `reconcile` strategy's companions of one firewall unit, by name: `before` saves
 /// Docker's rules ahead of the firewall's start and reload; `after` puts them back after its
-/// start and reload, and saves them before its stop. "docker-firewall-guard-before-iptables.service"
-/// for iptables.service (another unit type keeps its suffix in the name).
+/// start and reload, and saves them before its stop.
+/// "docker-firewall-guard-before-iptables.service" for iptables.service (another unit type keeps
+/// its suffix in the name).
 struct Companions {
   std::string before;
   std::string after;

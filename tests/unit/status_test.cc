@@ -94,7 +94,8 @@ TEST(Status, FlushedRulesAreAProblemWithAdviceWhileDockerRuns) {
   r.services[0].unit.active_state = "inactive";
   judge(r);
   EXPECT_EQ(exit_status(r), ExitStatus::Ok) << "a stopped Docker writes its rules when it starts";
-  EXPECT_THAT(r.advice, ::testing::Not(::testing::Contains(HasSubstr("run docker-firewall-guard reconcile"))));
+  EXPECT_THAT(r.advice, ::testing::Not(
+                            ::testing::Contains(HasSubstr("run docker-firewall-guard reconcile"))));
 }
 
 TEST(Status, WithoutSystemdItCannotTell) {
