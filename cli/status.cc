@@ -74,6 +74,20 @@ void judge(StatusReport& r) {
         break;
       }
     }
+    // Reconcile's companions join in at the firewall's next start; until then, nothing
+    // keeps the rules (right after switching strategy, say).
+    for (const auto& f : bound) {
+      if (config.strategy != Strategy::Reconcile || r.protection != "yes") break;
+      const auto firewall = r.firewalls.find(f);
+      if (firewall == r.firewalls.end() || firewall->second.active_state != "active") continue;
+      const auto companions = companions_of(f);
+      for (const auto& c : {companions.before, companions.after}) {
+        const auto unit = r.companions.find(c);
+        if (unit != r.companions.end() && unit->second.active_state == "active") continue;
+        verdict("no", c + " is not running: run systemctl start " + c + " (or restart " + f + ")");
+        break;
+      }
+    }
     if (r.protection == "yes") {
       r.reason = join(config.services, " ") +
                  (config.strategy == Strategy::Reconcile ? " keeps its rules across "
@@ -188,6 +202,8 @@ std::string render_json(const StatusReport& r) {
     families.push_back({{"family", f.family}, {"state", to_string(f.state)}, {"detail", f.detail}});
   json origin = json::object();
   for (const auto& [key, file] : c.origin) origin[key] = file;
+  json companions = json::object();
+  for (const auto& [name, unit] : r.companions) companions[name] = unit.active_state;
   const json out = {
       {"protected", r.protection},
       {"reason", r.reason},
@@ -201,6 +217,7 @@ std::string render_json(const StatusReport& r) {
       {"systemd_error", r.systemd_error.empty() ? json(nullptr) : json(r.systemd_error)},
       {"services", services},
       {"firewalls", firewalls},
+      {"companions", companions},
       {"rules", {{"state", to_string(r.rules.overall())}, {"families", families}}},
       {"docker",
        {{"iptables", r.docker.facts.iptables},

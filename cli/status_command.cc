@@ -36,6 +36,10 @@ void ask_systemd(StatusReport& r, Systemd& systemd) {
   for (const auto& name : config.firewalls) {
     const auto unit = systemd.unit(name);
     if (unit) r.firewalls[name] = unit.value();
+    if (config.strategy != Strategy::Reconcile) continue;
+    const auto companions = companions_of(name);
+    for (const auto& companion : {companions.before, companions.after})
+      if (const auto c = systemd.unit(companion); c) r.companions[companion] = c.value();
   }
 }
 

@@ -98,6 +98,25 @@ TEST(Status, FlushedRulesAreAProblemWithAdviceWhileDockerRuns) {
                             ::testing::Contains(HasSubstr("run docker-firewall-guard reconcile"))));
 }
 
+TEST(Status, ReconcileNeedsItsCompanionsRunning) {
+  auto r = protected_host();
+  r.config.config.strategy = Strategy::Reconcile;
+  judge(r);
+  EXPECT_EQ(r.protection, "no");
+  EXPECT_EQ(r.reason,
+            "docker-firewall-guard-before-iptables.service is not running: run systemctl start "
+            "docker-firewall-guard-before-iptables.service (or restart iptables.service)");
+  r.companions["docker-firewall-guard-before-iptables.service"].active_state = "active";
+  r.companions["docker-firewall-guard-after-iptables.service"].active_state = "active";
+  judge(r);
+  EXPECT_EQ(r.protection, "yes");
+  EXPECT_EQ(r.reason, "docker.service keeps its rules across iptables.service (strategy reconcile)");
+  EXPECT_THAT(r.advice, ::testing::Not(::testing::Contains(HasSubstr("live-restore"))))
+      << "no container restarts: live-restore is not needed";
+  EXPECT_THAT(render_text(r), HasSubstr("docker.service: active (running); drop-in loaded; "
+                                        "After=iptables.service\n"));
+}
+
 TEST(Status, WithoutSystemdItCannotTell) {
   auto r = protected_host();
   r.services.clear();

@@ -1,0 +1,206 @@
+#!/usr/bin/env bash
+# A strategy through every firewall event, on the real systemd, dockerd and firewall units.
+# Usage: strategy-events.sh STRATEGY FIREWALL [LIVE_RESTORE]
+#   STRATEGY      reconcile (asserted), or requires, partof (measured, for bench/strategies.sh)
+#   FIREWALL      iptables (ip6tables.service enabled too) or nftables
+#   LIVE_RESTORE  off (Docker's default) or on
+# The web container on the default bridge (restart policy always) and "app" on a user-defined
+# network (no restart policy), both with published ports; a "probe" container (restart policy
+# always) connects outside every 30 ms. Events: restart, reload, stop, start, the package
+# upgrade, five restarts in a row (and an ip6tables restart).
+# With reconcile, after each event: both containers reach outside and their ports answer,
+# dockerd was started 0 times, neither container restarted, docker.service never failed; then
+# a container started after the events gets working rules, and with the snapshot made
+# impossible one firewall restart costs exactly one dockerd restart (the fallback). Other
+# strategies only record what happened (Docker restarted or stopped by the event is started
+# again, as an administrator would). Each event's figures go to the log and to
+# $LAB_BUILD_DIR/lab/GEN/events-STRATEGY-FIREWALL-LIVE_RESTORE.tsv; no timing is asserted.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+strategy=${1:?strategy} fw=${2:?firewall} live_restore=${3:-off}
+strict=0
+[[ $strategy == reconcile ]] && strict=1
+restore_id=5a1d3e0b9c8f4c27a6e2d4b7f0c91e38
+out_dir=$LAB_BUILD_DIR/lab/$LAB_GEN
+mkdir -p "$out_dir"
+tsv=$out_dir/events-$strategy-$fw-$live_restore.tsv
+
+uptime_now() { lab_exec cut -d' ' -f1 /proc/uptime; }
+started_at() { lab_exec docker inspect -f '{{.State.StartedAt}}' "$1"; }
+reaches_outside_from() { lab__http_ok "$1" "$LAB_OUTSIDE_IP" 80 "$LAB_OUTSIDE_MARK"; }
+app_port_answers() { lab__http_ok host 127.0.0.1 8090 "$LAB_WEB_MARK"; }
+# wait_until SECONDS CMD...: like lab_wait_for, but returns non-zero instead of failing.
+wait_until() {
+  local deadline=$((SECONDS + $1))
+  shift
+  until "$@"; do
+    ((SECONDS < deadline)) || return 1
+    sleep 0.5
+  done
+}
+docker_failures() {
+  lab_exec journalctl -b -q -o cat UNIT=docker.service | grep -c 'Failed with result' || true
+}
+
+# The prober, open loop, as the "probe" container's own command (so it comes back with the
+# container): every 30 ms one connection outside, logging when it began and ended
+# (/proc/uptime: the host's clock) and whether it got the page. A connection that succeeds
+# only through TCP's retransmission (1 s later) is not prompt: the path was cut when it began.
+prober_start() {
+  lab_exec docker run -d --name probe --restart always lab/busybox sh -c '
+    while :; do
+      (s=$(cut -d" " -f1 /proc/uptime)
+       if printf "GET / HTTP/1.0\r\n\r\n" | nc -w 2 "$0" 80 2>/dev/null | grep -q "$1"; then
+         echo "$s $(cut -d" " -f1 /proc/uptime) ok"; else echo "$s - fail"; fi >>/probe.log) &
+      usleep 30000
+    done' "$LAB_OUTSIDE_IP" "$LAB_OUTSIDE_MARK" >/dev/null
+}
+
+# outage FROM TO: the longest stretch between two prompt connections (done within 0.3 s) that
+# began in [FROM, TO], FROM and TO included as bounds.
+outage() {
+  { echo "$1"; lab_exec docker exec probe cat /probe.log |
+    awk -v from="$1" -v to="$2" '$3 == "ok" && $2 - $1 <= 0.3 && $1 >= from && $1 <= to { print $1 }'
+    echo "$2"; } | sort -n |
+    awk 'NR > 1 && $1 - last > gap { gap = $1 - last } { last = $1 } END { printf "%.2f\n", gap }'
+}
+
+last_event=0
+# event NAME COMMAND...: runs the firewall event in the host, timed there, at least 2.6 s
+# after the last one (the firewall's own start limit is 5 in 10 s), then checks or records.
+event() {
+  local name=$1 wait times start end command_s gap starts web failed restarted=0 recovered by_hand=0
+  shift
+  wait=$(awk -v last="$last_event" -v now="$(date +%s.%N)" 'BEGIN { w = last + 2.6 - now; print (w > 0 ? w : 0) }')
+  sleep "$wait"
+  starts=$(lab_dockerd_starts) web=$(started_at "$LAB_WEB") failed=$(docker_failures)
+  times=$(lab_sh 'a=$(cut -d" " -f1 /proc/uptime); "$@" >/dev/null; b=$(cut -d" " -f1 /proc/uptime); echo "$a $b"' "$@")
+  last_event=$(date +%s.%N)
+  read -r start end <<<"$times"
+  if ((strict)); then
+    lab_wait_for 20 "$name: web reaches outside" reaches_outside_from "$LAB_WEB"
+    lab_wait_for 20 "$name: app reaches outside" reaches_outside_from app
+    lab_expect "$name: web's port answers" lab_port_answers
+    lab_expect "$name: app's port answers" app_port_answers
+    lab_expect "$name: Docker's rules present" lab_docker_rules_present
+    lab_expect_eq "$name: dockerd started 0 times" "$starts" "$(lab_dockerd_starts)"
+    lab_expect_eq "$name: web not restarted" "$web" "$(started_at "$LAB_WEB")"
+    lab_expect_eq "$name: app not restarted" "$app_started" "$(started_at app)"
+    lab_expect_eq "$name: docker.service active" active "$(lab_exec systemctl is-active docker.service)"
+    recovered=$end
+  else
+    # What the strategy left: Docker stopped (requires, partof on stop) is started by hand.
+    if ! wait_until 40 reaches_outside_from "$LAB_WEB"; then
+      lab_log "$name: the web container is cut off, Docker $(lab_exec systemctl is-active docker.service || true): starting it by hand"
+      by_hand=1
+      lab_exec systemctl reset-failed docker.service || true
+      lab_exec systemctl start docker.service
+      lab_wait_for 60 "$name: web reaches outside after starting Docker by hand" reaches_outside_from "$LAB_WEB"
+    fi
+    recovered=$(uptime_now)
+  fi
+  sleep 1.5 # the probes after the event
+  [[ $web == "$(started_at "$LAB_WEB")" ]] || restarted=1
+  command_s=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')
+  gap=$(outage "$(awk -v a="$start" 'BEGIN { print a - 1 }')" "$(awk -v b="$recovered" 'BEGIN { print b + 1.5 }')")
+  ((strict || !by_hand)) || gap="until Docker is started by hand"
+  starts=$(($(lab_dockerd_starts) - starts)) failed=$(($(docker_failures) - failed))
+  lab_log "$name: firewall command ${command_s} s, longest stretch without a connection ${gap} s, dockerd starts $starts, web restarted $restarted, docker failed $failed"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$LAB_GEN" "$fw" "$name" "$strategy" \
+    "$live_restore" "$command_s" "$gap" "$starts" "$restarted" "$failed" >>"$tsv"
+}
+lab_init
+lab_host_boot
+if [[ $live_restore == on ]]; then
+  lab_sh 'mkdir -p /etc/docker && echo "{\"live-restore\": true}" >/etc/docker/daemon.json'
+fi
+lab_world_up "$fw"
+firewalls=$fw.service
+if [[ $fw == iptables ]]; then
+  # Enabled before Docker starts, as at boot: its start flushes IPv6 (Docker 28's rules too).
+  lab_exec systemctl enable --now ip6tables.service
+  firewalls+=" ip6tables.service"
+  lab_docker_restart
+  lab_wait_for 30 "container reaches outside" lab_reaches_outside
+fi
+lab_exec docker network create --subnet 10.77.0.0/24 appnet >/dev/null
+lab_exec docker run -d --name app --network appnet -p 8090:80 lab/busybox \
+  sh -c 'trap "exit 0" TERM; httpd -f -p 80 -h /www & wait' >/dev/null
+lab_wait_for 30 "app's port answers" app_port_answers
+lab_wait_for 30 "app reaches outside" reaches_outside_from app
+
+lab_sh 'printf "%s\n" "[guard]" "strategy = $1" >/etc/docker-firewall-guard.conf' "$strategy"
+lab_install_cli
+lab_install_generator
+if ((strict)); then
+  lab_expect "docker.service After=$fw.service" \
+    lab_sh 'systemctl show -p After --value docker.service | tr " " "\n" | grep -qxF "$1"' "$fw.service"
+  lab_expect_not "docker.service neither Requires= nor PartOf= it" \
+    lab_sh 'systemctl show -p Requires -p PartOf --value docker.service | grep -q "$1"' "$fw.service"
+  for unit in before after; do
+    lab_expect_eq "companion $unit loaded" loaded \
+      "$(lab_exec systemctl show -p LoadState --value "docker-firewall-guard-$unit-$fw.service")"
+  done
+  # Until the firewall's next start, its companions are not running: start them now, as the
+  # package does after installing.
+  for unit in $firewalls; do
+    lab_exec systemctl start "docker-firewall-guard-before-$unit" "docker-firewall-guard-after-$unit"
+  done
+  verify=$(lab_exec systemd-analyze verify --man=no "/run/systemd/generator/docker-firewall-guard-before-$fw.service" \
+    "/run/systemd/generator/docker-firewall-guard-after-$fw.service" 2>&1) || lab_die "systemd-analyze verify: $verify"
+  lab_expect_eq "systemd-analyze verify passes the companions silently" "" "$verify"
+  status=$(lab_exec docker-firewall-guard status) || lab_die "status exited non-zero: $status"
+  lab_expect "status: protected" grep -q "^Protected: yes - docker.service keeps its rules across" <<<"$status"
+else
+  lab_expect "systemd loaded the drop-in" lab_sh 'systemctl show -p DropInPaths --value docker.service | grep -q 50-docker-firewall-guard.conf'
+fi
+
+: >"$tsv"
+dockerd_starts=$(lab_dockerd_starts)
+web_started=$(started_at "$LAB_WEB")
+app_started=$(started_at app)
+prober_start
+sleep 1
+event restart systemctl restart "$fw.service"
+event reload systemctl reload "$fw.service"
+event stop systemctl stop "$fw.service"
+lab_expect_eq "after stop: $fw.service inactive" inactive "$(lab_exec systemctl is-active "$fw.service")"
+event start systemctl start "$fw.service"
+lab_expect "$fw's rule file loaded" lab_firewall_rules_present "$fw"
+event upgrade /usr/bin/python3 /usr/bin/dnf -y -q upgrade "${LAB_FW_PACKAGE[$fw]}"
+lab_expect_eq "upgraded" "${LAB_FW_NEW[$fw]}" "$(lab_rpm_version "${LAB_FW_PACKAGE[$fw]}")"
+for round in 1 2 3 4 5; do
+  # shellcheck disable=SC2086 # one word per unit
+  event "restart-$round" systemctl restart $firewalls
+done
+if [[ $fw == iptables ]]; then
+  event ip6tables-restart systemctl restart ip6tables.service
+  if lab_exec ip6tables -t nat -S DOCKER >/dev/null 2>&1; then
+    lab_expect "Docker's IPv6 rules back" \
+      lab_exec ip6tables -w -t nat -C PREROUTING -m addrtype --dst-type LOCAL -j DOCKER
+  fi
+fi
+((strict)) || exit 0
+lab_expect_eq "docker.service never failed" 0 \
+  "$(lab_exec journalctl -b -q -o cat UNIT=docker.service -p warning | grep -c 'Failed with result' || true)"
+
+lab_exec docker run -d --name late --network appnet -p 8091:80 lab/busybox \
+  sh -c 'trap "exit 0" TERM; httpd -f -p 80 -h /www & wait' >/dev/null
+lab_wait_for 20 "a container started after the events: its port answers" \
+  lab__http_ok host 127.0.0.1 8091 "$LAB_WEB_MARK"
+lab_wait_for 20 "and it reaches outside" reaches_outside_from late
+
+restores=$(lab_exec journalctl -q -o cat MESSAGE_ID=$restore_id ACTION=restored | wc -l)
+lab_log "journal: $restores restores"
+lab_expect "every event restored Docker's rules (journal)" test "$restores" -ge 10
+
+# The fallback: no snapshot can be written, so the restore finds none and restarts Docker.
+lab_sh 'rm -rf /run/docker-firewall-guard/snapshots && touch /run/docker-firewall-guard/snapshots'
+sleep 2.6
+lab_exec systemctl restart "$fw.service"
+lab_wait_for 60 "fallback: web reaches outside" reaches_outside_from "$LAB_WEB"
+lab_expect_eq "fallback: dockerd started exactly once" "$((dockerd_starts + 1))" "$(lab_dockerd_starts)"
+lab_expect "fallback: one journal entry says so" \
+  lab_sh 'journalctl -q -o cat MESSAGE_ID=$1 ACTION=restarted | grep -q "no snapshot"' "$restore_id"
+lab_exec rm -f /run/docker-firewall-guard/snapshots
