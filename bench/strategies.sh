@@ -16,6 +16,9 @@ cd "$(dirname "$0")/.."
 LAB_BUILD_DIR=$(realpath "${1:-build}")
 export LAB_BUILD_DIR
 
+# The outer engine as the test suite runs it; stopped at the end if this started it.
+bash tests/lab/engine.sh up >&2
+trap 'bash tests/lab/engine.sh cleanup >&2' EXIT
 for gen in ${GENS:-forky}; do
   for strategy in ${STRATEGIES:-requires partof reconcile}; do
     for live_restore in ${LIVE_RESTORE:-off on}; do

@@ -129,6 +129,14 @@ lab_exec docker run -d --name app --network appnet -p 8090:80 lab/busybox \
   sh -c 'trap "exit 0" TERM; httpd -f -p 80 -h /www & wait' >/dev/null
 lab_wait_for 30 "app's port answers" app_port_answers
 lab_wait_for 30 "app reaches outside" reaches_outside_from app
+# An internal network with a custom bridge name, as in ../shared/data/docker-rules.
+lab_exec docker network create --internal --subnet 10.78.0.0/24 \
+  -o com.docker.network.bridge.name=dfgint intnet >/dev/null
+lab_exec docker run -d --name inner --network intnet lab/busybox \
+  sh -c 'trap "exit 0" TERM; while :; do sleep 1; done' >/dev/null
+
+# Every rule of both families, counters and comments aside, in iptables-save's order.
+all_rules() { lab_sh 'for save in iptables-save ip6tables-save; do $save | grep -v "^#" | sed "s/\[[0-9]*:[0-9]*\]//"; done'; }
 
 lab_sh 'printf "%s\n" "[guard]" "strategy = $1" >/etc/docker-firewall-guard.conf' "$strategy"
 lab_install_cli
@@ -157,11 +165,12 @@ else
 fi
 
 : >"$tsv"
+prober_start
+sleep 1
+rules_before=$(all_rules)
 dockerd_starts=$(lab_dockerd_starts)
 web_started=$(started_at "$LAB_WEB")
 app_started=$(started_at app)
-prober_start
-sleep 1
 event restart systemctl restart "$fw.service"
 event reload systemctl reload "$fw.service"
 event stop systemctl stop "$fw.service"
@@ -182,6 +191,10 @@ if [[ $fw == iptables ]]; then
   fi
 fi
 ((strict)) || exit 0
+# The firewall's files did not change (the upgrade keeps them), so after all these events every
+# rule, Docker's and the firewall's, must be what it was, in the same places.
+diff -u <(echo "$rules_before") <(all_rules) >&2 || lab_die "the rules differ from before the events"
+lab_log "ok: every rule of both families is as before the events, in the same order"
 lab_expect_eq "docker.service never failed" 0 \
   "$(lab_exec journalctl -b -q -o cat UNIT=docker.service -p warning | grep -c 'Failed with result' || true)"
 
