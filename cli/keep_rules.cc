@@ -45,6 +45,10 @@ Expected<Ruleset> save(ProcessRunner& runner, const Tools& tools) {
 
 const char* const snapshot_dir = "/run/docker-firewall-guard/snapshots";
 
+std::string snapshot_path(std::string_view root, const std::string& firewall) {
+  return join_root(root, std::string(snapshot_dir) + "/" + firewall);
+}
+
 ManagedFamilies families_flushed_by(const std::string& firewall, ManagedFamilies managed) {
   if (firewall == "iptables.service") managed.ipv6 = false;
   if (firewall == "ip6tables.service") managed.ipv4 = false;

@@ -15,6 +15,9 @@ namespace dfg {
 /// after it, mode 0600, in a directory of mode 0700. Under /run: gone at reboot.
 extern const char* const snapshot_dir;
 
+/// The snapshot file of `firewall` (a valid unit name) under `root`.
+std::string snapshot_path(std::string_view root, const std::string& firewall);
+
 /// The families a firewall unit's events flush, of those Docker manages: iptables.service
 /// IPv4 only, ip6tables.service IPv6 only (as EL's iptables-services splits them), any other
 /// unit (nftables.service's `flush ruleset`) both.

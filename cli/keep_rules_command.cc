@@ -26,7 +26,6 @@ struct Scene {
   std::string service;
   UnitStatus docker;
   ManagedFamilies families;
-  std::string snapshot_path;
 };
 
 /// Sets up the scene, or returns the line that says why nothing is done.
@@ -36,7 +35,6 @@ Expected<Scene> set_scene(CommandContext& context, const std::string& firewall,
   Scene scene;
   scene.loaded = std::move(loaded);
   scene.service = scene.loaded.config.services.front();
-  scene.snapshot_path = join_root(context.root, std::string(snapshot_dir) + "/" + firewall);
   if (const auto why = why_not_act(context.root); !why.empty()) return nothing(why);
   auto systemd = context.connect_systemd();
   if (!systemd) return nothing(systemd.error());
@@ -152,7 +150,7 @@ ExitStatus run_restore(CommandContext& context, const std::string& firewall, boo
   }
   auto scene = set_scene(context, firewall, std::move(loaded));
   if (!scene) {
-    unlink(join_root(context.root, std::string(snapshot_dir) + "/" + firewall).c_str());
+    unlink(snapshot_path(context.root, firewall).c_str());
     context.out << "restore: nothing done: " << scene.error() << "\n";
     return ExitStatus::Ok;
   }
@@ -169,7 +167,7 @@ ExitStatus run_restore(CommandContext& context, const std::string& firewall, boo
   }
 
   std::string why;
-  const auto snapshot = consume_snapshot(s.snapshot_path);
+  const auto snapshot = consume_snapshot(snapshot_path(context.root, firewall));
   const auto start = process_start_time(context.root, s.docker.main_pid);
   if (!snapshot) {
     why = snapshot.error();
