@@ -53,11 +53,13 @@ ExitStatus run_reconcile(CommandContext& context, bool dry_run);
 ExitStatus run_after_transaction(CommandContext& context, const std::vector<std::string>& changed,
                                  bool dry_run);
 
-/// `snapshot --firewall UNIT` (the `reconcile` strategy's companions, just before UNIT
-/// flushes): saves Docker's part of the tables UNIT flushes under snapshot_dir, when Docker
-/// runs and its rules are all there; otherwise keeps what this cycle saved before. Ok but
-/// when it could not save (Unknown); Usage for a bad unit name.
-ExitStatus run_snapshot(CommandContext& context, const std::string& firewall);
+/// `snapshot --firewall UNIT [--before-stop]` (the `reconcile` strategy's companions, just
+/// before UNIT flushes): saves Docker's part of the tables UNIT flushes under snapshot_dir,
+/// when Docker runs, its rules are all there and the snapshot will be put back in this cycle
+/// (the after-unit runs; with --before-stop, UNIT's stop or restart is pending); otherwise
+/// keeps what this cycle saved before. Ok but when it could not save (Unknown); Usage for a
+/// bad unit name.
+ExitStatus run_snapshot(CommandContext& context, const std::string& firewall, bool before_stop);
 
 /// `restore --firewall UNIT [--after-stop]` (just after UNIT loaded its rules, or in its
 /// ExecStopPost= with --after-stop, where it waits while a restart's start is still to come):

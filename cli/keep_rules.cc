@@ -1,5 +1,6 @@
 #include "keep_rules.h"
 
+#include <cstdlib>
 #include <ctime>
 
 #include "fs.h"

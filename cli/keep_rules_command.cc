@@ -2,6 +2,8 @@
 // each firewall event (see docker-firewall-guard.conf(5) and DESIGN.md).
 #include <unistd.h>
 
+#include <memory>
+
 #include "canary.h"
 #include "commands.h"
 #include "config.h"
@@ -79,16 +81,17 @@ std::string why_stale(const Snapshot& snapshot, const std::string& firewall, con
     return "the snapshot is of " + snapshot.firewall + ", not " + firewall;
   if (snapshot.dockerd_pid != scene.docker.main_pid || snapshot.dockerd_start != dockerd_start)
     return "dockerd restarted since the snapshot was taken";
-  const auto age = boot_clock_ms() - snapshot.taken_ms;
-  const auto limit = std::uint64_t{scene.loaded.config.timeout_seconds} * 1000;
-  if (snapshot.taken_ms > boot_clock_ms() || age > limit)
+  const auto now = boot_clock_ms();
+  if (snapshot.taken_ms > now) return "the snapshot was taken after now";
+  const auto age = now - snapshot.taken_ms;
+  if (age > std::uint64_t{scene.loaded.config.timeout_seconds} * 1000)
     return "the snapshot is " + std::to_string(age / 1000) + " s old, older than [hook] timeout";
   return {};
 }
 
 }  // namespace
 
-ExitStatus run_snapshot(CommandContext& context, const std::string& firewall) {
+ExitStatus run_snapshot(CommandContext& context, const std::string& firewall, bool before_stop) {
   if (!is_valid_unit_name(firewall)) return bad_firewall(context, firewall);
   auto scene = set_scene(context, firewall, load_config(context.root));
   if (!scene) {
@@ -96,6 +99,25 @@ ExitStatus run_snapshot(CommandContext& context, const std::string& firewall) {
     return ExitStatus::Ok;
   }
   auto& s = scene.value();
+  if (context.arm_deadline) context.arm_deadline(2 * s.loaded.config.timeout_seconds + 30);
+  // Only a snapshot that something will put back in this cycle is taken: before a stop, the
+  // firewall's own stop (or restart) must be pending, not past (a restart's companion may
+  // stop after the firewall already loaded its file, which may hold stale copies of Docker's
+  // rules); otherwise the after-unit must be running or about to start.
+  const auto after = companions_of(firewall).after;
+  const auto watched = s.systemd->unit(before_stop ? firewall : after);
+  const auto job = watched ? watched.value().job_type : std::string();
+  const bool due = before_stop
+                       ? watched && watched.value().active_state == "active" &&
+                             (job == "stop" || job == "restart")
+                       : watched && (watched.value().active_state == "active" || !job.empty());
+  if (!due) {
+    context.out << "snapshot: nothing saved: "
+                << (before_stop ? firewall + " is not about to stop"
+                                : after + " is not running, so nothing would put it back")
+                << "\n";
+    return ExitStatus::Ok;
+  }
   // Rules already gone (a restart's second half, or someone flushed them): keep whatever
   // this cycle saved before, never overwrite it with less.
   const auto rules = check_docker_rules(context.runner, s.families);
@@ -138,23 +160,16 @@ ExitStatus run_snapshot(CommandContext& context, const std::string& firewall) {
 
 ExitStatus run_restore(CommandContext& context, const std::string& firewall, bool after_stop) {
   if (!is_valid_unit_name(firewall)) return bad_firewall(context, firewall);
-  auto loaded = load_config(context.root);
-  const auto timeout = std::chrono::seconds(loaded.config.timeout_seconds);
-  // Companions of two firewalls restarted together (iptables and ip6tables by one package)
-  // take turns, so their fallbacks never restart Docker twice. Not reconcile's lock: a
-  // reconcile waits for the companions' jobs while it holds that one.
-  const auto lock = RunLock::acquire(join_root(context.root, restore_lock_path), timeout);
-  if (!lock) {
-    context.out << "restore: nothing done: " << lock.error() << "\n";
-    return ExitStatus::Ok;
-  }
-  auto scene = set_scene(context, firewall, std::move(loaded));
+  const auto path = snapshot_path(context.root, firewall);
+  auto scene = set_scene(context, firewall, load_config(context.root));
   if (!scene) {
-    unlink(snapshot_path(context.root, firewall).c_str());
+    unlink(path.c_str());
     context.out << "restore: nothing done: " << scene.error() << "\n";
     return ExitStatus::Ok;
   }
   auto& s = scene.value();
+  const auto timeout = std::chrono::seconds(s.loaded.config.timeout_seconds);
+  if (context.arm_deadline) context.arm_deadline(2 * s.loaded.config.timeout_seconds + 30);
   if (after_stop) {
     // In the firewall's ExecStopPost=: a restart's stop half is followed by its start, after
     // which the companion restores; only a plain stop is ours to mend here.
@@ -165,9 +180,20 @@ ExitStatus run_restore(CommandContext& context, const std::string& firewall, boo
       return ExitStatus::Ok;
     }
   }
+  // Companions of two firewalls restarted together (iptables and ip6tables by one package)
+  // take turns, so their fallbacks never restart Docker twice. Not reconcile's lock: a
+  // reconcile waits for the companions' jobs while it holds that one. Inside a firewall's
+  // stop, only briefly: its stop must not hang.
+  const auto lock = RunLock::acquire(join_root(context.root, restore_lock_path),
+                                     after_stop ? std::chrono::seconds(5) : timeout);
+  if (!lock) {
+    unlink(path.c_str());  // never left for a later cycle
+    context.out << "restore: nothing done: " << lock.error() << "\n";
+    return ExitStatus::Ok;
+  }
 
   std::string why;
-  const auto snapshot = consume_snapshot(snapshot_path(context.root, firewall));
+  const auto snapshot = consume_snapshot(path);
   const auto start = process_start_time(context.root, s.docker.main_pid);
   if (!snapshot) {
     why = snapshot.error();
@@ -193,7 +219,7 @@ ExitStatus run_restore(CommandContext& context, const std::string& firewall, boo
   ReconcileOptions options;
   options.timeout = timeout;
   options.no_block = after_stop;
-  options.self = companions_of(firewall).after;  // where a restore that waits runs
+  options.settle_companions = false;
   options.dry_run = s.loaded.config.dry_run;
   auto canary = [&] { return check_docker_rules(context.runner, s.families); };
   Config config = s.loaded.config;

@@ -82,6 +82,10 @@ int main(int argc, char** argv) {
       app.add_subcommand("snapshot", "Save Docker's rules before FIREWALL flushes them");
   snapshot->group("");
   snapshot->add_option("--firewall", firewall, "The firewall unit")->required();
+  bool before_stop = false;
+  snapshot->add_flag(
+      "--before-stop", before_stop,
+      "Run from the after-unit's ExecStop=: save only while FIREWALL's stop is pending");
   bool after_stop = false;
   auto* restore = app.add_subcommand("restore", "Put Docker's saved rules back after FIREWALL");
   restore->group("");
@@ -118,8 +122,16 @@ int main(int argc, char** argv) {
     if (*check) return dfg::to_int(dfg::run_check(context));
     if (*config) return dfg::to_int(dfg::run_config(context, check_only));
     if (*reconcile) return dfg::to_int(dfg::run_reconcile(context, dry_run));
-    if (*snapshot) return dfg::to_int(dfg::run_snapshot(context, firewall));
-    if (*restore) return dfg::to_int(dfg::run_restore(context, firewall, after_stop));
+    if (*snapshot || *restore) {
+      // A companion never fails its firewall: past twice [hook] timeout plus 30 s, it stops
+      // quietly (its unit's TimeoutSec= is later).
+      context.arm_deadline = [](unsigned seconds) {
+        dfg::exit_quietly_after(seconds,
+                                "docker-firewall-guard: gave up waiting; nothing failed\n");
+      };
+      return dfg::to_int(*snapshot ? dfg::run_snapshot(context, firewall, before_stop)
+                                   : dfg::run_restore(context, firewall, after_stop));
+    }
     if (*after) {
       context.arm_deadline = [](unsigned seconds) {
         dfg::exit_quietly_after(

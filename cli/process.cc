@@ -114,7 +114,16 @@ ProcessResult SpawnRunner::run(const std::vector<std::string>& argv,
   char* env[] = {lc_all, path_env, nullptr};
 
   pid_t pid = 0;
-  const int rc = posix_spawn(&pid, path.c_str(), &spawn.actions, nullptr, args.data(), env);
+  // The child starts with SIGPIPE's default action, whatever this process set.
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGPIPE);
+  posix_spawnattr_setsigdefault(&attributes, &defaults);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF);
+  const int rc = posix_spawn(&pid, path.c_str(), &spawn.actions, &attributes, args.data(), env);
+  posix_spawnattr_destroy(&attributes);
   out_write.reset();
   err_write.reset();
   in_read.reset();
@@ -150,6 +159,7 @@ ProcessResult SpawnRunner::run(const std::vector<std::string>& argv,
     if (out_open && fds[0].revents != 0) out_open = drain(out_read.get(), result.out);
     if (err_open && fds[1].revents != 0) err_open = drain(err_read.get(), result.err);
   }
+  in_write.reset();  // input not taken by now never will be: end of file, not a wait
   // A program may close its output and still run: the deadline holds for its exit too.
   int status = 0;
   while (!result.timed_out) {

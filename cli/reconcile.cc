@@ -37,10 +37,11 @@ ReconcileOutcome reconcile_one(Systemd& systemd, const std::function<CanaryResul
 
   // Rule 2: let what systemd is already doing finish before judging.
   std::vector<std::string> units = config.firewalls;
-  if (config.strategy == Strategy::Reconcile) {
+  if (config.strategy == Strategy::Reconcile && options.settle_companions) {
     for (const auto& firewall : config.firewalls) {
-      for (auto& companion : {companions_of(firewall).before, companions_of(firewall).after})
-        if (companion != options.self) units.push_back(companion);
+      const auto companions = companions_of(firewall);
+      units.push_back(companions.before);
+      units.push_back(companions.after);
     }
   }
   units.push_back(service);

@@ -40,8 +40,9 @@ struct ReconcileOptions {
   /// Queue the restart and wait for no job: for callers inside a firewall's own job (its
   /// ExecStopPost=), where waiting for jobs ordered after it would only time out.
   bool no_block = false;
-  /// The unit this runs in (a companion's fallback), whose own job is not waited for.
-  std::string self;
+  /// Wait for the jobs of strategy reconcile's companions too. Off for a companion's own
+  /// fallback: companions of two firewalls waiting for each other would only time out.
+  bool settle_companions = true;
 };
 
 /// The rules of DESIGN.md ("The CLI"), per guarded service of `config`:

@@ -29,7 +29,7 @@ struct StatusReport {
   GuardPlan plan;             ///< what the generator decides from the files
   std::string systemd_error;  ///< set when systemd could not be asked
   std::vector<ServiceReport> services;
-  std::map<std::string, UnitStatus> firewalls;  ///< as systemd sees them
+  std::map<std::string, UnitStatus> firewalls;   ///< as systemd sees them
   std::map<std::string, UnitStatus> companions;  ///< strategy reconcile's, as systemd sees them
   CanaryResult rules;
   /// "yes", "no" or "unknown", and why, in one line.

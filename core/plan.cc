@@ -41,8 +41,8 @@ FirewallBinding bind_firewall(const std::string& unit, const UnitFiles& units) {
 std::string render_for_firewall(const char* text, const std::string& firewall,
                                 const LoadedConfig& loaded) {
   const auto companions = companions_of(firewall);
-  // A companion's restore may wait out queued jobs, then a restart: two timeouts and more.
-  const auto timeout = std::to_string(2 * loaded.config.timeout_seconds + 30);
+  // The command stops itself after two timeouts and 30 s; systemd's limit comes later.
+  const auto timeout = std::to_string(2 * loaded.config.timeout_seconds + 60);
   std::string body = text;
   for (const auto& [from, to] : {std::pair<const char*, const std::string&>{"@FIREWALL@", firewall},
                                  {"@BEFORE@", companions.before},

@@ -24,7 +24,7 @@ bool split_words(std::string_view spec, std::vector<std::string>& words) {
     } else if (c == '"') {
       quoted = !quoted;
       in_word = true;
-    } else if (c == ' ' && !quoted) {
+    } else if ((c == ' ' || c == '\t') && !quoted) {
       if (in_word) words.push_back(std::move(word));
       word.clear();
       in_word = false;
@@ -50,13 +50,18 @@ std::vector<std::string> values_of(const std::vector<std::string>& words, std::s
   return values;
 }
 
-/// "172.17.0.2:80" or "[fd00::2]:80" as an address with its host prefix, as iptables-save
-/// prints -d: "172.17.0.2/32", "fd00::2/128".
+/// "172.17.0.2:80", "172.17.0.2", "[fd00::2]:80" or "fd00::2" as an address with its host
+/// prefix, as iptables-save prints -d: "172.17.0.2/32", "fd00::2/128". Empty for a range.
 std::string dnat_host(const std::string& destination) {
-  if (!destination.empty() && destination.front() == '[')
-    return destination.substr(1, destination.find(']') - 1) + "/128";
-  const auto address = destination.substr(0, destination.find(':'));
-  return address.find('-') == std::string::npos ? address + "/32" : std::string();
+  std::string address;
+  if (!destination.empty() && destination.front() == '[') {
+    address = destination.substr(1, destination.find(']') - 1) + "/128";
+  } else if (std::count(destination.begin(), destination.end(), ':') >= 2) {
+    address = destination + "/128";
+  } else {
+    address = destination.substr(0, destination.find(':')) + "/32";
+  }
+  return address.find('-') == std::string::npos ? address : std::string();
 }
 
 bool is_host_address(const std::string& address) {
@@ -66,38 +71,71 @@ bool is_host_address(const std::string& address) {
   return prefix == "32" || prefix == "128";
 }
 
-/// What Docker's own chains name: its interfaces and the host addresses it sends to.
+/// The built-in chains where Docker 20.10 to 28 puts rules other than jumps: FORWARD
+/// (bridges), nat POSTROUTING (masquerading, hairpin NAT), raw PREROUTING (Docker 28's drops
+/// of traffic to containers and loopback-published ports from elsewhere).
+enum class Place { Forward, Postrouting, RawPrerouting, Elsewhere };
+
+Place place_of(const std::string& table, const std::string& chain) {
+  if (table == "filter" && chain == "FORWARD") return Place::Forward;
+  if (table == "nat" && chain == "POSTROUTING") return Place::Postrouting;
+  if (table == "raw" && chain == "PREROUTING") return Place::RawPrerouting;
+  return Place::Elsewhere;
+}
+
+bool jumps_to_docker(const Rule& rule) {
+  for (const char* option : {"-j", "-g"})
+    for (const auto& target : values_of(rule.words, option))
+      if (is_docker_chain(target)) return true;
+  return false;
+}
+
+/// What Docker's own chains name (DOCKER-USER aside: the administrator writes that one):
+/// its bridges, its containers' addresses, and the host addresses it publishes on.
 struct DockerMarks {
   std::set<std::string> interfaces;
-  std::set<std::string> addresses;
+  std::set<std::string> containers;  ///< DNAT targets, and filter DOCKER's -d
+  std::set<std::string> published;   ///< nat DOCKER's -d (127.0.0.1 for -p 127.0.0.1:...)
 
   explicit DockerMarks(const Ruleset& all) {
     for (const auto& table : all.tables) {
       for (const auto& rule : table.rules) {
-        if (!is_docker_chain(rule.chain)) continue;
+        if (!is_docker_chain(rule.chain) || rule.chain == "DOCKER-USER") continue;
         for (const char* option : {"-i", "-o"})
           for (auto& name : values_of(rule.words, option))
             if (name != "lo") interfaces.insert(name);
+        auto& addresses = table.name == "nat" ? published : containers;
         for (auto& address : values_of(rule.words, "-d"))
           if (is_host_address(address)) addresses.insert(address);
         for (auto& destination : values_of(rule.words, "--to-destination"))
-          if (auto host = dnat_host(destination); !host.empty()) addresses.insert(host);
+          if (auto host = dnat_host(destination); !host.empty()) containers.insert(host);
       }
     }
   }
 
-  bool owns(const Rule& rule) const {
-    for (const auto& target : values_of(rule.words, "-j"))
-      if (is_docker_chain(target)) return true;
+  bool owns(const std::string& table, const Rule& rule) const {
+    if (jumps_to_docker(rule)) return true;
+    const auto place = place_of(table, rule.chain);
+    if (place == Place::Elsewhere) return false;
     for (const char* option : {"-i", "-o"})
       for (const auto& name : values_of(rule.words, option))
         if (interfaces.count(name) != 0) return true;
-    for (const char* option : {"-s", "-d"})
-      for (const auto& address : values_of(rule.words, option))
-        if (addresses.count(address) != 0) return true;
+    if (place == Place::Forward) return false;
+    for (const char* option : {"-s", "-d"}) {
+      for (const auto& address : values_of(rule.words, option)) {
+        if (containers.count(address) != 0) return true;
+        if (place == Place::RawPrerouting && published.count(address) != 0) return true;
+      }
+    }
     return false;
   }
 };
+
+bool has_chain(const Ruleset& ruleset, const std::string& table, const std::string& chain) {
+  for (const auto& t : ruleset.tables)
+    if (t.name == table) return has_chain(t, chain);
+  return false;
+}
 
 }  // namespace
 
@@ -176,7 +214,7 @@ Ruleset docker_part(const Ruleset& all) {
     for (const auto& chain : table.chains)
       if (chain.builtin() || is_docker_chain(chain.name)) kept.chains.push_back(chain);
     for (const auto& rule : table.rules)
-      if (is_docker_chain(rule.chain) || marks.owns(rule)) kept.rules.push_back(rule);
+      if (is_docker_chain(rule.chain) || marks.owns(table.name, rule)) kept.rules.push_back(rule);
     const bool any_docker_chain = std::any_of(kept.chains.begin(), kept.chains.end(),
                                               [](const Chain& c) { return !c.builtin(); });
     if (any_docker_chain || !kept.rules.empty()) part.tables.push_back(std::move(kept));
@@ -190,8 +228,14 @@ std::vector<RestoreScript> plan_restore(const Ruleset& saved, const Ruleset& now
     RestoreScript script{table.name, "*" + table.name + "\n", 0};
     const auto current = std::find_if(now.tables.begin(), now.tables.end(),
                                       [&](const Table& t) { return t.name == table.name; });
+    // DOCKER-USER is the administrator's: when the firewall's own file defines it, that
+    // is the one to keep; the snapshot's fills it only where it is missing.
+    const bool keep_user_chain = has_chain(now, table.name, "DOCKER-USER");
+    auto restored = [&](const std::string& chain) {
+      return !(chain == "DOCKER-USER" && keep_user_chain);
+    };
     for (const auto& chain : table.chains)
-      if (!chain.builtin()) script.text += ":" + chain.name + " - [0:0]\n";
+      if (!chain.builtin() && restored(chain.name)) script.text += ":" + chain.name + " - [0:0]\n";
     // Docker's rules in built-in chains: copies already there go first ...
     std::set<std::string> docker_specs;
     for (const auto& rule : table.rules)
@@ -203,17 +247,16 @@ std::vector<RestoreScript> plan_restore(const Ruleset& saved, const Ruleset& now
         script.text += "-D " + rule.chain + " " + rule.spec + "\n";
       }
     }
-    // ... then every rule goes in: at the top of built-in chains, in order, appended in
-    // Docker's chains (just emptied).
-    std::map<std::string, std::size_t> position;
+    // ... then Docker's chains are refilled, and its rules in built-in chains inserted at the
+    // top, last first, so they end up in their saved order (no rule numbers needed).
     for (const auto& rule : table.rules) {
-      const auto spec = rule.spec.empty() ? std::string() : " " + rule.spec;
-      if (is_docker_chain(rule.chain)) {
-        script.text += "-A " + rule.chain + spec + "\n";
-      } else {
-        script.text +=
-            "-I " + rule.chain + " " + std::to_string(++position[rule.chain]) + spec + "\n";
-      }
+      if (!is_docker_chain(rule.chain) || !restored(rule.chain)) continue;
+      script.text += "-A " + rule.chain + (rule.spec.empty() ? "" : " " + rule.spec) + "\n";
+      ++script.rules;
+    }
+    for (auto rule = table.rules.rbegin(); rule != table.rules.rend(); ++rule) {
+      if (is_docker_chain(rule->chain)) continue;
+      script.text += "-I " + rule->chain + (rule->spec.empty() ? "" : " " + rule->spec) + "\n";
       ++script.rules;
     }
     script.text += "COMMIT\n";

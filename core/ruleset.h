@@ -50,14 +50,15 @@ bool is_docker_chain(std::string_view name);
 
 /// Docker's part of `all`, in its order: per table, Docker's chains with every rule in them
 /// (DOCKER-USER's included, whoever wrote them), and those rules of the built-in chains that
-///   - jump to one of Docker's chains, or
-///   - name, with -i or -o, an interface Docker's own chains name (its bridges: docker0,
-///     br-<id>, custom names), or
-///   - match with -s or -d a host address (/32, /128) that Docker's own chains send traffic
-///     to (-d, DNAT --to-destination): its containers, and 127.0.0.1 for ports published
-///     on the loopback (Docker 28's raw-table rules name `lo`, not a bridge).
-/// Tables with nothing of Docker's are left out. Checked against the layouts of Docker
-/// 20.10, 26.1 and 28.5 (../shared/data/docker-rules).
+///   - jump (-j, -g) to one of Docker's chains, or
+///   - in filter FORWARD, nat POSTROUTING or raw PREROUTING, name with -i or -o an interface
+///     Docker's own chains name (its bridges: docker0, br-<id>, custom names), or
+///   - in nat POSTROUTING or raw PREROUTING, match with -s or -d a container's address
+///     (a DNAT target, or filter DOCKER's -d), or in raw PREROUTING a host address nat
+///     DOCKER publishes on (127.0.0.1 for Docker 28's loopback drops).
+/// DOCKER-USER, the administrator's, marks nothing, so an "-i eth0" there never makes the
+/// firewall's own eth0 rules Docker's. Tables with nothing of Docker's are left out.
+/// Checked against the layouts of Docker 20.10, 26.1 and 28.5 (../shared/data/docker-rules).
 Ruleset docker_part(const Ruleset& all);
 
 /// The input for one `iptables-restore --noflush` of one table.
@@ -71,6 +72,7 @@ struct RestoreScript {
 /// of `saved`, each applied atomically by iptables-restore:
 ///   - each of Docker's chains is declared, which creates it or, with --noflush, empties
 ///     it, then filled with its saved rules: the snapshot is the truth for Docker's chains;
+///     but DOCKER-USER, when the firewall's own rules define it, is left as they made it;
 ///   - Docker's rules in each built-in chain go back at its top in their saved order; copies
 ///     already there (an administrator may have saved Docker's rules into the firewall's own
 ///     file) are deleted first, so no rule is ever doubled and the order is Docker's.

@@ -46,6 +46,7 @@ struct Host {
     systemd.add("docker.service");
     systemd.units["docker.service"].main_pid = 4242;
     systemd.add("iptables.service");
+    systemd.add("docker-firewall-guard-after-iptables.service");
   }
   void set_dockerd_start(unsigned long ticks) {
     root.write("/proc/4242/stat",
@@ -63,8 +64,8 @@ struct Host {
     ExitStatus status;
     std::string out;
   };
-  Run snapshot() {
-    return run([&](CommandContext& c) { return run_snapshot(c, "iptables.service"); });
+  Run snapshot(bool before_stop = false) {
+    return run([&](CommandContext& c) { return run_snapshot(c, "iptables.service", before_stop); });
   }
   Run restore(bool after_stop = false) {
     return run([&](CommandContext& c) { return run_restore(c, "iptables.service", after_stop); });
@@ -112,7 +113,7 @@ TEST(KeepRules, SnapshotThenRestorePutsDockersRulesBackOnce) {
               HasSubstr("restore: put back 38 of Docker's rules after iptables.service"));
   const auto inputs = host.restore_inputs();
   ASSERT_EQ(inputs.size(), 2u) << "one iptables-restore per table: filter, nat";
-  EXPECT_THAT(inputs[0], HasSubstr("-I FORWARD 1 -j DOCKER-USER\n"));
+  EXPECT_THAT(inputs[0], HasSubstr("-I FORWARD -j DOCKER-USER\nCOMMIT\n"));
   EXPECT_THAT(inputs[1], HasSubstr("-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT"));
   EXPECT_FALSE(entry_exists(host.snapshot_path)) << "a snapshot is used once";
   EXPECT_TRUE(host.systemd.calls.empty()) << "Docker is not restarted";
@@ -152,23 +153,39 @@ TEST(KeepRules, WithoutASnapshotTheFallbackRestartsDockerOnce) {
               ::testing::ElementsAre("reset-failed docker.service", "try-restart docker.service"));
 }
 
-TEST(KeepRules, TheFallbackNeverWaitsForItsOwnJob) {
+TEST(KeepRules, TheFallbackWaitsForNoCompanion) {
   Host host;
   host.root.write("/etc/docker-firewall-guard.conf", "[guard]\nstrategy = reconcile\n");
   host.flush();
   host.systemd.on_restart = [&] { host.unflush(); };
   for (const char* unit : {"docker-firewall-guard-after-iptables.service",
-                           "docker-firewall-guard-before-ip6tables.service"}) {
+                           "docker-firewall-guard-after-ip6tables.service"}) {
     host.systemd.add(unit, "activating");
     host.systemd.units[unit].job_type = "start";
   }
   host.restore();
-  EXPECT_THAT(
-      host.systemd.calls,
-      ::testing::Not(::testing::Contains("wait docker-firewall-guard-after-iptables.service")))
-      << "it runs in that job: waiting would only time out";
-  EXPECT_THAT(host.systemd.calls,
-              ::testing::Contains("wait docker-firewall-guard-before-ip6tables.service"));
+  // Its own job is running it, and another firewall's companion may be waiting for it.
+  for (const auto& call : host.systemd.calls)
+    EXPECT_THAT(call, ::testing::Not(HasSubstr("wait docker-firewall-guard-")));
+  EXPECT_THAT(host.systemd.calls, ::testing::Contains("try-restart docker.service"));
+}
+
+TEST(KeepRules, SavesOnlyWhatThisCycleWillPutBack) {
+  Host host;
+  host.systemd.units["docker-firewall-guard-after-iptables.service"].active_state = "inactive";
+  EXPECT_THAT(host.snapshot().out,
+              HasSubstr("nothing saved: docker-firewall-guard-after-iptables.service is not "
+                        "running, so nothing would put it back"));
+  host.systemd.units["docker-firewall-guard-after-iptables.service"].job_type = "start";
+  EXPECT_THAT(host.snapshot().out, HasSubstr("snapshot: saved"));
+
+  // Before a stop: only while the firewall's stop or restart is still to come.
+  EXPECT_THAT(host.snapshot(true).out,
+              HasSubstr("nothing saved: iptables.service is not about to stop"));
+  host.systemd.units["iptables.service"].job_type = "restart";
+  EXPECT_THAT(host.snapshot(true).out, HasSubstr("snapshot: saved"));
+  host.systemd.units["iptables.service"].job_type = "stop";
+  EXPECT_THAT(host.snapshot(true).out, HasSubstr("snapshot: saved"));
 }
 
 TEST(KeepRules, AnUnusableSnapshotIsRefusedAndTheFallbackTaken) {

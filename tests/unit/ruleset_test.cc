@@ -1,5 +1,6 @@
 #include "ruleset.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -26,8 +27,8 @@ std::vector<std::string> lines_of(const Ruleset& ruleset) {
 }
 
 /// What iptables-restore --noflush does with a plan_restore script, for the subset it writes:
-/// a user chain declaration creates or empties, -D deletes the first copy, -I N inserts at N,
-/// -A appends.
+/// a user chain declaration creates or empties, -D deletes the first copy, -I inserts at the
+/// top, -A appends.
 void apply(Ruleset& now, const RestoreScript& script) {
   auto table = std::find_if(now.tables.begin(), now.tables.end(),
                             [&](const Table& t) { return t.name == script.table; });
@@ -53,8 +54,6 @@ void apply(Ruleset& now, const RestoreScript& script) {
       continue;
     }
     if (op[0] == '*' || op == "COMMIT") continue;
-    std::string position;
-    if (op == "-I") words >> position;
     std::string spec;
     std::getline(words, spec);
     if (!spec.empty()) spec.erase(0, 1);
@@ -68,18 +67,10 @@ void apply(Ruleset& now, const RestoreScript& script) {
       ASSERT_NE(it, rules.end()) << "-D of a rule that is not there: " << line;
       rules.erase(it);
     } else {
-      ASSERT_EQ(op, "-I") << line;
-      // Position N among the chain's rules: before its N-th rule, or at its end.
-      long n = std::stol(position);
-      auto it = rules.begin();
-      for (; it != rules.end(); ++it)
-        if (it->chain == chain && --n == 0) break;
-      if (it == rules.end()) {
-        it = std::find_if(rules.rbegin(), rules.rend(), [&](const Rule& r) {
-               return r.chain == chain;
-             }).base();
-      }
-      rules.insert(it, rule);
+      ASSERT_EQ(op, "-I") << line;  // at the top of the chain
+      rules.insert(
+          std::find_if(rules.begin(), rules.end(), [&](const Rule& r) { return r.chain == chain; }),
+          rule);
     }
   }
   now = parse_ruleset(to_text(now)).value();  // the words, as iptables-save would list them
@@ -156,9 +147,9 @@ TEST_P(Captures, RestoreTwiceDoublesNothing) {
   const auto saved = docker_part(all);
   auto now = without(all, saved);
   for (const auto& script : plan_restore(saved, now)) apply(now, script);
-  const auto once = lines_of(now);
+  const auto once = by_chain(now);
   for (const auto& script : plan_restore(saved, now)) apply(now, script);
-  EXPECT_EQ(lines_of(now), once);
+  EXPECT_EQ(by_chain(now), once);
 }
 
 TEST_P(Captures, RulesSavedIntoTheFirewallsFileAreNotDoubled) {
@@ -211,6 +202,56 @@ TEST(DockerPart, LeavesOtherBridgesAndLoopbackAlone) {
   ASSERT_EQ(part.tables.size(), 1u);  // nothing of Docker's in mangle
 }
 
+TEST(DockerPart, TheAdministratorsDockerUserRulesMarkNothing) {
+  // Docker's documented example: DOCKER-USER rules naming the host's own interface. The
+  // firewall's rules on eth0 and on the host's published address stay the firewall's.
+  const auto part = docker_part(parse(
+      "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:DOCKER - [0:0]\n:DOCKER-USER - [0:0]\n"
+      "-A INPUT -i eth0 -p tcp -m tcp --dport 22 -j ACCEPT\n"
+      "-A INPUT -d 203.0.113.5/32 -j ACCEPT\n"
+      "-A FORWARD -j DOCKER-USER\n"
+      "-A FORWARD -i eth0 -o eth1 -j ACCEPT\n"
+      "-A DOCKER-USER -i eth0 ! -s 192.0.2.0/24 -j DROP\n"
+      "-A DOCKER -d 172.17.0.2/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 80 -j ACCEPT\n"
+      "COMMIT\n*nat\n:PREROUTING ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n:DOCKER - [0:0]\n"
+      "-A POSTROUTING -s 203.0.113.5/32 -j SNAT --to-source 203.0.113.9\n"
+      "-A DOCKER -d 203.0.113.5/32 ! -i docker0 -p tcp -m tcp --dport 443 -j DNAT "
+      "--to-destination 172.17.0.2:443\n"
+      "COMMIT\n"));
+  EXPECT_EQ(lines_of(part),
+            (std::vector<std::string>{
+                "filter -A FORWARD -j DOCKER-USER",
+                "filter -A DOCKER-USER -i eth0 ! -s 192.0.2.0/24 -j DROP",
+                "filter -A DOCKER -d 172.17.0.2/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport "
+                "80 -j ACCEPT",
+                "nat -A DOCKER -d 203.0.113.5/32 ! -i docker0 -p tcp -m tcp --dport 443 -j DNAT "
+                "--to-destination 172.17.0.2:443"}));
+}
+
+TEST(DockerPart, FindsIPv6DnatTargetsWithoutBrackets) {
+  const auto part = docker_part(
+      parse("*nat\n:POSTROUTING ACCEPT [0:0]\n:DOCKER - [0:0]\n"
+            "-A POSTROUTING -s fd00::2/128 -d fd00::2/128 -p tcp -m tcp --dport 80 -j MASQUERADE\n"
+            "-A DOCKER -p tcp -m tcp --dport 8080 -j DNAT --to-destination fd00::2\nCOMMIT\n"));
+  EXPECT_EQ(part.tables.at(0).rules.size(), 2u);
+}
+
+TEST(PlanRestore, KeepsTheFirewallsOwnDockerUser) {
+  const auto saved = docker_part(
+      parse("*filter\n:FORWARD ACCEPT [0:0]\n:DOCKER-USER - [0:0]\n-A FORWARD -j DOCKER-USER\n"
+            "-A DOCKER-USER -s 10.9.0.0/16 -j DROP\nCOMMIT\n"));
+  const auto now = parse(
+      "*filter\n:FORWARD ACCEPT [0:0]\n:DOCKER-USER - [0:0]\n-A DOCKER-USER -s 10.8.0.0/16 "
+      "-j DROP\nCOMMIT\n");
+  const auto scripts = plan_restore(saved, now);
+  ASSERT_EQ(scripts.size(), 1u);
+  EXPECT_EQ(scripts[0].text, "*filter\n-I FORWARD -j DOCKER-USER\nCOMMIT\n")
+      << "the edited file's DOCKER-USER stands; only the jump to it comes back";
+  EXPECT_THAT(plan_restore(saved, Ruleset{})[0].text,
+              ::testing::HasSubstr(":DOCKER-USER - [0:0]\n-A DOCKER-USER -s 10.9.0.0/16 -j DROP\n"))
+      << "missing, it is created from the snapshot";
+}
+
 TEST(PlanRestore, NeverDeclaresBuiltinChainsSoPoliciesStay) {
   const auto saved = docker_part(parse(read_capture("docker-26.1.5.iptables-save")));
   for (const auto& script : plan_restore(saved, Ruleset{})) {
@@ -228,8 +269,8 @@ TEST(PlanRestore, CountsTheRulesItWrites) {
   ASSERT_EQ(scripts.size(), 1u);
   EXPECT_EQ(scripts[0].rules, 2u);
   EXPECT_EQ(scripts[0].text,
-            "*nat\n:DOCKER - [0:0]\n-I PREROUTING 1 -m addrtype --dst-type LOCAL -j DOCKER\n"
-            "-A DOCKER -i docker0 -j RETURN\nCOMMIT\n");
+            "*nat\n:DOCKER - [0:0]\n-A DOCKER -i docker0 -j RETURN\n"
+            "-I PREROUTING -m addrtype --dst-type LOCAL -j DOCKER\nCOMMIT\n");
 }
 
 TEST(ParseRuleset, KeepsQuotedWordsTogether) {

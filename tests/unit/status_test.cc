@@ -110,7 +110,8 @@ TEST(Status, ReconcileNeedsItsCompanionsRunning) {
   r.companions["docker-firewall-guard-after-iptables.service"].active_state = "active";
   judge(r);
   EXPECT_EQ(r.protection, "yes");
-  EXPECT_EQ(r.reason, "docker.service keeps its rules across iptables.service (strategy reconcile)");
+  EXPECT_EQ(r.reason,
+            "docker.service keeps its rules across iptables.service (strategy reconcile)");
   EXPECT_THAT(r.advice, ::testing::Not(::testing::Contains(HasSubstr("live-restore"))))
       << "no container restarts: live-restore is not needed";
   EXPECT_THAT(render_text(r), HasSubstr("docker.service: active (running); drop-in loaded; "
