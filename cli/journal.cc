@@ -1,7 +1,11 @@
 #include "journal.h"
 
+#include <sys/stat.h>
 #include <syslog.h>
+
 #include <systemd/sd-journal.h>
+#include <cstdio>
+#include <cstdlib>
 
 namespace dfg {
 
@@ -25,6 +29,16 @@ void journal_outcome(const ReconcileOutcome& o, const std::string& firewalls) {
                   "ACTION=%s", std::string(to_string(o.action)).c_str(), "RULES_BEFORE=%s",
                   std::string(to_string(o.rules_before)).c_str(), "RULES_AFTER=%s",
                   std::string(to_string(o.rules_after)).c_str(), nullptr);
+}
+
+bool stdout_is_journal() {
+  // systemd.exec(5): JOURNAL_STREAM is "DEVICE:INODE" of the stream its stdout went to.
+  const char* stream = std::getenv("JOURNAL_STREAM");
+  struct stat st {};
+  if (stream == nullptr || fstat(1, &st) != 0) return false;
+  unsigned long long device = 0, inode = 0;
+  return std::sscanf(stream, "%llu:%llu", &device, &inode) == 2 && device == st.st_dev &&
+         inode == st.st_ino;
 }
 
 const char* const restore_message_id = "5a1d3e0b9c8f4c27a6e2d4b7f0c91e38";

@@ -15,6 +15,10 @@ extern const char* const reconcile_message_id;
 /// is not an error: the line went to stdout too.
 void journal_outcome(const ReconcileOutcome& outcome, const std::string& firewalls);
 
+/// Whether standard output already goes to the journal (a service's, as systemd's
+/// JOURNAL_STREAM says): a line journaled with fields need not be printed there too.
+bool stdout_is_journal();
+
 /// The MESSAGE_ID of every restore (and fallback) of the `reconcile` strategy.
 extern const char* const restore_message_id;
 

@@ -208,8 +208,8 @@ ExitStatus run_restore(CommandContext& context, const std::string& firewall, boo
     if (restored && rules.overall() == RulesState::Present) {
       const auto line = "restore: put back " + std::to_string(restored.value()) +
                         " of Docker's rules after " + firewall;
-      context.out << line << "\n";
       if (context.journal) journal_restore(line, s.service, firewall, "restored", restored.value());
+      if (!context.journal || !stdout_is_journal()) context.out << line << "\n";
       return ExitStatus::Ok;
     }
     why = restored ? "restored, but " + describe(rules) : restored.error();
@@ -226,9 +226,10 @@ ExitStatus run_restore(CommandContext& context, const std::string& firewall, boo
   config.services = {s.service};
   const auto outcome = reconcile(*s.systemd, canary, config, options).front();
   const auto line = "restore: " + why + "; " + to_line(outcome);
-  context.out << line << "\n";
-  if (context.journal && outcome.action != ReconcileAction::Nothing)
+  const bool journaled = context.journal && outcome.action != ReconcileAction::Nothing;
+  if (journaled)
     journal_restore(line, s.service, firewall, std::string(to_string(outcome.action)), 0);
+  if (!journaled || !stdout_is_journal()) context.out << line << "\n";
   return ExitStatus::Ok;
 }
 

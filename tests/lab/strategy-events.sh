@@ -137,7 +137,7 @@ lab_exec docker run -d --name inner --network intnet lab/busybox \
   sh -c 'trap "exit 0" TERM; while :; do sleep 1; done' >/dev/null
 
 # Every rule of both families, counters and comments aside, in iptables-save's order.
-all_rules() { lab_sh 'for save in iptables-save ip6tables-save; do $save | grep -v "^#" | sed "s/\[[0-9]*:[0-9]*\]//"; done'; }
+all_rules() { lab_sh 'for save in iptables-save ip6tables-save; do $save | sed -e "/^#/d" -e "s/\[[0-9]*:[0-9]*\]//"; done'; }
 
 lab_sh 'printf "%s\n" "[guard]" "strategy = $1" >/etc/docker-firewall-guard.conf' "$strategy"
 lab_install_cli
