@@ -175,7 +175,8 @@ app_started=$(started_at app)
 event restart systemctl restart "$fw.service"
 event reload systemctl reload "$fw.service"
 event stop systemctl stop "$fw.service"
-lab_expect_eq "after stop: $fw.service inactive" inactive "$(lab_exec systemctl is-active "$fw.service")"
+# (Under requires, Docker restarted through docker.socket starts the firewall again.)
+((!strict)) || lab_expect_eq "after stop: $fw.service inactive" inactive "$(lab_exec systemctl is-active "$fw.service")"
 event start systemctl start "$fw.service"
 lab_expect "$fw's rule file loaded" lab_firewall_rules_present "$fw"
 # systemd >= 250's deferred restart, as its RPM macros do it: %systemd_postun_with_restart
