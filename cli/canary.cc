@@ -26,11 +26,6 @@ const Probe probes[] = {
 // held lock shows as iptables' own exit code and message.
 constexpr auto probe_timeout = std::chrono::seconds(10);
 
-std::string first_line(const std::string& text) {
-  auto line = text.substr(0, text.find('\n'));
-  return line.empty() ? "no message" : line;
-}
-
 /// One family: Present when every probe finds its rule, Flushed when one is missing (or
 /// jumps to a chain that is gone), Unknown when a probe cannot tell.
 FamilyRules check_family(ProcessRunner& runner, const char* family, const char* binary) {
@@ -54,9 +49,7 @@ FamilyRules check_family(ProcessRunner& runner, const char* family, const char* 
               what + ": missing" +
                   (chain_gone ? " (chain " + std::string(probe.jump_chain) + " is gone)" : "")};
     }
-    return {family, RulesState::Unknown,
-            what + ": " + binary + " exited with " + std::to_string(run.exit_code) + ": " +
-                first_line(run.err)};
+    return {family, RulesState::Unknown, what + ": " + binary + " " + failure_reason(run)};
   }
   return result;
 }

@@ -22,19 +22,10 @@ constexpr Tools ipv6{"IPv6", "ip6tables-save", "ip6tables-restore"};
 
 const Tools& tools_for(const std::string& family) { return family == "IPv6" ? ipv6 : ipv4; }
 
-std::string first_line(const std::string& text) {
-  const auto line = text.substr(0, text.find('\n'));
-  return line.empty() ? "no message" : line;
-}
-
 Expected<Ruleset> save(ProcessRunner& runner, const Tools& tools) {
   const auto run = runner.run({tools.save}, save_timeout);
   if (!run.started || run.timed_out || run.exit_code != 0) {
-    return Expected<Ruleset>::failure(
-        std::string(tools.save) + ": " +
-        (run.error.empty()
-             ? "exited with " + std::to_string(run.exit_code) + ": " + first_line(run.err)
-             : run.error));
+    return Expected<Ruleset>::failure(std::string(tools.save) + ": " + failure_reason(run));
   }
   auto parsed = parse_ruleset(run.out);
   if (!parsed)
@@ -97,11 +88,8 @@ Expected<std::size_t> restore_snapshot(ProcessRunner& runner, const Snapshot& sn
       const auto run =
           runner.run({tools.restore, "--wait=5", "--noflush"}, restore_timeout, script.text);
       if (!run.started || run.timed_out || run.exit_code != 0) {
-        return Expected<std::size_t>::failure(
-            std::string(tools.restore) + " of " + family + " " + script.table + ": " +
-            (run.error.empty()
-                 ? "exited with " + std::to_string(run.exit_code) + ": " + first_line(run.err)
-                 : run.error));
+        return Expected<std::size_t>::failure(std::string(tools.restore) + " of " + family + " " +
+                                              script.table + ": " + failure_reason(run));
       }
       rules += script.rules;
     }

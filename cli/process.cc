@@ -66,6 +66,13 @@ bool drain(int fd, std::string& into) {
 
 }  // namespace
 
+std::string failure_reason(const ProcessResult& run) {
+  if (!run.error.empty()) return run.error;
+  const auto line = run.err.substr(0, run.err.find('\n'));
+  return "exited with " + std::to_string(run.exit_code) + ": " +
+         (line.empty() ? "no message" : line);
+}
+
 ProcessResult SpawnRunner::run(const std::vector<std::string>& argv,
                                std::chrono::milliseconds timeout, std::string_view input) {
   ProcessResult result;

@@ -19,6 +19,10 @@ struct ProcessResult {
   std::string error;  ///< why it did not start or was killed, for messages
 };
 
+/// Why a run did not succeed, in one line: the runner's own error (not started, killed), or
+/// "exited with N: " and the first line of its standard error.
+std::string failure_reason(const ProcessResult& run);
+
 /// Runs external programs. The narrow seam between the command's logic and the system:
 /// unit tests use a fake, everything else the real one below.
 class ProcessRunner {

@@ -202,6 +202,28 @@ TEST(KeepRules, AnUnusableSnapshotIsRefusedAndTheFallbackTaken) {
   EXPECT_THAT(host.systemd.calls, ::testing::Contains("try-restart docker.service"));
 }
 
+TEST(KeepRules, AFailedRestoreFallsBackToOneRestart) {
+  Host host;
+  host.snapshot();
+  host.flush();
+  host.runner.results["iptables-restore"] = exited(2, "", "iptables-restore: line 3 failed\n");
+  host.systemd.on_restart = [&] { host.unflush(); };
+  const auto r = host.restore();
+  EXPECT_THAT(r.out, HasSubstr("restore: iptables-restore of IPv4 filter: exited with 2: "
+                               "iptables-restore: line 3 failed; docker.service: restarted: "));
+  EXPECT_THAT(host.systemd.calls, ::testing::Contains("try-restart docker.service"));
+}
+
+TEST(KeepRules, RulesStillGoneAfterTheRestoreFallBack) {
+  Host host;
+  host.snapshot();
+  host.flush();  // and they stay gone: the canary still fails after the restore
+  host.systemd.on_restart = [&] { host.unflush(); };
+  const auto r = host.restore();
+  EXPECT_THAT(r.out, HasSubstr("restore: restored, but IPv4 flushed: "));
+  EXPECT_THAT(host.systemd.calls, ::testing::Contains("try-restart docker.service"));
+}
+
 TEST(KeepRules, AnOldSnapshotIsStale) {
   Host host;
   Snapshot old;
