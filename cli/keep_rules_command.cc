@@ -220,6 +220,7 @@ ExitStatus run_restore(CommandContext& context, const std::string& firewall, boo
   options.timeout = timeout;
   options.no_block = after_stop;
   options.settle_companions = false;
+  options.rules_grace = restart_rules_grace;
   options.dry_run = s.loaded.config.dry_run;
   auto canary = [&] { return check_docker_rules(context.runner, s.families); };
   Config config = s.loaded.config;

@@ -1,6 +1,7 @@
 #include "reconcile.h"
 
 #include <algorithm>
+#include <thread>
 
 #include "join.h"
 #include "plan.h"
@@ -100,7 +101,13 @@ ReconcileOutcome reconcile_one(Systemd& systemd, const std::function<CanaryResul
         service, A::Queued, state, U,
         "Docker's rules are gone (" + describe(before) + "); queued a restart of " + service);
   }
-  const auto after = canary();
+  auto after = canary();
+  const auto grace_end = std::chrono::steady_clock::now() + options.rules_grace;
+  while (result.value() == "done" && after.overall() == RulesState::Flushed &&
+         std::chrono::steady_clock::now() < grace_end) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    after = canary();
+  }
   if (result.value() != "done") {
     return outcome(service, A::Failed, state, after.overall(),
                    "the restart of " + service + " ended with '" + result.value() + "'");

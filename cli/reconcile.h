@@ -43,7 +43,14 @@ struct ReconcileOptions {
   /// Wait for the jobs of strategy reconcile's companions too. Off for a companion's own
   /// fallback: companions of two firewalls waiting for each other would only time out.
   bool settle_companions = true;
+  /// How long a finished restart may take to show its rules: with live-restore, dockerd
+  /// reports ready before it has put them back (seen with Docker 20.10). The canary is asked
+  /// again every 100 ms until then.
+  std::chrono::milliseconds rules_grace{0};
 };
+
+/// The grace the command gives a restarted Docker to write its rules.
+constexpr std::chrono::seconds restart_rules_grace{10};
 
 /// The rules of DESIGN.md ("The CLI"), per guarded service of `config`:
 /// 1. nothing when the system is shutting down, the service is not active, Docker manages

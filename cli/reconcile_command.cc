@@ -22,6 +22,7 @@ ExitStatus reconcile_and_report(CommandContext& context, const LoadedConfig& loa
   ReconcileOptions options;
   options.dry_run = dry_run || loaded.config.dry_run;
   options.timeout = std::chrono::seconds(loaded.config.timeout_seconds);
+  options.rules_grace = restart_rules_grace;
 
   auto refuse = [&](const std::string& why) {
     context.out << "docker-firewall-guard: nothing done: " << why << "\n";

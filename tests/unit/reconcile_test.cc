@@ -172,6 +172,25 @@ TEST(Reconcile, AFailedOrFruitlessRestartIsReported) {
   EXPECT_EQ(out[0].rules_after, RulesState::Flushed);
 }
 
+TEST(Reconcile, ARestartedDockerGetsTimeToWriteItsRules) {
+  // With live-restore, dockerd reports ready before its rules are back (Docker 20.10).
+  World w;
+  w.current = rules(RulesState::Flushed);
+  w.systemd.on_restart = nullptr;
+  w.options.rules_grace = std::chrono::seconds(5);
+  int asked = 0;
+  auto out = reconcile(
+      w.systemd,
+      [&] { return ++asked < 4 ? rules(RulesState::Flushed) : rules(RulesState::Present); },
+      w.config, w.options);
+  EXPECT_EQ(out[0].action, ReconcileAction::Restarted);
+  EXPECT_EQ(asked, 4) << "before, then after the restart until they showed";
+
+  w.options.rules_grace = std::chrono::milliseconds(250);
+  out = w.run();
+  EXPECT_EQ(out[0].action, ReconcileAction::Failed) << "and not longer than the grace";
+}
+
 TEST(Reconcile, EveryGuardedServiceGetsItsOwnOutcome) {
   World w;
   w.config.services = {"docker.service", "podman-docker.service"};
