@@ -223,6 +223,6 @@ sleep 2.6
 lab_exec systemctl restart "$fw.service"
 lab_wait_for 60 "fallback: web reaches outside" reaches_outside_from "$LAB_WEB"
 lab_expect_eq "fallback: dockerd started exactly once" "$((dockerd_starts + 1))" "$(lab_dockerd_starts)"
-lab_expect "fallback: one journal entry says so" \
+lab_wait_for 30 "fallback: one journal entry says so (once the restart showed its rules)" \
   lab_sh 'journalctl -q -o cat MESSAGE_ID=$1 ACTION=restarted | grep -q "no snapshot"' "$restore_id"
 lab_exec rm -f /run/docker-firewall-guard/snapshots
