@@ -43,9 +43,10 @@ struct ReconcileOptions {
   /// Wait for the jobs of strategy reconcile's companions too. Off for a companion's own
   /// fallback: companions of two firewalls waiting for each other would only time out.
   bool settle_companions = true;
-  /// How long a finished restart may take to show its rules: with live-restore, dockerd
-  /// reports ready before it has put them back (seen with Docker 20.10). The canary is asked
-  /// again every 100 ms until then.
+  /// How long a finished restart may take to show its rules; the canary is asked again
+  /// every 100 ms until then. (With live-restore and running containers, Docker before the
+  /// fix of moby/moby#48560 never re-creates DOCKER-USER: the canary then stays "flushed"
+  /// and the outcome is Failed after this grace, though the containers work.)
   std::chrono::milliseconds rules_grace{0};
 };
 
