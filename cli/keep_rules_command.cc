@@ -143,7 +143,8 @@ ExitStatus run_snapshot(CommandContext& context, const std::string& firewall, bo
     for (const auto& [family, ruleset] : snapshot.value().families)
       for (const auto& table : ruleset.tables) count += table.rules.size();
     const auto dir = join_root(context.root, snapshot_dir);
-    written = make_directory(join_root(context.root, "/run/docker-firewall-guard"), 0700);
+    const std::string parent(snapshot_dir, std::string_view(snapshot_dir).rfind('/'));
+    written = make_directory(join_root(context.root, parent), 0700);
     if (written) written = make_directory(dir, 0700);
     if (written)
       written = write_file_atomic(dir, firewall, render_snapshot(snapshot.value()), 0600);
