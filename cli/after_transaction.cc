@@ -46,4 +46,25 @@ std::vector<PackageChange> relevant_changes(const std::vector<PackageChange>& ch
   return out;
 }
 
+std::vector<std::string> firewall_unit_files(const std::vector<std::string>& paths,
+                                             const Config& config) {
+  std::vector<std::string> out;
+  if (!config.hook_enabled) return out;
+  for (const auto& path : paths) {
+    const auto slash = path.rfind('/');
+    const auto name = slash == std::string::npos ? path : path.substr(slash + 1);
+    if (std::find(config.firewalls.begin(), config.firewalls.end(), name) != config.firewalls.end())
+      out.push_back(path);
+  }
+  return out;
+}
+
+std::vector<std::string> read_lines(std::istream& in) {
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) lines.push_back(line);
+  }
+  return lines;
+}
+
 }  // namespace dfg

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <istream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,5 +27,14 @@ Expected<PackageChange> parse_package_change(std::string_view value);
 /// touch a running one). Empty when the hooks are off.
 std::vector<PackageChange> relevant_changes(const std::vector<PackageChange>& changes,
                                             const Config& config);
+
+/// The unit files of [guard] firewalls among `paths` (as rpm's file triggers list what a
+/// transaction installed or removed): a package that ships a firewall's unit changed, so
+/// the firewall may have been restarted or stopped. Empty when the hooks are off.
+std::vector<std::string> firewall_unit_files(const std::vector<std::string>& paths,
+                                             const Config& config);
+
+/// The lines of `in`, without their ends; empty lines dropped.
+std::vector<std::string> read_lines(std::istream& in);
 
 }  // namespace dfg

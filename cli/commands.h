@@ -45,13 +45,21 @@ ExitStatus run_config(CommandContext& context, bool check_only);
 /// reconcile's lock, so concurrent runs take turns. `dry_run` adds to the config's dry-run.
 ExitStatus run_reconcile(CommandContext& context, bool dry_run);
 
-/// `after-transaction --changed NAME:ACTION...`: what the package hooks call. When a package
-/// of [hook] packages was upgraded, downgraded, reinstalled or removed (and the hooks are
-/// on), reconciles as `reconcile` does, only reporting with [hook] action = report; prints
-/// a line only for what was done or found wrong. Silent otherwise. Ok whatever happens;
-/// Usage for a malformed --changed value, named.
-ExitStatus run_after_transaction(CommandContext& context, const std::vector<std::string>& changed,
-                                 bool dry_run);
+/// What the package hooks pass to `after-transaction`.
+struct TransactionReport {
+  std::vector<std::string> changed;     ///< "NAME:ACTION" values (dnf plugin, rpm triggers)
+  std::vector<std::string> unit_files;  ///< paths a transaction wrote or removed (file trigger)
+  bool dry_run = false;
+  bool no_block = false;  ///< queue a restart, do not wait for it (inside rpm's transaction)
+};
+
+/// `after-transaction --changed NAME:ACTION... | --unit-files PATH...`: what the package
+/// hooks call. When a package of [hook] packages was upgraded, downgraded, reinstalled or
+/// removed, or a [guard] firewall's unit file was written or removed (and the hooks are on),
+/// reconciles as `reconcile` does, only reporting with [hook] action = report; prints a line
+/// only for what was done or found wrong. Silent otherwise. Ok whatever happens; Usage for a
+/// malformed --changed value, named.
+ExitStatus run_after_transaction(CommandContext& context, const TransactionReport& report);
 
 /// `snapshot --firewall UNIT [--before-stop]` (the `reconcile` strategy's companions, just
 /// before UNIT flushes): saves Docker's part of the tables UNIT flushes under snapshot_dir,

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "after_transaction.h"
 #include "commands.h"
 #include "deadline.h"
 #include "error.h"
@@ -62,20 +63,27 @@ int main(int argc, char** argv) {
       "update and without systemd. Exits 0 when all is well, 1 when the rules stay gone (or\n"
       "would be restarted in a dry run), 2 when it could not tell or act.");
   reconcile->add_flag("--dry-run", dry_run, "Say what would be done; change nothing");
-  std::vector<std::string> changed;
+  dfg::TransactionReport transaction;
   auto* after =
       app.add_subcommand("after-transaction", "What the package hooks call after a transaction");
   after->footer(
       "When a package of [hook] packages was upgraded, downgraded, reinstalled or removed,\n"
-      "does what reconcile does ([hook] action = restart) or only reports (action = report).\n"
-      "Silent for any other transaction. Prints a line only for what it did or found wrong.\n"
-      "Always exits 0 (bad arguments aside): the run is cut after twice [hook] timeout\n"
-      "plus 30 s, and a transaction is never failed by it.");
-  after->add_option("--changed", changed, "A package and what the transaction did to it")
-      ->required()
+      "or a [guard] firewall's unit file was written or removed, does what reconcile does\n"
+      "([hook] action = restart) or only reports (action = report). Silent for any other\n"
+      "transaction. Prints a line only for what it did or found wrong. Always exits 0 (bad\n"
+      "arguments aside): the run is cut after twice [hook] timeout plus 30 s, and a\n"
+      "transaction is never failed by it.");
+  after->add_option("--changed", transaction.changed, "A package and what the transaction did to it")
       ->type_name("NAME:ACTION")
       ->expected(1, -1);
-  after->add_flag("--dry-run", dry_run, "Say what would be done; change nothing");
+  after->add_option("--unit-files", transaction.unit_files,
+                    "Files the transaction wrote or removed; '-' reads them from standard "
+                    "input, one per line, as rpm's file triggers give them")
+      ->type_name("PATH")
+      ->expected(1, -1);
+  after->add_flag("--dry-run", transaction.dry_run, "Say what would be done; change nothing");
+  after->add_flag("--no-block", transaction.no_block,
+                  "Queue a restart and return (for rpm's triggers, inside the transaction)");
   // The companions of strategy reconcile run these; not for administrators, so not listed.
   std::string firewall;
   auto* snapshot =
@@ -102,6 +110,8 @@ int main(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
+    if (*after && transaction.changed.empty() && transaction.unit_files.empty())
+      throw CLI::ValidationError("after-transaction", "needs --changed or --unit-files");
   } catch (const CLI::ParseError& e) {
     const int rc = app.exit(e);  // prints help, the version or the error
     return rc == 0 ? 0 : dfg::to_int(dfg::ExitStatus::Usage);
@@ -137,7 +147,9 @@ int main(int argc, char** argv) {
         dfg::exit_quietly_after(
             seconds, "docker-firewall-guard: after-transaction: gave up waiting; nothing failed\n");
       };
-      return dfg::to_int(dfg::run_after_transaction(context, changed, dry_run));
+      if (transaction.unit_files == std::vector<std::string>{"-"})
+        transaction.unit_files = dfg::read_lines(std::cin);
+      return dfg::to_int(dfg::run_after_transaction(context, transaction));
     }
   } catch (const std::exception& e) {
     std::cerr << "docker-firewall-guard: " << e.what() << "\n";

@@ -18,9 +18,10 @@ namespace {
 /// reconcile with the refusals, the lock, the canary and the reporting around it. With
 /// `quiet_when_fine`, outcomes with nothing to do go to the journal only.
 ExitStatus reconcile_and_report(CommandContext& context, const LoadedConfig& loaded, bool dry_run,
-                                bool quiet_when_fine) {
+                                bool quiet_when_fine, bool no_block = false) {
   ReconcileOptions options;
   options.dry_run = dry_run || loaded.config.dry_run;
+  options.no_block = no_block;
   options.timeout = std::chrono::seconds(loaded.config.timeout_seconds);
   options.rules_grace = restart_rules_grace;
 
@@ -61,10 +62,9 @@ ExitStatus run_reconcile(CommandContext& context, bool dry_run) {
   return reconcile_and_report(context, loaded, dry_run, false);
 }
 
-ExitStatus run_after_transaction(CommandContext& context, const std::vector<std::string>& changed,
-                                 bool dry_run) {
+ExitStatus run_after_transaction(CommandContext& context, const TransactionReport& report) {
   std::vector<PackageChange> changes;
-  for (const auto& value : changed) {
+  for (const auto& value : report.changed) {
     auto change = parse_package_change(value);
     if (!change) {
       context.err << "docker-firewall-guard: " << change.error() << "\n";
@@ -74,13 +74,15 @@ ExitStatus run_after_transaction(CommandContext& context, const std::vector<std:
   }
   // Every transaction comes here: an unrelated one costs reading the config, nothing more.
   const auto loaded = load_config(context.root);
-  if (relevant_changes(changes, loaded.config).empty()) return ExitStatus::Ok;
+  if (relevant_changes(changes, loaded.config).empty() &&
+      firewall_unit_files(report.unit_files, loaded.config).empty())
+    return ExitStatus::Ok;
   // Never hang a transaction: the longest waits are two [hook] timeouts (the jobs systemd
   // queued, then the restart).
   if (context.arm_deadline) context.arm_deadline(2 * loaded.config.timeout_seconds + 30);
   const bool report_only = loaded.config.hook_action == HookAction::Report;
   // Whatever happened, the transaction is not ours to fail: the outcome is in the lines.
-  reconcile_and_report(context, loaded, dry_run || report_only, true);
+  reconcile_and_report(context, loaded, report.dry_run || report_only, true, report.no_block);
   return ExitStatus::Ok;
 }
 

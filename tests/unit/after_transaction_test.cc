@@ -6,6 +6,7 @@
 namespace dfg {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
 TEST(AfterTransaction, ParsesNameAndAction) {
@@ -46,6 +47,23 @@ TEST(AfterTransaction, OnlyWatchedPackagesThatCouldRestartAFirewallCount) {
 
   config.hook_enabled = false;
   EXPECT_THAT(relevant_changes(changes, config), IsEmpty());
+}
+
+TEST(AfterTransaction, OnlyUnitFilesOfBoundFirewallsCount) {
+  Config config;  // firewalls: iptables.service ip6tables.service nftables.service
+  const std::vector<std::string> paths = {"/usr/lib/systemd/system/sshd.service",
+                                          "/usr/lib/systemd/system/iptables.service",
+                                          "/usr/lib/systemd/system/iptables.service.d/x.conf",
+                                          "/usr/lib/systemd/system/ebtables.service",
+                                          "nftables.service", ""};
+  EXPECT_THAT(firewall_unit_files(paths, config),
+              ElementsAre("/usr/lib/systemd/system/iptables.service", "nftables.service"));
+
+  config.firewalls = {"ebtables.service"};
+  EXPECT_THAT(firewall_unit_files(paths, config),
+              ElementsAre("/usr/lib/systemd/system/ebtables.service"));
+  config.hook_enabled = false;
+  EXPECT_THAT(firewall_unit_files(paths, config), IsEmpty());
 }
 
 }  // namespace

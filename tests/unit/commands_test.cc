@@ -13,7 +13,9 @@
 namespace dfg {
 namespace {
 
+using ::testing::Contains;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 Expected<std::unique_ptr<Systemd>> no_systemd() {
   ADD_FAILURE() << "this command must not need systemd";
@@ -213,14 +215,21 @@ namespace dfg {
 namespace {
 
 Run after(const test::TempRoot& root, FakeRunner& runner, FakeSystemd* systemd,
-          const std::vector<std::string>& changed, unsigned* deadline = nullptr) {
+          const TransactionReport& report, unsigned* deadline = nullptr) {
   std::ostringstream out, err;
   CommandContext context{
       root.path(), runner, out, err, connect_to(systemd), false, [deadline](unsigned s) {
         if (deadline != nullptr) *deadline = s;
       }};
-  const auto status = run_after_transaction(context, changed, false);
+  const auto status = run_after_transaction(context, report);
   return {status, out.str(), err.str()};
+}
+
+Run after(const test::TempRoot& root, FakeRunner& runner, FakeSystemd* systemd,
+          const std::vector<std::string>& changed, unsigned* deadline = nullptr) {
+  TransactionReport report;
+  report.changed = changed;
+  return after(root, runner, systemd, report, deadline);
 }
 
 TEST(AfterTransactionCommand, AnUnrelatedTransactionIsSilentAndTouchesNothing) {
@@ -257,6 +266,27 @@ TEST(AfterTransactionCommand, AFirewallUpgradeRestartsDockerWhenItsRulesAreGone)
   r = after(root, runner, &systemd, {"nftables:reinstall"});
   EXPECT_EQ(r.out, "");
   EXPECT_TRUE(systemd.calls.empty());
+}
+
+TEST(AfterTransactionCommand, AFirewallsUnitFileCountsAndNoBlockOnlyQueues) {
+  test::TempRoot root;
+  root.mkdirs("/run/systemd/system");
+  FakeRunner runner;
+  runner.results["iptables filter"] = exited(1);
+  FakeSystemd systemd;
+  systemd.add("docker.service");
+  TransactionReport report;
+  report.unit_files = {"/usr/lib/systemd/system/sshd.service"};
+  auto r = after(root, runner, &systemd, report);
+  EXPECT_EQ(r.out, "");
+  EXPECT_TRUE(systemd.calls.empty()) << "no firewall's unit among them";
+
+  report.unit_files.push_back("/usr/lib/systemd/system/iptables.service");
+  report.no_block = true;
+  r = after(root, runner, &systemd, report);
+  EXPECT_EQ(r.status, ExitStatus::Ok);
+  EXPECT_THAT(r.out, HasSubstr("docker.service: restart queued"));
+  EXPECT_THAT(systemd.calls, Not(Contains(HasSubstr("wait docker.service"))));
 }
 
 TEST(AfterTransactionCommand, ReportOnlyAndFailuresNeverFailTheTransaction) {
