@@ -15,7 +15,7 @@ struct ActionName {
 constexpr ActionName action_names[] = {
     {"install", PackageAction::Install},     {"upgrade", PackageAction::Upgrade},
     {"downgrade", PackageAction::Downgrade}, {"reinstall", PackageAction::Reinstall},
-    {"remove", PackageAction::Remove},
+    {"remove", PackageAction::Remove},       {"out", PackageAction::Out},
 };
 
 }  // namespace
@@ -31,7 +31,7 @@ Expected<PackageChange> parse_package_change(std::string_view value) {
   for (const auto& a : action_names) {
     if (action == a.name) return PackageChange{std::string(name), a.action};
   }
-  return fail("ACTION must be one of install, upgrade, downgrade, reinstall, remove");
+  return fail("ACTION must be one of install, upgrade, downgrade, reinstall, remove, out");
 }
 
 std::vector<PackageChange> relevant_changes(const std::vector<PackageChange>& changes,

@@ -10,8 +10,9 @@
 
 namespace dfg {
 
-/// What a package transaction did to one package, as the hooks report it.
-enum class PackageAction { Install, Upgrade, Downgrade, Reinstall, Remove };
+/// What a package transaction did to one package, as the hooks report it. Out: it went out
+/// of the system, upgraded, downgraded, reinstalled or removed (all dnf 5's actions tell).
+enum class PackageAction { Install, Upgrade, Downgrade, Reinstall, Remove, Out };
 
 struct PackageChange {
   std::string name;
@@ -19,7 +20,7 @@ struct PackageChange {
 };
 
 /// Parses one "--changed NAME:ACTION" value; ACTION is install, upgrade, downgrade,
-/// reinstall or remove. The error names the value and says what was expected.
+/// reinstall, remove or out. The error names the value and says what was expected.
 Expected<PackageChange> parse_package_change(std::string_view value);
 
 /// The changes that concern the guard: a package of [hook] packages upgraded, downgraded,

@@ -15,6 +15,7 @@ TEST(AfterTransaction, ParsesNameAndAction) {
   EXPECT_EQ(c.value().name, "iptables-services");
   EXPECT_EQ(c.value().action, PackageAction::Upgrade);
   EXPECT_EQ(parse_package_change("libstdc++:remove").value().action, PackageAction::Remove);
+  EXPECT_EQ(parse_package_change("nftables:out").value().action, PackageAction::Out);
   EXPECT_EQ(parse_package_change("a.b_c+d-1:reinstall").value().name, "a.b_c+d-1");
 }
 
@@ -22,7 +23,7 @@ TEST(AfterTransaction, MalformedValuesAreNamed) {
   EXPECT_EQ(parse_package_change("nftables").error(), "--changed 'nftables': expected NAME:ACTION");
   EXPECT_EQ(parse_package_change("nftables:erase").error(),
             "--changed 'nftables:erase': ACTION must be one of install, upgrade, downgrade, "
-            "reinstall, remove");
+            "reinstall, remove, out");
   EXPECT_EQ(parse_package_change(":upgrade").error(),
             "--changed ':upgrade': '' is not a package name");
   EXPECT_EQ(parse_package_change("-rf:upgrade").error(),
