@@ -28,6 +28,9 @@ struct CommandContext {
   /// Ends the process quietly with status 0 after so many seconds (after-transaction; unset
   /// in unit tests).
   std::function<void(unsigned)> arm_deadline;
+  /// Makes the process see the firewall systemd's units see; returns why not, or "" (the
+  /// hooks; unset in unit tests).
+  std::function<std::string()> join_systemd_network;
 };
 
 /// `check`: are Docker's rules present? One line on stdout; Ok (present, or Docker manages

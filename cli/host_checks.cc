@@ -1,6 +1,12 @@
 #include "host_checks.h"
 
+#include <fcntl.h>
+#include <sched.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "fs.h"
 
@@ -31,6 +37,22 @@ std::string why_not_act(const std::string& root) {
   }
   if (!is_directory(join_root(root, "/run/systemd/system"))) return "systemd is not running";
   return {};
+}
+
+std::string join_systemd_network_namespace() {
+  struct stat own {}, systemd {};
+  if (stat("/proc/self/ns/net", &own) != 0 || stat("/proc/1/ns/net", &systemd) != 0)
+    return std::string("cannot compare network namespaces: ") + std::strerror(errno);
+  if (own.st_dev == systemd.st_dev && own.st_ino == systemd.st_ino) return "";
+  const int fd = open("/proc/1/ns/net", O_RDONLY | O_CLOEXEC);
+  const int joined = fd < 0 ? -1 : setns(fd, CLONE_NEWNET);
+  const int error = errno;
+  if (fd >= 0) close(fd);
+  if (joined != 0)
+    return std::string("this runs in a network namespace other than systemd's (an rpm "
+                       "scriptlet in a private one?) and cannot join it: ") +
+           std::strerror(error);
+  return "";
 }
 
 }  // namespace dfg

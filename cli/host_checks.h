@@ -10,4 +10,10 @@ namespace dfg {
 /// the chroot test applies to the real root only.
 std::string why_not_act(const std::string& root);
 
+/// Joins PID 1's network namespace when this process is in another one, so that the rules
+/// it reads and restores are the ones systemd's firewall units load: rpm 4.20 and later can
+/// run scriptlets in a private network namespace (its unshare plugin, Debian's default),
+/// where every table looks flushed. Returns why it could not, or "".
+std::string join_systemd_network_namespace();
+
 }  // namespace dfg

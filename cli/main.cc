@@ -11,6 +11,7 @@
 #include "after_transaction.h"
 #include "commands.h"
 #include "deadline.h"
+#include "host_checks.h"
 #include "error.h"
 #include "exit_status.h"
 #include "process.h"
@@ -126,6 +127,7 @@ int main(int argc, char** argv) {
                               std::cerr,
                               connect_bus,
                               true,
+                              {},
                               {}};
   try {
     if (*status) return dfg::to_int(dfg::run_status(context, json));
@@ -147,6 +149,7 @@ int main(int argc, char** argv) {
         dfg::exit_quietly_after(
             seconds, "docker-firewall-guard: after-transaction: gave up waiting; nothing failed\n");
       };
+      context.join_systemd_network = dfg::join_systemd_network_namespace;
       if (transaction.unit_files == std::vector<std::string>{"-"})
         transaction.unit_files = dfg::read_lines(std::cin);
       return dfg::to_int(dfg::run_after_transaction(context, transaction));

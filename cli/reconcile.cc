@@ -45,6 +45,18 @@ ReconcileOutcome reconcile_one(Systemd& systemd, const std::function<CanaryResul
       units.push_back(companions.after);
     }
   }
+  // Not waiting (the rpm triggers): a firewall or companion still in a job (a companion
+  // starting to restore the rules, say) acts first; a later run judges what it left. A
+  // restore's fallback (settle_companions off) runs inside such a job and goes on.
+  if (options.no_block && options.settle_companions) {
+    for (const auto& name : units) {
+      const auto status = systemd.unit(name);
+      if (status && !status.value().job_type.empty()) {
+        return outcome(service, A::Nothing, U, U,
+                       name + " has a " + status.value().job_type + " job; it acts first");
+      }
+    }
+  }
   units.push_back(service);
   const auto waited = options.no_block ? Expected<std::vector<std::string>>({})
                                        : wait_for_queued_jobs(systemd, units, options.timeout);

@@ -38,10 +38,13 @@ struct ReconcileOptions {
   bool dry_run = false;
   std::chrono::milliseconds timeout = std::chrono::seconds(90);  ///< per wait
   /// Queue the restart and wait for no job: for callers inside a firewall's own job (its
-  /// ExecStopPost=), where waiting for jobs ordered after it would only time out.
+  /// ExecStopPost=), where waiting for jobs ordered after it would only time out, and for
+  /// rpm's triggers, which must not hold the transaction. With settle_companions, a job of
+  /// a firewall or companion then means doing nothing: it acts first.
   bool no_block = false;
-  /// Wait for the jobs of strategy reconcile's companions too. Off for a companion's own
-  /// fallback: companions of two firewalls waiting for each other would only time out.
+  /// Wait for (or, with no_block, leave it to) the jobs of the firewalls and of strategy
+  /// reconcile's companions. Off for a companion's own fallback: companions of two
+  /// firewalls waiting for each other would only time out.
   bool settle_companions = true;
   /// How long a finished restart may take to show its rules; the canary is asked again
   /// every 100 ms until then. (With live-restore and running containers, Docker before the

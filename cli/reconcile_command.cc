@@ -80,6 +80,12 @@ ExitStatus run_after_transaction(CommandContext& context, const TransactionRepor
   // Never hang a transaction: the longest waits are two [hook] timeouts (the jobs systemd
   // queued, then the restart).
   if (context.arm_deadline) context.arm_deadline(2 * loaded.config.timeout_seconds + 30);
+  if (context.join_systemd_network) {
+    if (const auto why = context.join_systemd_network(); !why.empty()) {
+      context.out << "docker-firewall-guard: nothing done: " << why << "\n";
+      return ExitStatus::Ok;
+    }
+  }
   const bool report_only = loaded.config.hook_action == HookAction::Report;
   // Whatever happened, the transaction is not ours to fail: the outcome is in the lines.
   reconcile_and_report(context, loaded, report.dry_run || report_only, true, report.no_block);

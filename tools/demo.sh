@@ -1,30 +1,44 @@
 #!/usr/bin/env bash
-# The main job end to end: build, stage an install, then in a lab host (systemd as PID 1,
-# dockerd, iptables, in a container with no network) show the seed's bug without the
-# project and the guard curing it. Never touches this machine's own firewall.
+# The main job end to end, in a few minutes: builds the RPMs, boots a lab host (systemd as
+# PID 1, dockerd, iptables and dnf, in a container with no network), shows the seed's failure
+# without the package, installs the RPMs with rpm, keeps a container online through
+# `systemctl restart iptables` and `dnf upgrade iptables-services`, and ends with a table.
+# Never touches this machine's own firewall. LAB_GEN=bookworm|trixie|forky picks the host
+# (systemd 252/257/262, Docker 20.10/26.1/28.5); the details go to build/demo.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tools/install-deps.sh
-build=${BUILD_DIR:-build}
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=/usr >/dev/null
-cmake --build "$build" -j"$(nproc)"
-rm -rf "$build/stage"
-DESTDIR=$PWD/$build/stage cmake --install "$build" >/dev/null
-echo "== installed files (DESTDIR=$build/stage):"
-(cd "$build/stage" && find . -type f -printf '   /%P\n')
+export LAB_BUILD_DIR=$PWD/${BUILD_DIR:-build} LAB_GEN=${LAB_GEN:-bookworm}
+log=$LAB_BUILD_DIR/demo.log
+mkdir -p "$LAB_BUILD_DIR"
+: >"$log"
 
-# The lab host's generation: bookworm (systemd 252, Docker 20.10), trixie (257, 26.1) or
-# forky (262, 28.5); the project is built again inside that generation, as its distribution
-# would build it.
-export LAB_BUILD_DIR=$PWD/$build LAB_GEN=${LAB_GEN:-bookworm}
-trap 'bash tests/lab/engine.sh cleanup' EXIT
-bash tests/lab/engine.sh up
-bash tests/lab/image.sh
-bash tests/lab/build.sh
-bash tests/lab/build-rpms.sh
-echo "== $LAB_GEN, without the project: an iptables restart leaves containers offline"
-bash tests/lab/baseline.sh iptables restart
-echo "== $LAB_GEN, with the generator: the same event, then a dnf upgrade of iptables-services"
-bash tests/lab/generator.sh iptables restart
-bash tests/lab/generator.sh iptables upgrade
-echo "== done: the guard brought the container back online by itself"
+# quietly WHAT CMD...: runs CMD with its output in the log; on failure shows the log's end.
+quietly() {
+  local what=$1 start=$SECONDS
+  shift
+  printf '%s ... ' "$what"
+  if "$@" >>"$log" 2>&1; then
+    echo "done ($((SECONDS - start)) s)"
+  else
+    echo "FAILED; the end of $log:"
+    tail -n 40 "$log"
+    exit 1
+  fi
+}
+
+echo "== Building (output in $log)"
+quietly "installing the build tools (apt-get)" tools/install-deps.sh
+quietly "the source RPM and this machine's RPMs, with their tests and rpmlint" \
+  bash tests/lab/project-rpms.sh srpm
+trap 'bash tests/lab/engine.sh cleanup >>"$log" 2>&1' EXIT
+quietly "a Docker engine for the lab (--iptables=false --bridge=none)" bash tests/lab/engine.sh up
+quietly "the $LAB_GEN host image (cached after the first run)" bash tests/lab/image.sh
+quietly "the firewall stand-in's RPMs (iptables-services 1.4.21-18 and -19)" \
+  bash tests/lab/build-rpms.sh
+quietly "the project's RPMs, rebuilt from the source RPM for $LAB_GEN" \
+  bash tests/lab/project-rpms.sh "$LAB_GEN"
+
+echo
+echo "== In a $LAB_GEN host"
+# The story's own lines; the lab's ok/FAIL lines, without their clock.
+bash tests/lab/demo.sh 2> >(sed -E 's/^\[lab [0-9:]+\] //' >&2)

@@ -9,7 +9,7 @@ if command -v apt-get >/dev/null; then
     libfmt-dev libinih-dev nlohmann-json3-dev libgtest-dev libgmock-dev
     libsystemd-dev libcli11-dev systemd util-linux
     # the lab (tests/lab): outer Docker engine, root file system, RPM tooling
-    docker.io debootstrap rpm iptables nftables
+    docker.io debootstrap rpm rpmlint iptables nftables
     # benchmarks and docs
     hyperfine scdoc
   )
@@ -23,7 +23,8 @@ if command -v apt-get >/dev/null; then
   fi
 elif command -v dnf >/dev/null; then
   dnf install -y cmake gcc-c++ pkgconf-pkg-config make fmt-devel inih-devel json-devel \
-    gtest-devel gmock-devel systemd-devel cli11-devel systemd rpm-build scdoc
+    gtest-devel gmock-devel systemd-devel cli11-devel systemd rpm-build rpmlint scdoc \
+    python3-devel systemd-rpm-macros
 else
   echo "install-deps: neither apt-get nor dnf found; install the packages listed in README.md" >&2
   exit 1

@@ -27,7 +27,6 @@ out_dir=$LAB_BUILD_DIR/lab/$LAB_GEN
 mkdir -p "$out_dir"
 tsv=$out_dir/events-$strategy-$fw-$live_restore.tsv
 
-uptime_now() { lab_exec cut -d' ' -f1 /proc/uptime; }
 started_at() { lab_exec docker inspect -f '{{.State.StartedAt}}' "$1"; }
 reaches_outside_from() { lab__http_ok "$1" "$LAB_OUTSIDE_IP" 80 "$LAB_OUTSIDE_MARK"; }
 app_port_answers() { lab__http_ok host 127.0.0.1 8090 "$LAB_WEB_MARK"; }
@@ -42,29 +41,6 @@ wait_until() {
 }
 docker_failures() {
   lab_exec journalctl -b -q -o cat UNIT=docker.service | grep -c 'Failed with result' || true
-}
-
-# The prober, open loop, as the "probe" container's own command (so it comes back with the
-# container): every 30 ms one connection outside, logging when it began and ended
-# (/proc/uptime: the host's clock) and whether it got the page. A connection that succeeds
-# only through TCP's retransmission (1 s later) is not prompt: the path was cut when it began.
-prober_start() {
-  lab_exec docker run -d --name probe --restart always lab/busybox sh -c '
-    while :; do
-      (s=$(cut -d" " -f1 /proc/uptime)
-       if printf "GET / HTTP/1.0\r\n\r\n" | nc -w 2 "$0" 80 2>/dev/null | grep -q "$1"; then
-         echo "$s $(cut -d" " -f1 /proc/uptime) ok"; else echo "$s - fail"; fi >>/probe.log) &
-      usleep 30000
-    done' "$LAB_OUTSIDE_IP" "$LAB_OUTSIDE_MARK" >/dev/null
-}
-
-# outage FROM TO: the longest stretch between two prompt connections (done within 0.3 s) that
-# began in [FROM, TO], FROM and TO included as bounds.
-outage() {
-  { echo "$1"; lab_exec docker exec probe cat /probe.log |
-    awk -v from="$1" -v to="$2" '$3 == "ok" && $2 - $1 <= 0.3 && $1 >= from && $1 <= to { print $1 }'
-    echo "$2"; } | sort -n |
-    awk 'NR > 1 && $1 - last > gap { gap = $1 - last } { last = $1 } END { printf "%.2f\n", gap }'
 }
 
 last_event=0
@@ -99,12 +75,12 @@ event() {
       lab_exec systemctl restart docker.service
       lab_wait_for 60 "$name: web reaches outside after starting Docker by hand" reaches_outside_from "$LAB_WEB"
     fi
-    recovered=$(uptime_now)
+    recovered=$(lab_uptime)
   fi
   sleep 1.5 # the probes after the event
   [[ $web == "$(started_at "$LAB_WEB")" ]] || restarted=1
   command_s=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')
-  gap=$(outage "$(awk -v a="$start" 'BEGIN { print a - 1 }')" "$(awk -v b="$recovered" 'BEGIN { print b + 1.5 }')")
+  gap=$(lab_outage "$(awk -v a="$start" 'BEGIN { print a - 1 }')" "$(awk -v b="$recovered" 'BEGIN { print b + 1.5 }')")
   ((strict || !by_hand)) || gap="until Docker is restarted by hand"
   starts=$(($(lab_dockerd_starts) - starts)) failed=$(($(docker_failures) - failed))
   lab_log "$name: firewall command ${command_s} s, longest stretch without a connection ${gap} s, dockerd starts $starts, web restarted $restarted, docker failed $failed"
@@ -166,7 +142,7 @@ else
 fi
 
 : >"$tsv"
-prober_start
+lab_prober_start
 sleep 1
 rules_before=$(all_rules)
 dockerd_starts=$(lab_dockerd_starts)

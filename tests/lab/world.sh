@@ -38,6 +38,24 @@ lab_dnf() { lab_exec /usr/bin/python3 /usr/bin/dnf -y -q --refresh "$@"; }
 # lab_rpm_version PACKAGE: prints VERSION-RELEASE of the installed package.
 lab_rpm_version() { lab_exec rpm -q --qf '%{VERSION}-%{RELEASE}\n' "$1"; }
 
+# lab_project_install SET: installs, or upgrades to, the project's RPMs built for LAB_GEN by
+# project-rpms.sh (SET 1, or 2: the same with Release 1.lab2) with rpm -U: the package, its
+# dnf 4 plugin and, where dnf 5 runs (forky), its actions file.
+lab_project_install() {
+  local dir
+  dir=$(lab_gen_build_dir)/../rpms/$1
+  compgen -G "$dir/*.rpm" >/dev/null || lab_die "no project RPMs in $dir: run project-rpms.sh $LAB_GEN"
+  lab_exec rm -rf /srv/project-rpms
+  lab_copy_in "$dir" /srv/project-rpms
+  lab_sh 'cd /srv/project-rpms
+    packages=(docker-firewall-guard-[0-9]*.rpm python3-dnf-plugin-docker-firewall-guard-*.rpm)
+    if command -v dnf5 >/dev/null; then packages+=(docker-firewall-guard-dnf5-*.rpm); fi
+    rpm -U "${packages[@]}"'
+}
+
+# The project's packages installed in the host, one per line.
+lab_project_packages() { lab_exec rpm -qa --qf '%{NAME}\n' '*docker-firewall-guard*' | sort; }
+
 # ---------------------------------------------------------------------------------------------
 # Firewall, Docker, the outside, the web container
 
@@ -150,6 +168,65 @@ lab_port_answers() { lab__http_ok host 127.0.0.1 8080 "$LAB_WEB_MARK"; }
 
 # Can the web container reach the outside server (forwarding and NAT through the host)?
 lab_reaches_outside() { lab__http_ok "$LAB_WEB" "$LAB_OUTSIDE_IP" 80 "$LAB_OUTSIDE_MARK"; }
+
+# The host's clock (/proc/uptime), which the prober's log uses too.
+lab_uptime() { lab_exec cut -d' ' -f1 /proc/uptime; }
+
+# The prober, open loop, as the "probe" container's own command (so it comes back with the
+# container): every 30 ms one connection outside, logging when it began and ended
+# (/proc/uptime: the host's clock) and whether it got the page. A connection that succeeds
+# only through TCP's retransmission (1 s later) is not prompt: the path was cut when it began.
+lab_prober_start() {
+  lab_exec docker run -d --name probe --restart always lab/busybox sh -c '
+    while :; do
+      (s=$(cut -d" " -f1 /proc/uptime)
+       if printf "GET / HTTP/1.0\r\n\r\n" | nc -w 2 "$0" 80 2>/dev/null | grep -q "$1"; then
+         echo "$s $(cut -d" " -f1 /proc/uptime) ok"; else echo "$s - fail"; fi >>/probe.log) &
+      usleep 30000
+    done' "$LAB_OUTSIDE_IP" "$LAB_OUTSIDE_MARK" >/dev/null
+}
+
+# lab_outage FROM TO: the longest stretch between two prompt connections (done within 0.3 s) that
+# began in [FROM, TO], FROM and TO included as bounds.
+lab_outage() {
+  { echo "$1"; lab_exec docker exec probe cat /probe.log |
+    awk -v from="$1" -v to="$2" '$3 == "ok" && $2 - $1 <= 0.3 && $1 >= from && $1 <= to { print $1 }'
+    echo "$2"; } | sort -n |
+    awk 'NR > 1 && $1 - last > gap { gap = $1 - last } { last = $1 } END { printf "%.2f\n", gap }'
+}
+
+# lab_measure NAME STRATEGY PROGRAM ARGS...: runs a firewall or package command in the host,
+# timed there, waits until the web container reaches outside again, and measures what users
+# felt: dockerd starts, whether the web container restarted, the command's time and the
+# longest stretch the prober (lab_prober_start) had no connection. Sets LAB_MEASURED to
+# "NAME STRATEGY STARTS RESTARTED(0|1) COMMAND_S OUTAGE_S" and appends it to LAB_MEASURED_TSV
+# (with a header when new), if set. Lines the command printed about the guard are shown.
+lab_measure() {
+  local name=$1 strategy=$2 starts web output start end recovered gap command_s restarted=0
+  shift 2
+  starts=$(lab_dockerd_starts) web=$(lab_exec docker inspect -f '{{.State.StartedAt}}' "$LAB_WEB")
+  output=$(lab_sh 'a=$(cut -d" " -f1 /proc/uptime); "$@" 2>&1; b=$(cut -d" " -f1 /proc/uptime)
+    echo "times $a $b"' "$@")
+  { grep 'docker-firewall-guard' <<<"$output" || true; } |
+    while read -r line; do lab_log "$name: said: $line"; done
+  read -r _ start end < <(grep '^times ' <<<"$output")
+  lab_wait_for 90 "$name: container reaches outside" lab_reaches_outside
+  recovered=$(lab_uptime)
+  sleep 1.5 # the probes after it
+  starts=$(($(lab_dockerd_starts) - starts))
+  [[ $web == "$(lab_exec docker inspect -f '{{.State.StartedAt}}' "$LAB_WEB")" ]] || restarted=1
+  command_s=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')
+  gap=$(lab_outage "$(awk -v a="$start" 'BEGIN { print a - 1 }')" \
+    "$(awk -v b="$recovered" 'BEGIN { print b + 1.5 }')")
+  LAB_MEASURED="$name $strategy $starts $restarted $command_s $gap"
+  lab_log "$name ($strategy): dockerd starts $starts, container restarted $restarted, command $command_s s, longest stretch without a connection $gap s"
+  if [[ -n ${LAB_MEASURED_TSV:-} ]]; then
+    mkdir -p "$(dirname "$LAB_MEASURED_TSV")"
+    [[ -s $LAB_MEASURED_TSV ]] ||
+      printf 'event\tstrategy\tdockerd starts\tcontainer restarted\tcommand s\toutage s\n' >"$LAB_MEASURED_TSV"
+    tr ' ' '\t' <<<"$LAB_MEASURED" >>"$LAB_MEASURED_TSV"
+  fi
+}
 
 # How many times did docker.service start in this boot (systemd's "Started" entries)?
 lab_dockerd_starts() {

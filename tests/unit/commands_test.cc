@@ -29,7 +29,7 @@ struct Run {
 
 Run check(const test::TempRoot& root, FakeRunner& runner) {
   std::ostringstream out, err;
-  CommandContext context{root.path(), runner, out, err, no_systemd, false, {}};
+  CommandContext context{root.path(), runner, out, err, no_systemd, false, {}, {}};
   const auto status = run_check(context);
   return {status, out.str(), err.str()};
 }
@@ -37,7 +37,7 @@ Run check(const test::TempRoot& root, FakeRunner& runner) {
 Run config(const test::TempRoot& root, bool check_only) {
   FakeRunner runner;
   std::ostringstream out, err;
-  CommandContext context{root.path(), runner, out, err, no_systemd, false, {}};
+  CommandContext context{root.path(), runner, out, err, no_systemd, false, {}, {}};
   const auto status = run_config(context, check_only);
   EXPECT_TRUE(runner.calls.empty()) << "config runs no program";
   return {status, out.str(), err.str()};
@@ -144,7 +144,7 @@ std::function<Expected<std::unique_ptr<Systemd>>()> connect_to(FakeSystemd* syst
 Run reconcile_in(const test::TempRoot& root, FakeRunner& runner, FakeSystemd* systemd,
                  bool dry_run = false) {
   std::ostringstream out, err;
-  CommandContext context{root.path(), runner, out, err, connect_to(systemd), false, {}};
+  CommandContext context{root.path(), runner, out, err, connect_to(systemd), false, {}, {}};
   const auto status = run_reconcile(context, dry_run);
   return {status, out.str(), err.str()};
 }
@@ -215,12 +215,19 @@ namespace dfg {
 namespace {
 
 Run after(const test::TempRoot& root, FakeRunner& runner, FakeSystemd* systemd,
-          const TransactionReport& report, unsigned* deadline = nullptr) {
+          const TransactionReport& report, unsigned* deadline = nullptr,
+          std::function<std::string()> join_network = {}) {
   std::ostringstream out, err;
-  CommandContext context{
-      root.path(), runner, out, err, connect_to(systemd), false, [deadline](unsigned s) {
-        if (deadline != nullptr) *deadline = s;
-      }};
+  CommandContext context{root.path(),
+                         runner,
+                         out,
+                         err,
+                         connect_to(systemd),
+                         false,
+                         [deadline](unsigned s) {
+                           if (deadline != nullptr) *deadline = s;
+                         },
+                         std::move(join_network)};
   const auto status = run_after_transaction(context, report);
   return {status, out.str(), err.str()};
 }
@@ -287,6 +294,33 @@ TEST(AfterTransactionCommand, AFirewallsUnitFileCountsAndNoBlockOnlyQueues) {
   EXPECT_EQ(r.status, ExitStatus::Ok);
   EXPECT_THAT(r.out, HasSubstr("docker.service: restart queued"));
   EXPECT_THAT(systemd.calls, Not(Contains(HasSubstr("wait docker.service"))));
+}
+
+TEST(AfterTransactionCommand, OutsideSystemdsNetworkNamespaceItActsOnlyOnceItJoinedIt) {
+  test::TempRoot root;
+  root.mkdirs("/run/systemd/system");
+  FakeRunner runner;
+  runner.results["iptables filter"] = exited(1);
+  FakeSystemd systemd;
+  systemd.add("docker.service");
+  TransactionReport report;
+  report.changed = {"iptables-services:out"};
+  int joins = 0;
+  auto r = after(root, runner, &systemd, report, nullptr, [&joins] {
+    ++joins;
+    return std::string("cannot join it: Operation not permitted");
+  });
+  EXPECT_EQ(r.status, ExitStatus::Ok);
+  EXPECT_EQ(r.out, "docker-firewall-guard: nothing done: cannot join it: Operation not permitted\n");
+  EXPECT_TRUE(runner.calls.empty()) << "no canary read in the wrong namespace";
+  EXPECT_TRUE(systemd.calls.empty());
+
+  report.changed = {"kernel:upgrade"};
+  r = after(root, runner, &systemd, report, nullptr, [&joins] {
+    ++joins;
+    return std::string();
+  });
+  EXPECT_EQ(joins, 1) << "an unrelated transaction needs no namespace";
 }
 
 TEST(AfterTransactionCommand, ReportOnlyAndFailuresNeverFailTheTransaction) {

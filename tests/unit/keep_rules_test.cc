@@ -81,6 +81,7 @@ struct Host {
                              return std::unique_ptr<Systemd>(new ForwardingSystemd(systemd));
                            },
                            false,
+                           {},
                            {}};
     const auto status = command(context);
     return {status, out.str() + err.str()};

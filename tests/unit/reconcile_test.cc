@@ -140,6 +140,33 @@ TEST(Reconcile, WaitsForAFirewallStillRestartingBeforeJudging) {
   EXPECT_EQ(out[0].action, ReconcileAction::Restarted);
 }
 
+TEST(Reconcile, WithoutWaitingAJobOfAFirewallOrACompanionGoesFirst) {
+  // An rpm trigger (no_block) right after a firewall's restart: strategy reconcile's
+  // after-companion is still starting to put the rules back, so nothing is restarted.
+  World w;
+  w.config.strategy = Strategy::Reconcile;
+  w.config.firewalls = {"iptables.service"};
+  w.options.no_block = true;
+  w.current = rules(RulesState::Flushed);
+  w.systemd.add("docker-firewall-guard-after-iptables.service");
+  w.systemd.units["docker-firewall-guard-after-iptables.service"].job_type = "start";
+  auto out = w.run();
+  EXPECT_EQ(out[0].action, ReconcileAction::Nothing);
+  EXPECT_EQ(out[0].reason, "docker-firewall-guard-after-iptables.service has a start job; it acts first");
+  EXPECT_THAT(w.systemd.calls, IsEmpty());
+
+  w.systemd.units["docker-firewall-guard-after-iptables.service"].job_type.clear();
+  out = w.run();
+  EXPECT_EQ(out[0].action, ReconcileAction::Queued) << "once it is done, a restart is queued";
+
+  // A restore's own fallback (settle_companions off) does not wait for its companion.
+  w.options.settle_companions = false;
+  w.systemd.units["docker-firewall-guard-after-iptables.service"].job_type = "start";
+  w.current = rules(RulesState::Flushed);
+  out = w.run();
+  EXPECT_EQ(out[0].action, ReconcileAction::Queued);
+}
+
 TEST(Reconcile, DryRunChangesNothing) {
   World w;
   w.current = rules(RulesState::Flushed);
