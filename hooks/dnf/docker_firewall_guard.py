@@ -9,7 +9,6 @@ import dnf
 import dnf.transaction
 
 COMMAND = "/usr/sbin/docker-firewall-guard"
-COMMAND_NAME = "docker-firewall-guard"
 logger = logging.getLogger("dnf.plugin")
 
 # The package that came in names an upgrade, downgrade or reinstall; the one that left
@@ -25,10 +24,6 @@ ACTIONS = {
 }
 
 
-def _named(line):
-    return line if line.startswith(COMMAND_NAME) else "%s: %s" % (COMMAND_NAME, line)
-
-
 class DockerFirewallGuard(dnf.Plugin):
     name = "docker-firewall-guard"
 
@@ -42,11 +37,10 @@ class DockerFirewallGuard(dnf.Plugin):
             if not changed:
                 return
             done = subprocess.run([COMMAND, "after-transaction", "--changed"] + changed,
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                   universal_newlines=True, check=False)
             for line in done.stdout.splitlines():
-                logger.info(_named(line))
-            for line in done.stderr.splitlines():
-                logger.warning(_named(line))
+                line = line.replace("docker-firewall-guard: ", "")
+                logger.info("docker-firewall-guard: %s", line)
         except Exception as e:  # dnf's transaction is done; ours must not break it
-            logger.warning("%s: dnf plugin: %s", COMMAND_NAME, e)
+            logger.warning("docker-firewall-guard: dnf plugin: %s", e)

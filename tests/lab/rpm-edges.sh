@@ -2,7 +2,7 @@
 # The package hooks at their edges, on LAB_GEN's real rpm and dnf, with the project's RPMs
 # installed by rpm, strategy none (only the hooks can restart Docker) and a container running:
 #   unrelated    dnf reinstall lab-base, five times with the dnf 4 plugin and five without:
-#                no hook acts, nothing restarts; the plugin's added time (medians) is logged
+#                no hook acts, nothing restarts; the medians go to <build>/lab/GEN/rpm-unrelated.tsv
 #   dry-run      [hook] dry-run = yes, then dnf upgrade iptables-services: Docker's rules stay
 #                gone, nothing restarts, dnf shows the plan ("would restart docker.service")
 #   rpm -U       the fixture downgraded with rpm alone (rpm -U --oldpackage): the triggers
@@ -42,6 +42,8 @@ times=$(lab_sh 'run() { a=$(date +%s%N); /usr/bin/python3 /usr/bin/dnf -y -q rei
   for i in 1 2 3 4 5; do echo "with $(run)"; echo "without $(run --disableplugin=docker-firewall-guard)"; done')
 median() { grep "^$1 " <<<"$times" | cut -d' ' -f2 | sort -n | sed -n 3p; }
 lab_log "unrelated: dnf reinstall lab-base, median of 5: $(median with) ms with the plugin, $(median without) ms without"
+printf 'dnf reinstall lab-base, median of 5 (ms)\twith the plugin %s\twithout %s\n' \
+  "$(median with)" "$(median without)" >"$LAB_BUILD_DIR/lab/$LAB_GEN/rpm-unrelated.tsv"
 lab_expect_eq "unrelated: no hook acted" "$runs" "$(hook_runs)"
 lab_expect_eq "unrelated: nothing restarted" "$starts" "$(lab_dockerd_starts)"
 

@@ -239,6 +239,18 @@ Run after(const test::TempRoot& root, FakeRunner& runner, FakeSystemd* systemd,
   return after(root, runner, systemd, report, deadline);
 }
 
+/// A running systemd with docker.service active and Docker's IPv4 rules flushed.
+struct FlushedHost {
+  test::TempRoot root;
+  FakeRunner runner;
+  FakeSystemd systemd;
+  FlushedHost() {
+    root.mkdirs("/run/systemd/system");
+    runner.results["iptables filter"] = exited(1);
+    systemd.add("docker.service");
+  }
+};
+
 TEST(AfterTransactionCommand, AnUnrelatedTransactionIsSilentAndTouchesNothing) {
   test::TempRoot root;
   root.mkdirs("/run/systemd/system");
@@ -276,12 +288,8 @@ TEST(AfterTransactionCommand, AFirewallUpgradeRestartsDockerWhenItsRulesAreGone)
 }
 
 TEST(AfterTransactionCommand, AFirewallsUnitFileCountsAndNoBlockOnlyQueues) {
-  test::TempRoot root;
-  root.mkdirs("/run/systemd/system");
-  FakeRunner runner;
-  runner.results["iptables filter"] = exited(1);
-  FakeSystemd systemd;
-  systemd.add("docker.service");
+  FlushedHost host;
+  auto& [root, runner, systemd] = host;
   TransactionReport report;
   report.unit_files = {"/usr/lib/systemd/system/sshd.service"};
   auto r = after(root, runner, &systemd, report);
@@ -297,12 +305,8 @@ TEST(AfterTransactionCommand, AFirewallsUnitFileCountsAndNoBlockOnlyQueues) {
 }
 
 TEST(AfterTransactionCommand, OutsideSystemdsNetworkNamespaceItActsOnlyOnceItJoinedIt) {
-  test::TempRoot root;
-  root.mkdirs("/run/systemd/system");
-  FakeRunner runner;
-  runner.results["iptables filter"] = exited(1);
-  FakeSystemd systemd;
-  systemd.add("docker.service");
+  FlushedHost host;
+  auto& [root, runner, systemd] = host;
   TransactionReport report;
   report.changed = {"iptables-services:out"};
   int joins = 0;
