@@ -10,7 +10,8 @@
 #   5. strategy reconcile (recommended): `systemctl restart iptables`, `dnf downgrade` and
 #      `dnf upgrade` of iptables-services: no Docker restart, cut off only while the
 #      firewall's command runs.
-# Ends with the table (also in <build>/lab/GEN/demo.tsv).
+# The story goes to standard error, ending with the table (also in <build>/lab/GEN/demo.tsv);
+# standard output has the details of the lab's own steps.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -48,7 +49,9 @@ lab_log "3. installing the project's RPMs with rpm"
 lab_copy_in "$(lab_gen_build_dir)/../rpms/1" /srv/project-rpms
 lab_exec sh -c 'rpm -Uvh /srv/project-rpms/docker-firewall-guard-[0-9]*.rpm \
   /srv/project-rpms/python3-dnf-plugin-docker-firewall-guard-*.rpm' >&2
-lab_exec systemctl cat docker.service | grep -A3 'docker-firewall-guard.conf' >&2 || true
+lab_log "   systemctl cat docker.service, at once (no reboot, no Docker restart):"
+lab_exec systemctl cat docker.service | sed -n '/50-docker-firewall-guard.conf/,$p' |
+  grep -v '^# [^/]' >&2
 
 lab_log "4. strategy requires (the default)"
 lab_measure "systemctl restart iptables" requires systemctl restart iptables.service
@@ -64,4 +67,4 @@ lab_measure "dnf downgrade iptables-services" reconcile "${dnf[@]}" downgrade ip
 lab_measure "dnf upgrade iptables-services" reconcile "${dnf[@]}" upgrade iptables-services
 
 lab_log "done: each event, what it cost the containers (outage: longest time without a connection)"
-column -t -s $'\t' "$LAB_MEASURED_TSV"
+column -t -s $'\t' "$LAB_MEASURED_TSV" >&2

@@ -25,7 +25,7 @@ event() {
   shift
   runs=$(hook_runs)
   lab_measure "$name" "$strategy" "$@"
-  read -r _ _ starts restarted _ <<<"$LAB_MEASURED"
+  starts=${LAB_MEASURED[2]} restarted=${LAB_MEASURED[3]}
   runs=$(($(hook_runs) - runs))
   lab_expect_eq "$name: docker.service active" active "$(lab_exec systemctl is-active docker.service)"
   lab_expect "$name: Docker's rules present" lab_docker_rules_present

@@ -198,9 +198,10 @@ lab_outage() {
 # lab_measure NAME STRATEGY PROGRAM ARGS...: runs a firewall or package command in the host,
 # timed there, waits until the web container reaches outside again, and measures what users
 # felt: dockerd starts, whether the web container restarted, the command's time and the
-# longest stretch the prober (lab_prober_start) had no connection. Sets LAB_MEASURED to
-# "NAME STRATEGY STARTS RESTARTED(0|1) COMMAND_S OUTAGE_S" and appends it to LAB_MEASURED_TSV
-# (with a header when new), if set. Lines the command printed about the guard are shown.
+# longest stretch the prober (lab_prober_start) had no connection. Sets the array
+# LAB_MEASURED=(NAME STRATEGY STARTS RESTARTED(0|1) COMMAND_S OUTAGE_S) and appends it to
+# LAB_MEASURED_TSV (with a header when new), if set. Lines the command printed about the
+# guard are shown.
 lab_measure() {
   local name=$1 strategy=$2 starts web output start end recovered gap command_s restarted=0
   shift 2
@@ -218,13 +219,13 @@ lab_measure() {
   command_s=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')
   gap=$(lab_outage "$(awk -v a="$start" 'BEGIN { print a - 1 }')" \
     "$(awk -v b="$recovered" 'BEGIN { print b + 1.5 }')")
-  LAB_MEASURED="$name $strategy $starts $restarted $command_s $gap"
+  LAB_MEASURED=("$name" "$strategy" "$starts" "$restarted" "$command_s" "$gap")
   lab_log "$name ($strategy): dockerd starts $starts, container restarted $restarted, command $command_s s, longest stretch without a connection $gap s"
   if [[ -n ${LAB_MEASURED_TSV:-} ]]; then
     mkdir -p "$(dirname "$LAB_MEASURED_TSV")"
     [[ -s $LAB_MEASURED_TSV ]] ||
       printf 'event\tstrategy\tdockerd starts\tcontainer restarted\tcommand s\toutage s\n' >"$LAB_MEASURED_TSV"
-    tr ' ' '\t' <<<"$LAB_MEASURED" >>"$LAB_MEASURED_TSV"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "${LAB_MEASURED[@]}" >>"$LAB_MEASURED_TSV"
   fi
 }
 
