@@ -40,7 +40,8 @@ std::string why_not_act(const std::string& root) {
 }
 
 std::string join_systemd_network_namespace() {
-  struct stat own {}, systemd {};
+  struct stat own = {};
+  struct stat systemd = {};
   if (stat("/proc/self/ns/net", &own) != 0 || stat("/proc/1/ns/net", &systemd) != 0)
     return std::string("cannot compare network namespaces: ") + std::strerror(errno);
   if (own.st_dev == systemd.st_dev && own.st_ino == systemd.st_ino) return "";
@@ -48,11 +49,11 @@ std::string join_systemd_network_namespace() {
   const int joined = fd < 0 ? -1 : setns(fd, CLONE_NEWNET);
   const int error = errno;
   if (fd >= 0) close(fd);
-  if (joined != 0)
-    return std::string("this runs in a network namespace other than systemd's (an rpm "
-                       "scriptlet in a private one?) and cannot join it: ") +
-           std::strerror(error);
-  return "";
+  if (joined == 0) return "";
+  const std::string why =
+      "this runs in a network namespace other than systemd's (an rpm "
+      "scriptlet in a private one?) and cannot join it: ";
+  return why + std::strerror(error);
 }
 
 }  // namespace dfg

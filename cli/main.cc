@@ -11,9 +11,9 @@
 #include "after_transaction.h"
 #include "commands.h"
 #include "deadline.h"
-#include "host_checks.h"
 #include "error.h"
 #include "exit_status.h"
+#include "host_checks.h"
 #include "process.h"
 #include "sd_bus_systemd.h"
 
@@ -74,12 +74,14 @@ int main(int argc, char** argv) {
       "transaction. Prints a line only for what it did or found wrong. Always exits 0 (bad\n"
       "arguments aside): the run is cut after twice [hook] timeout plus 30 s, and a\n"
       "transaction is never failed by it.");
-  after->add_option("--changed", transaction.changed, "A package and what the transaction did to it")
+  after
+      ->add_option("--changed", transaction.changed, "A package and what the transaction did to it")
       ->type_name("NAME:ACTION")
       ->expected(1, -1);
-  after->add_option("--unit-files", transaction.unit_files,
-                    "Files the transaction wrote or removed; '-' reads them from standard "
-                    "input, one per line, as rpm's file triggers give them")
+  after
+      ->add_option("--unit-files", transaction.unit_files,
+                   "Files the transaction wrote or removed; '-' reads them from standard "
+                   "input, one per line, as rpm's file triggers give them")
       ->type_name("PATH")
       ->expected(1, -1);
   after->add_flag("--dry-run", transaction.dry_run, "Say what would be done; change nothing");

@@ -56,7 +56,8 @@ TEST(AfterTransaction, OnlyUnitFilesOfBoundFirewallsCount) {
                                           "/usr/lib/systemd/system/iptables.service",
                                           "/usr/lib/systemd/system/iptables.service.d/x.conf",
                                           "/usr/lib/systemd/system/ebtables.service",
-                                          "nftables.service", ""};
+                                          "nftables.service",
+                                          ""};
   EXPECT_THAT(firewall_unit_files(paths, config),
               ElementsAre("/usr/lib/systemd/system/iptables.service", "nftables.service"));
 

@@ -315,7 +315,8 @@ TEST(AfterTransactionCommand, OutsideSystemdsNetworkNamespaceItActsOnlyOnceItJoi
     return std::string("cannot join it: Operation not permitted");
   });
   EXPECT_EQ(r.status, ExitStatus::Ok);
-  EXPECT_EQ(r.out, "docker-firewall-guard: nothing done: cannot join it: Operation not permitted\n");
+  EXPECT_EQ(r.out,
+            "docker-firewall-guard: nothing done: cannot join it: Operation not permitted\n");
   EXPECT_TRUE(runner.calls.empty()) << "no canary read in the wrong namespace";
   EXPECT_TRUE(systemd.calls.empty());
 

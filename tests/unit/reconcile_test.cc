@@ -152,7 +152,8 @@ TEST(Reconcile, WithoutWaitingAJobOfAFirewallOrACompanionGoesFirst) {
   w.systemd.units["docker-firewall-guard-after-iptables.service"].job_type = "start";
   auto out = w.run();
   EXPECT_EQ(out[0].action, ReconcileAction::Nothing);
-  EXPECT_EQ(out[0].reason, "docker-firewall-guard-after-iptables.service has a start job; it acts first");
+  EXPECT_EQ(out[0].reason,
+            "docker-firewall-guard-after-iptables.service has a start job; it acts first");
   EXPECT_THAT(w.systemd.calls, IsEmpty());
 
   w.systemd.units["docker-firewall-guard-after-iptables.service"].job_type.clear();
