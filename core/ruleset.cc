@@ -37,6 +37,30 @@ bool split_words(std::string_view spec, std::vector<std::string>& words) {
   return !quoted;
 }
 
+/// ":NAME POLICY [packets:bytes]" as iptables-save writes it: words split on white space
+/// alone, a name without quotes or backslashes, POLICY ACCEPT or DROP (built-in chains) or
+/// "-" (Docker's and other user chains), the counters optional. Empty when it is not one.
+std::vector<std::string> chain_declaration(std::string_view line) {
+  std::vector<std::string> words;
+  std::size_t at = 0;
+  while (at < line.size()) {
+    const auto end = std::min(line.find_first_of(" \t", at), line.size());
+    if (end > at) words.emplace_back(line.substr(at, end - at));
+    at = end + 1;
+  }
+  const auto counters = [](const std::string& w) {
+    const auto colon = w.find(':');
+    return w.size() >= 5 && w.front() == '[' && w.back() == ']' && colon != std::string::npos &&
+           colon > 1 && colon + 2 < w.size() && w.find_first_not_of("0123456789", 1) == colon &&
+           w.find_first_not_of("0123456789", colon + 1) == w.size() - 1;
+  };
+  const bool ok = (words.size() == 2 || (words.size() == 3 && counters(words[2]))) &&
+                  words[0].find_first_of("\"\\'") == std::string::npos &&
+                  (words[1] == "ACCEPT" || words[1] == "DROP" || words[1] == "-");
+  if (!ok) words.clear();
+  return words;
+}
+
 bool has_chain(const Table& table, std::string_view name) {
   return std::any_of(table.chains.begin(), table.chains.end(),
                      [&](const Chain& c) { return c.name == name; });
@@ -162,10 +186,11 @@ Expected<Ruleset> parse_ruleset(std::string_view text) {
       continue;
     }
     if (line.front() == ':') {
-      std::vector<std::string> words;
-      split_words(line.substr(1), words);
-      if (words.size() < 2 || words[0].empty())
-        return parse_error(number, "a chain needs a name and a policy");
+      const auto words = chain_declaration(line.substr(1));
+      if (words.empty())
+        return parse_error(number,
+                           "a chain must read :NAME POLICY [packets:bytes], POLICY "
+                           "ACCEPT, DROP or -");
       if (has_chain(*table, words[0])) return parse_error(number, "chain declared twice");
       table->chains.push_back({words[0], words[1]});
       continue;

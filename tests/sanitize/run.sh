@@ -6,7 +6,7 @@ src=${1:?usage: run.sh SOURCE BUILD} out=${2:?usage: run.sh SOURCE BUILD}
 flags="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 # The /usr prefix, as the golden cases expect (the command's path in companion units).
 cmake -S "$src" -B "$out" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_INSTALL_PREFIX=/usr -DDFG_WERROR=ON \
-  -DDFG_LAB=OFF -DDFG_SANITIZE_TEST=OFF -DCMAKE_CXX_FLAGS="$flags" \
+  -DDFG_LAB=OFF -DDFG_CHECK_BUILDS=OFF -DCMAKE_CXX_FLAGS="$flags" \
   -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
 cmake --build "$out" -j"$(nproc)" >/dev/null
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1

@@ -293,7 +293,15 @@ TEST(ParseRuleset, NamesTheLineOfWhatItCannotRead) {
       {"*filter\n:X - [0:0]\n-A X -m comment --comment \"open\nCOMMIT\n",
        "line 3: an unterminated quote"},
       {"*filter\nrm -rf /\nCOMMIT\n", "line 2: not a table, chain, rule or COMMIT: rm -rf /"},
-      {"*filter\n:X\nCOMMIT\n", "line 2: a chain needs a name and a policy"},
+      {"*filter\n:X\nCOMMIT\n",
+       "line 2: a chain must read :NAME POLICY [packets:bytes], POLICY ACCEPT, DROP or -"},
+      // Found by the fuzzer (ruleset_fuzz): a quoted "policy" did not survive to_text.
+      {"*filter\n:INPUt \"a \\\"quoted\\\" one\" -j RETURN\nCOMMIT\n",
+       "line 2: a chain must read :NAME POLICY [packets:bytes], POLICY ACCEPT, DROP or -"},
+      {"*filter\n:X QUEUE [0:0]\nCOMMIT\n",
+       "line 2: a chain must read :NAME POLICY [packets:bytes], POLICY ACCEPT, DROP or -"},
+      {"*filter\n:X - [0:x]\nCOMMIT\n",
+       "line 2: a chain must read :NAME POLICY [packets:bytes], POLICY ACCEPT, DROP or -"},
   };
   for (const auto& [text, message] : cases) {
     const auto parsed = parse_ruleset(text);
