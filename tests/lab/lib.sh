@@ -141,7 +141,8 @@ lab__cgroup2_mount() {
 lab__host_remove() {
   local host=$1 ids id dir
   ids=$(lab_docker inspect -f '{{.Id}}' "$host" 2>/dev/null) || return 0
-  ids+=" $(timeout 10 "$LAB_DOCKER" exec "$host" docker ps -aq --no-trunc 2>/dev/null)"
+  # A build container runs no inner dockerd: no ids from it, and no reason to stop here.
+  ids+=" $(timeout 10 "$LAB_DOCKER" exec "$host" docker ps -aq --no-trunc 2>/dev/null || true)"
   lab_docker rm -f "$host" >/dev/null 2>&1
   for id in $ids; do
     [[ $id =~ ^[0-9a-f]{64}$ ]] || continue
