@@ -1,5 +1,6 @@
 #include "snapshot.h"
 
+#include <algorithm>
 #include <charconv>
 
 namespace dfg {
@@ -16,6 +17,25 @@ bool parse_number(std::string_view text, T& value) {
   const auto end = text.data() + text.size();
   const auto [ptr, ec] = std::from_chars(text.data(), end, value);
   return ec == std::errc() && ptr == end && !text.empty();
+}
+
+/// The first rule of `rules` that is not Docker's (see docker_part), as "-A CHAIN SPEC", or "".
+/// A snapshot holds only Docker's part; anything else would be put at the top of a built-in
+/// chain by the restore, so a file that holds more was altered and is refused.
+std::string first_foreign_rule(const Ruleset& rules) {
+  const auto part = docker_part(rules);
+  for (const auto& table : rules.tables) {
+    const auto kept = std::find_if(part.tables.begin(), part.tables.end(),
+                                   [&](const Table& t) { return t.name == table.name; });
+    for (const auto& rule : table.rules) {
+      const bool is_docker =
+          kept != part.tables.end() &&
+          std::any_of(kept->rules.begin(), kept->rules.end(),
+                      [&](const Rule& r) { return r.chain == rule.chain && r.spec == rule.spec; });
+      if (!is_docker) return "-t " + table.name + " -A " + rule.chain + " " + rule.spec;
+    }
+  }
+  return {};
 }
 
 }  // namespace
@@ -46,6 +66,11 @@ Expected<Snapshot> parse_snapshot(std::string_view text) {
       return Expected<Ok>::failure("line " + std::to_string(rules_line + inner - 1) + ": " +
                                    s.families.back().first +
                                    " rules: " + message.substr(colon + 2));
+    }
+    if (const auto foreign = first_foreign_rule(parsed.value()); !foreign.empty()) {
+      return Expected<Ok>::failure("line " + std::to_string(rules_line) + ": " +
+                                   s.families.back().first +
+                                   " rules: not only Docker's: " + foreign.substr(0, 120));
     }
     s.families.back().second = std::move(parsed).value();
     return Ok{};

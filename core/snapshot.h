@@ -26,7 +26,8 @@ struct Snapshot {
 std::string render_snapshot(const Snapshot& snapshot);
 
 /// Reads what render_snapshot wrote; anything else (another version, a missing key, a
-/// truncated or altered file, rules that do not parse) is an error naming the line.
+/// truncated or altered file, rules that do not parse, a rule that is not Docker's) is an
+/// error naming the line.
 Expected<Snapshot> parse_snapshot(std::string_view text);
 
 }  // namespace dfg

@@ -120,6 +120,29 @@ TEST(KeepRules, SnapshotThenRestorePutsDockersRulesBackOnce) {
   EXPECT_TRUE(host.systemd.calls.empty()) << "Docker is not restarted";
 }
 
+TEST(KeepRules, AnAlteredSnapshotIsRefusedAndTheFallbackTaken) {
+  for (const std::string how : {"truncated", "a rule added"}) {
+    Host host;
+    host.snapshot();
+    auto text = read_file(host.snapshot_path).value();
+    if (how == "truncated") {
+      text.resize(text.size() / 2);
+    } else {
+      const std::string line = "-A FORWARD -j DOCKER-USER\n";
+      text.insert(text.find(line), "-A INPUT -j ACCEPT\n");
+    }
+    host.root.write("/run/docker-firewall-guard/snapshots/iptables.service", text);
+    host.flush();
+    host.systemd.on_restart = [&] { host.unflush(); };
+    const auto r = host.restore();
+    EXPECT_EQ(r.status, ExitStatus::Ok) << how;
+    EXPECT_THAT(r.out, HasSubstr("restore: the snapshot is unusable: ")) << how;
+    EXPECT_TRUE(host.restore_inputs().empty()) << how << ": nothing of it restored";
+    EXPECT_THAT(host.systemd.calls, ::testing::Contains("try-restart docker.service")) << how;
+    EXPECT_FALSE(entry_exists(host.snapshot_path)) << how;
+  }
+}
+
 TEST(KeepRules, SnapshotNeverOverwritesWithLessThanDockersRules) {
   Host host;
   host.snapshot();

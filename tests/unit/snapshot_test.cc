@@ -52,6 +52,10 @@ TEST(Snapshot, NamesWhatIsWrong) {
             "line 3: dockerd needs a process id and a start time");
   EXPECT_EQ(altered("-A DOCKER -i docker0", "-A DOKKER -i docker0"),
             "line 10: IPv4 rules: a rule in the undeclared chain DOKKER");
+  // A rule the restore would put at the top of a built-in chain, but not Docker's.
+  EXPECT_EQ(
+      altered("-A PREROUTING -m addrtype", "-A PREROUTING -j ACCEPT\n-A PREROUTING -m addrtype"),
+      "line 6: IPv4 rules: not only Docker's: -t nat -A PREROUTING -j ACCEPT");
   EXPECT_EQ(altered("end\n", "end\nmore\n"), "line 14: text after the end");
   EXPECT_EQ(altered("taken 987654321\n", ""), "line 12: firewall, dockerd or taken is missing");
 }
