@@ -1,39 +1,35 @@
 #!/usr/bin/env bash
-# shellcheck source-path=SCRIPTDIR/.. disable=SC2016,SC2119 # scripts in single quotes run in the host
-# Wall time per call of `docker-firewall-guard check` and of an unrelated `after-transaction`
-# (what every package transaction pays), against a no-op process, in one run inside a lab
-# host of LAB_GEN (default bookworm) with Docker's rules in place; calls are interleaved so
-# the three see the same machine. Prints the median and the mean of RUNS calls each.
+# What the command costs where it runs most: `check`, `status` and an unrelated
+# `after-transaction` (what every package transaction pays) against a no-op process, and the
+# dnf 4 plugin's added time on an unrelated `dnf reinstall`, on every generation, one lab host
+# each (bench/cli-host.sh). Prints one table of medians and means.
 #
-# Usage: bench/cli.sh [BUILD_DIR]   (default: build; the lab image and build must exist:
-#        run tools/test.sh, or ctest -L GEN, first). RUNS=N (default 200).
+# Usage: bench/cli.sh [BUILD_DIR]   (default: build; the lab images and the project's RPMs of
+#        each generation must exist: run tools/test.sh, or ctest -L GEN, first).
+#        GENS="bookworm trixie forky" (default: all three), RUNS=N calls each (default 200),
+#        RUNS_DNF=N transactions each (default 21). About 1.5 minutes per generation.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LAB_BUILD_DIR=$(realpath "${1:-build}")
 export LAB_BUILD_DIR
-source tests/lab/lib.sh
-runs=${RUNS:-200}
+gens=${GENS:-bookworm trixie forky}
 
-lab_init
-lab_engine_ensure
-lab_host_boot
-lab_world_up iptables
-lab_install_cli
-lab_log "$LAB_GEN, $runs calls each, interleaved, times in ms:"
-lab_sh '
-  runs=$1
-  declare -A names=([noop]="/bin/true" [check]="docker-firewall-guard check"
-    [after]="docker-firewall-guard after-transaction --changed kernel:upgrade glibc:upgrade")
-  for ((i = 0; i < runs; i++)); do
-    for what in noop check after; do
-      read -ra cmd <<<"${names[$what]}"
-      start=$(date +%s%N)
-      "${cmd[@]}" >/dev/null || true
-      echo "$what $(( $(date +%s%N) - start ))" >>/tmp/bench.times
-    done
-  done
-  for what in noop check after; do
-    grep "^$what " /tmp/bench.times | cut -d" " -f2 | sort -n | awk -v w="$what" -v cmd="${names[$what]}" \
-      '"'"'{ t[NR] = $1 / 1e6; s += $1 / 1e6 }
-       END { printf "  %-6s median %6.2f  mean %6.2f  (%s)\n", w, t[int(NR / 2) + 1], s / NR, cmd }'"'"'
-  done' "$runs"
+bash tests/lab/engine.sh up >&2
+trap 'bash tests/lab/engine.sh cleanup >&2' EXIT
+for gen in $gens; do
+  echo "== $gen" >&2
+  rm -f "$LAB_BUILD_DIR/lab/$gen/bench-cli.tsv"
+  LAB_GEN=$gen bash tests/lab/run-test.sh "bench.cli.$gen" bash bench/cli-host.sh >/dev/null 2>&1 ||
+    echo "   failed: see $LAB_BUILD_DIR/lab-artifacts/bench.cli.$gen" >&2
+done
+
+echo "| generation | what | median (ms) | mean (ms) | median vs no-op, or the plugin's added time |"
+echo "|---|---|---|---|---|"
+for gen in $gens; do
+  tsv=$LAB_BUILD_DIR/lab/$gen/bench-cli.tsv
+  [[ -f $tsv ]] && awk -F'\t' '{ printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5 }' "$tsv"
+done
+echo
+echo "Goal: an unrelated after-transaction at most 2x the no-op:"
+cat "$LAB_BUILD_DIR"/lab/*/bench-cli.tsv 2>/dev/null | awk -F'\t' '$2 == "after" {
+  r = $5 + 0; printf "- %s: %s, %s\n", $1, $5, r <= 2 ? "met" : "NOT met" }'

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <ini.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cctype>
@@ -265,6 +266,11 @@ LoadedConfig load_config(std::string_view root) {
   // are skipped, a mask hides the same name in less important directories.
   std::map<std::string, std::string> dropins;  // name -> winning path, "" when masked
   for (const char* dir : config_dropin_dirs) {
+    struct stat st {};
+    if (stat(join_root(root, dir).c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) {
+      loaded.problems.push_back({dir, "", "", "not a directory; ignored"});
+      continue;
+    }
     for (const auto& name : list_dir(join_root(root, dir))) {
       if (name.front() == '.' || !ends_with(name, ".conf") || dropins.count(name)) continue;
       const std::string path = std::string(dir) + "/" + name;

@@ -342,6 +342,16 @@ TEST_F(ConfigLayers, DropInsThatAreNotFilesAreSkippedAsSystemdDoes) {
   EXPECT_FALSE(loaded.config.dry_run);
 }
 
+TEST_F(ConfigLayers, ADropInDirectoryThatIsAFileIsNamed) {
+  root.write("/etc/docker-firewall-guard.conf.d", "[guard]\nstrategy = none\n");
+  root.write("/usr/lib/docker-firewall-guard.conf.d/10-a.conf", "[hook]\ntimeout = 10\n");
+  const auto loaded = load_config(root.path());
+  EXPECT_THAT(problem_strings(loaded),
+              ElementsAre("/etc/docker-firewall-guard.conf.d: not a directory; ignored"));
+  EXPECT_THAT(loaded.files, ElementsAre("/usr/lib/docker-firewall-guard.conf.d/10-a.conf"));
+  EXPECT_EQ(loaded.config.strategy, Strategy::Requires);
+}
+
 TEST_F(ConfigLayers, FileNamesWithControlCharactersAreRefused) {
   root.write("/etc/docker-firewall-guard.conf.d/x\n[Service]\nExecStartPre=evil\n#.conf",
              "[guard]\nstrategy = partof\n");
