@@ -69,6 +69,9 @@ ReconcileOutcome reconcile_one(Systemd& systemd, const std::function<CanaryResul
     return outcome(service, A::Nothing, U, U,
                    "a " + unit.value().job_type + " job is queued for it already");
   }
+  // A masked unit is the administrator's "never start this": not even a restart.
+  if (unit.value().load_state == "masked")
+    return outcome(service, A::Nothing, U, U, "masked; left alone");
   if (unit.value().load_state != "loaded")
     return outcome(service, A::Nothing, U, U, "not installed (" + unit.value().load_state + ")");
   if (unit.value().active_state != "active")

@@ -80,6 +80,9 @@ TEST(Reconcile, NothingWhenTheServiceIsNotRunningOrNotInstalled) {
     EXPECT_EQ(out[0].action, ReconcileAction::Nothing) << state;
     EXPECT_THAT(out[0].reason, HasSubstr(std::string("not running (") + state)) << state;
   }
+  w.systemd.add("docker.service", "active");
+  w.systemd.units["docker.service"].load_state = "masked";
+  EXPECT_EQ(w.run()[0].reason, "masked; left alone");
   w.systemd.units.erase("docker.service");
   EXPECT_THAT(w.run()[0].reason, HasSubstr("not installed (not-found)"));
   EXPECT_THAT(w.systemd.calls, IsEmpty());
