@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A strategy through every firewall event, on the real systemd, dockerd and firewall units.
 # Usage: strategy-events.sh STRATEGY FIREWALL [LIVE_RESTORE]
-#   STRATEGY      reconcile (asserted), or requires, partof (measured, for bench/strategies.sh)
+#   STRATEGY      reconcile (asserted), or requires, partof, none (measured, for bench/strategies.sh)
 #   FIREWALL      iptables (ip6tables.service enabled too) or nftables
 #   LIVE_RESTORE  off (Docker's default) or on
 # The web container on the default bridge (restart policy always) and "app" on a user-defined
@@ -137,6 +137,8 @@ if ((strict)); then
   lab_expect_eq "systemd-analyze verify passes the companions silently" "" "$verify"
   status=$(lab_exec docker-firewall-guard status) || lab_die "status exited non-zero: $status"
   lab_expect "status: protected" grep -q "^Protected: yes - docker.service keeps its rules across" <<<"$status"
+elif [[ $strategy == none ]]; then
+  lab_expect_not "strategy none: no drop-in" lab_sh 'systemctl show -p DropInPaths --value docker.service | grep -q 50-docker-firewall-guard.conf'
 else
   lab_expect "systemd loaded the drop-in" lab_sh 'systemctl show -p DropInPaths --value docker.service | grep -q 50-docker-firewall-guard.conf'
 fi
