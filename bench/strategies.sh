@@ -8,7 +8,7 @@
 #
 # Usage: bench/strategies.sh [BUILD_DIR]   (default: build; the lab image and build of each
 #        generation must exist: run tools/test.sh, or ctest -L GEN, first).
-#        GENS="forky" (default: forky), STRATEGIES="requires partof reconcile",
+#        GENS="bookworm trixie forky" (default: all three), STRATEGIES="requires partof reconcile none",
 #        LIVE_RESTORE="off on". About 2 to 4 minutes per run with live-restore off under
 #        requires and partof (each event restarts Docker), 1 minute otherwise.
 set -euo pipefail
@@ -19,8 +19,8 @@ export LAB_BUILD_DIR
 # The outer engine as the test suite runs it; stopped at the end if this started it.
 bash tests/lab/engine.sh up >&2
 trap 'bash tests/lab/engine.sh cleanup >&2' EXIT
-for gen in ${GENS:-forky}; do
-  for strategy in ${STRATEGIES:-requires partof reconcile}; do
+for gen in ${GENS:-bookworm trixie forky}; do
+  for strategy in ${STRATEGIES:-requires partof reconcile none}; do
     for live_restore in ${LIVE_RESTORE:-off on}; do
       echo "== $gen: strategy $strategy, live-restore $live_restore" >&2
       LAB_GEN=$gen bash tests/lab/run-test.sh "bench.$gen.$strategy.$live_restore" \
@@ -32,8 +32,8 @@ done
 
 echo "| generation | event | strategy | live-restore | firewall command (s) | outage (s) | dockerd starts | container restarted | Docker failed |"
 echo "|---|---|---|---|---|---|---|---|---|"
-for gen in ${GENS:-forky}; do
-  for strategy in ${STRATEGIES:-requires partof reconcile}; do
+for gen in ${GENS:-bookworm trixie forky}; do
+  for strategy in ${STRATEGIES:-requires partof reconcile none}; do
     for live_restore in ${LIVE_RESTORE:-off on}; do
       tsv=$LAB_BUILD_DIR/lab/$gen/events-$strategy-iptables-$live_restore.tsv
       [[ -f $tsv ]] || continue
