@@ -37,6 +37,16 @@ const char* dependency_name(Strategy strategy) {
   }
 }
 
+/// Why a guarded service that runs can be neither tied to a firewall nor restarted, or "".
+std::string unrestartable_service(const StatusReport& r) {
+  for (const auto& s : r.services) {
+    if (s.unit.load_state == "masked") return s.name + " is masked: nothing restarts it";
+    if (s.unit.load_state != "loaded" && s.unit.active_state == "active")
+      return s.name + " runs without its unit (" + s.unit.load_state + "): nothing restarts it";
+  }
+  return {};
+}
+
 }  // namespace
 
 void judge(StatusReport& r) {
@@ -51,6 +61,8 @@ void judge(StatusReport& r) {
     verdict("unknown", "cannot ask systemd: " + r.systemd_error);
   } else if (config.strategy == Strategy::None) {
     verdict("no", "strategy is none: the generator ties Docker to no firewall");
+  } else if (const auto why = unrestartable_service(r); !why.empty()) {
+    verdict("no", why);
   } else if (r.rules.overall() == RulesState::NotManaged) {
     verdict("yes", "Docker manages no firewall rules: nothing to guard");
   } else if (bound.empty()) {

@@ -109,6 +109,8 @@ lab_expect_eq "masked: exit" 0 "$RC"
 lab_expect "masked: says it left it alone" grep -q "^docker.service: nothing to do: masked; left alone$" <<<"$OUT"
 lab_expect_eq "masked: still masked and running, not restarted" "masked active $starts" \
   "$(docker_state) $(lab_dockerd_starts)"
+guard status
+lab_expect "masked: status says so" grep -q "^Protected: no - docker.service is masked: nothing restarts it$" <<<"$OUT"
 lab_exec systemctl unmask --runtime docker.service
 restored_by_reconcile "masked"
 
@@ -126,7 +128,9 @@ guard reconcile
 lab_expect_eq "unit file gone: exit" 0 "$RC"
 lab_expect "unit file gone: says so" grep -q "^docker.service: nothing to do: not installed (not-found)$" <<<"$OUT"
 guard status
-lab_expect "unit file gone: status names docker.service" grep -q "docker.service" <<<"$OUT"
+lab_expect_eq "unit file gone: status exit" 1 "$RC"
+lab_expect "unit file gone: status says why" \
+  grep -q "^Protected: no - docker.service runs without its unit (not-found): nothing restarts it$" <<<"$OUT"
 lab_expect_eq "unit file gone: still running, not restarted" "not-found active $starts" \
   "$(docker_state) $(lab_dockerd_starts)"
 lab_sh 'mv /root/docker.service.away /usr/lib/systemd/system/docker.service

@@ -53,6 +53,20 @@ TEST(Status, ProtectedHostSaysWhyAndAdvisesLiveRestore) {
   EXPECT_THAT(r.advice, ::testing::Not(::testing::Contains(HasSubstr("live-restore"))));
 }
 
+TEST(Status, AMaskedOrUnitlessDockerIsNotProtected) {
+  auto r = protected_host();
+  r.services[0].unit.load_state = "masked";
+  judge(r);
+  EXPECT_EQ(r.protection, "no");
+  EXPECT_EQ(r.reason, "docker.service is masked: nothing restarts it");
+  r.services[0].unit.load_state = "not-found";
+  judge(r);
+  EXPECT_EQ(r.reason, "docker.service runs without its unit (not-found): nothing restarts it");
+  r.services[0].unit.active_state = "inactive";  // Docker not installed: nothing to say of it
+  judge(r);
+  EXPECT_EQ(r.protection, "yes");
+}
+
 TEST(Status, ADropInSystemdHasNotLoadedIsNotProtection) {
   auto r = protected_host();
   r.services[0].dropin_loaded = false;
