@@ -17,17 +17,6 @@ reconcile() {
   lab_log "reconcile $*: exit $RC: $OUT"
 }
 
-# firewall_restart: restarts iptables.service, at least 2.6 s after its last start, so that
-# the test never hits the firewall's own start limit (5 starts in 10 s).
-last_restart=0
-firewall_restart() {
-  local wait
-  wait=$(awk -v last="$last_restart" -v now="$(date +%s.%N)" 'BEGIN { w = last + 2.6 - now; print (w > 0 ? w : 0) }')
-  sleep "$wait"
-  lab_exec systemctl restart iptables.service
-  last_restart=$(date +%s.%N)
-}
-
 lab_init
 lab_host_boot
 lab_world_up iptables
@@ -38,7 +27,7 @@ reconcile
 lab_expect_eq "with the rules present: exit" 0 "$RC"
 lab_expect "with the rules present: nothing to do" grep -q "^docker.service: nothing to do: Docker's rules are present$" <<<"$OUT"
 
-firewall_restart
+lab_iptables_restart
 lab_expect_not "the iptables restart flushed Docker's rules" lab_docker_rules_present
 reconcile --dry-run
 lab_expect_eq "dry run: exit" 1 "$RC"
@@ -55,7 +44,7 @@ reconcile
 lab_expect "a second reconcile does nothing" grep -q "nothing to do" <<<"$OUT"
 lab_expect_eq "and starts nothing" "$((starts + 1))" "$(lab_dockerd_starts)"
 
-firewall_restart
+lab_iptables_restart
 starts=$(lab_dockerd_starts)
 both=$(lab_sh 'docker-firewall-guard reconcile & docker-firewall-guard reconcile & wait')
 lab_log "two at once: ${both//$'\n'/ | }"
@@ -65,7 +54,7 @@ lab_expect_eq "the other found nothing to do" 1 "$(grep -c ": nothing to do: " <
 
 start=$SECONDS
 for round in 1 2 3 4 5; do
-  firewall_restart
+  lab_iptables_restart
   reconcile
   lab_expect_eq "round $round: exit" 0 "$RC"
 done

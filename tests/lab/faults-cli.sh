@@ -45,18 +45,9 @@ guard_unreachable() {
   ((RC < 124)) || lab_die "docker-firewall-guard $* hung or crashed (exit $RC)"
 }
 
-# flush: restarts iptables.service (at least 2.6 s after its last start: its start limit is 5
-# in 10 s), which flushes Docker's rules when nothing guards them.
-last_restart=0
-firewall_restart() {
-  local wait
-  wait=$(awk -v last="$last_restart" -v now="$(date +%s.%N)" 'BEGIN { w = last + 2.6 - now; print (w > 0 ? w : 0) }')
-  sleep "$wait"
-  lab_exec systemctl restart iptables.service
-  last_restart=$(date +%s.%N)
-}
+# flush NAME: restarts iptables.service, which flushes Docker's rules when nothing guards them.
 flush() {
-  firewall_restart
+  lab_iptables_restart
   lab_expect_not "$1: the firewall's restart flushed Docker's rules" lab_docker_rules_present
 }
 # restored_by_reconcile NAME: the fault gone, reconcile restarts Docker once and the container
@@ -232,7 +223,7 @@ for how in truncate foreign; do
   lab_log "-- the snapshot altered: $how"
   lab_sh 'echo "$1" >/run/dfg-alter' "$how"
   starts=$(lab_dockerd_starts) unusable=$(restores "the snapshot is unusable")
-  firewall_restart
+  lab_iptables_restart
   # The after companion's job ends when its fallback's restart of Docker does.
   lab_wait_for 60 "$how: refused, in the journal" \
     restores_reach "$((unusable + 1))" "the snapshot is unusable"
@@ -243,7 +234,7 @@ for how in truncate foreign; do
 done
 lab_sh 'echo none >/run/dfg-alter'
 starts=$(lab_dockerd_starts)
-firewall_restart
+lab_iptables_restart
 lab_expect_eq "snapshot as it was: restored, Docker not restarted" "$starts" "$(lab_dockerd_starts)"
 lab_wait_for 30 "snapshot as it was: container reaches outside" lab_reaches_outside
 
@@ -252,7 +243,7 @@ lab_sh 'mount -t tmpfs -o size=4k tmpfs /run/docker-firewall-guard
   head -c 1M /dev/zero >/run/docker-firewall-guard/fill 2>/dev/null || true'
 starts=$(lab_dockerd_starts)
 fallbacks=$(restores "restore: no snapshot")
-firewall_restart
+lab_iptables_restart
 lab_wait_for 60 "no room: the restore found no snapshot" \
   restores_reach "$((fallbacks + 1))" "restore: no snapshot"
 lab_expect "no room: the save said why" lab_sh \
@@ -266,7 +257,7 @@ starts=$(lab_dockerd_starts)
 for round in 1 2 3; do
   lab_sh 'sleep "$2"; docker run -d --name "race$1" -p "809$1:80" lab/busybox \
     sh -c "trap \"exit 0\" TERM; httpd -f -p 80 -h /www & wait" >/dev/null' "$round" "0.$((round * 3))" &
-  firewall_restart
+  lab_iptables_restart
   wait $!
   lab_wait_for 30 "race $round: its port answers" lab__http_ok host 127.0.0.1 "809$round" "$LAB_WEB_MARK"
   lab_wait_for 30 "race $round: it reaches outside" \

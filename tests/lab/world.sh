@@ -82,6 +82,16 @@ lab_firewall_event() {
   esac
 }
 
+# lab_iptables_restart: restarts iptables.service at least 2.6 s after this helper last did,
+# so that a test never hits the firewall's own start limit (5 starts in 10 s).
+LAB_IPTABLES_RESTARTED=0
+lab_iptables_restart() {
+  sleep "$(awk -v last="$LAB_IPTABLES_RESTARTED" -v now="$(date +%s.%N)" \
+    'BEGIN { w = last + 2.6 - now; print (w > 0 ? w : 0) }')"
+  lab_exec systemctl restart iptables.service
+  LAB_IPTABLES_RESTARTED=$(date +%s.%N)
+}
+
 # lab_docker_restart: restarts the inner dockerd and waits for its API. Used at setup too:
 # Docker must add its rules after the firewall loaded its own, as on a booted EL host.
 lab_docker_restart() {
