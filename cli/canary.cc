@@ -13,43 +13,57 @@ constexpr int rule_found = 0, rule_missing = 1, bad_parameter = 2;
 
 struct Probe {
   const char* table;
-  std::vector<std::string> rule;  // chain, then the rule's match and target
-  const char* jump_chain;         // Docker's chain the rule jumps to
+  std::vector<std::string> rule;         // chain, then the rule's match (the jump follows)
+  std::vector<const char*> jump_chains;  // Docker's chains it may jump to: any one will do
 };
 
 const Probe probes[] = {
-    {"filter", {"FORWARD", "-j", "DOCKER-USER"}, "DOCKER-USER"},
-    {"nat", {"PREROUTING", "-m", "addrtype", "--dst-type", "LOCAL", "-j", "DOCKER"}, "DOCKER"},
+    // FORWARD's jump to DOCKER-USER is Docker's in every version, but a dockerd restarted with
+    // live-restore while containers ran does not make it before moby/moby#48577 (Docker 25.0.x,
+    // 27.4, 28; seen on 26.1) nor with "bridge": "none" (docker/for-linux#1152). Its other
+    // FORWARD jump is there then: DOCKER-FORWARD (28 on), DOCKER-ISOLATION-STAGE-1 (before).
+    {"filter", {"FORWARD"}, {"DOCKER-USER", "DOCKER-FORWARD", "DOCKER-ISOLATION-STAGE-1"}},
+    {"nat", {"PREROUTING", "-m", "addrtype", "--dst-type", "LOCAL"}, {"DOCKER"}},
 };
 
 // -w 5: wait up to five seconds for the xtables lock; the runner's deadline is later, so a
 // held lock shows as iptables' own exit code and message.
 constexpr auto probe_timeout = std::chrono::seconds(10);
 
-/// One family: Present when every probe finds its rule, Flushed when one is missing (or
-/// jumps to a chain that is gone), Unknown when a probe cannot tell.
+/// One family: Present when every probe finds one of its rules, Flushed when a probe finds
+/// none (each missing, or jumping to a chain that is gone; the first one is named), Unknown
+/// when a probe cannot tell.
 FamilyRules check_family(ProcessRunner& runner, const char* family, const char* binary) {
   FamilyRules result{family, RulesState::Present, {}};
   for (const auto& probe : probes) {
-    std::vector<std::string> argv = {binary, "-w", "5", "-t", probe.table, "-C"};
-    argv.insert(argv.end(), probe.rule.begin(), probe.rule.end());
-    const auto run = runner.run(argv, probe_timeout);
-    const std::string what =
-        std::string(probe.table) + " " + probe.rule.front() + " -j " + probe.jump_chain;
-    if (!run.started || run.timed_out || run.exit_code < 0) {
-      return {family, RulesState::Unknown, what + ": " + run.error};
+    std::string missing;  // what the first jump's absence looked like
+    bool found = false;
+    for (const char* jump_chain : probe.jump_chains) {
+      std::vector<std::string> argv = {binary, "-w", "5", "-t", probe.table, "-C"};
+      argv.insert(argv.end(), probe.rule.begin(), probe.rule.end());
+      argv.insert(argv.end(), {"-j", jump_chain});
+      const auto run = runner.run(argv, probe_timeout);
+      const std::string what =
+          std::string(probe.table) + " " + probe.rule.front() + " -j " + jump_chain;
+      if (!run.started || run.timed_out || run.exit_code < 0) {
+        return {family, RulesState::Unknown, what + ": " + run.error};
+      }
+      if (run.exit_code == rule_found) {
+        found = true;
+        break;
+      }
+      // A jump to a missing chain is a parameter problem to iptables; a flush that deleted
+      // Docker's chains shows that way. Any other parameter problem means we cannot tell.
+      const bool chain_gone =
+          run.exit_code == bad_parameter && run.err.find(jump_chain) != std::string::npos;
+      if (run.exit_code != rule_missing && !chain_gone)
+        return {family, RulesState::Unknown, what + ": " + binary + " " + failure_reason(run)};
+      if (missing.empty()) {
+        missing = what + ": missing" +
+                  (chain_gone ? " (chain " + std::string(jump_chain) + " is gone)" : "");
+      }
     }
-    if (run.exit_code == rule_found) continue;
-    // A jump to a missing chain is a parameter problem to iptables; a flush that deleted
-    // Docker's chains shows that way. Any other parameter problem means we cannot tell.
-    const bool chain_gone =
-        run.exit_code == bad_parameter && run.err.find(probe.jump_chain) != std::string::npos;
-    if (run.exit_code == rule_missing || chain_gone) {
-      return {family, RulesState::Flushed,
-              what + ": missing" +
-                  (chain_gone ? " (chain " + std::string(probe.jump_chain) + " is gone)" : "")};
-    }
-    return {family, RulesState::Unknown, what + ": " + binary + " " + failure_reason(run)};
+    if (!found) return {family, RulesState::Flushed, missing};
   }
   return result;
 }

@@ -44,16 +44,33 @@ TEST(Canary, AMissingRuleMeansFlushed) {
   const auto result = check_docker_rules(runner, {true, false});
   EXPECT_EQ(result.overall(), RulesState::Flushed);
   EXPECT_EQ(result.families[0].detail, "filter FORWARD -j DOCKER-USER: missing");
-  EXPECT_EQ(runner.calls.size(), 1u) << "the first missing rule decides";
+  EXPECT_EQ(runner.calls.size(), 3u) << "FORWARD's three jumps, then the first probe decides";
+}
+
+TEST(Canary, AnyOfDockersForwardJumpsWill) {
+  // Docker 26 restarted with live-restore: no DOCKER-USER, but its isolation jump.
+  FakeRunner runner;
+  runner.results["iptables filter DOCKER-USER"] =
+      exited(2, "", "Chain 'DOCKER-USER' does not exist");
+  runner.results["iptables filter DOCKER-FORWARD"] =
+      exited(2, "", "Chain 'DOCKER-FORWARD' does not exist");
+  const auto result = check_docker_rules(runner, {true, false});
+  EXPECT_EQ(result.overall(), RulesState::Present);
+  EXPECT_THAT(runner.calls[2], ElementsAre("iptables", "-w", "5", "-t", "filter", "-C", "FORWARD",
+                                           "-j", "DOCKER-ISOLATION-STAGE-1"));
+  EXPECT_EQ(runner.calls.size(), 4u);
 }
 
 TEST(Canary, AJumpToAChainThatIsGoneMeansFlushed) {
   FakeRunner runner;
-  runner.results["iptables filter"] =
-      exited(2, "", "iptables v1.8.9 (nf_tables): Chain 'DOCKER-USER' does not exist\n");
+  for (const std::string chain : {"DOCKER-USER", "DOCKER-FORWARD", "DOCKER-ISOLATION-STAGE-1"}) {
+    runner.results["iptables filter " + chain] =
+        exited(2, "", "iptables v1.8.9 (nf_tables): Chain '" + chain + "' does not exist\n");
+  }
   const auto result = check_docker_rules(runner, {true, false});
   EXPECT_EQ(result.overall(), RulesState::Flushed);
-  EXPECT_THAT(result.families[0].detail, HasSubstr("chain DOCKER-USER is gone"));
+  EXPECT_EQ(result.families[0].detail,
+            "filter FORWARD -j DOCKER-USER: missing (chain DOCKER-USER is gone)");
 }
 
 TEST(Canary, OtherParameterProblemsAreUnknown) {

@@ -20,8 +20,9 @@ inline ProcessResult exited(int code, std::string out = {}, std::string err = {}
 }
 
 /// A ProcessRunner that runs nothing: it records each argv and answers from `results`,
-/// keyed by "PROGRAM TABLE" for iptables-like calls ("iptables nat") or by the program
-/// alone; anything not listed exits 0 with no output.
+/// keyed for iptables-like calls by "PROGRAM TABLE LAST_WORD" ("iptables filter
+/// DOCKER-FORWARD"), then "PROGRAM TABLE" ("iptables nat"), else by the program alone;
+/// anything not listed exits 0 with no output.
 class FakeRunner : public ProcessRunner {
  public:
   std::map<std::string, ProcessResult> results;
@@ -34,7 +35,11 @@ class FakeRunner : public ProcessRunner {
     inputs.emplace_back(input);
     std::string key = argv.empty() ? std::string() : argv.front();
     const auto table = std::find(argv.begin(), argv.end(), "-t");
-    if (table != argv.end() && table + 1 != argv.end()) key += " " + *(table + 1);
+    if (table != argv.end() && table + 1 != argv.end()) {
+      key += " " + *(table + 1);
+      const auto rule = results.find(key + " " + argv.back());
+      if (rule != results.end()) return rule->second;
+    }
     const auto it = results.find(key);
     if (it != results.end()) return it->second;
     return exited(0);
