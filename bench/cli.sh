@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What the command costs where it runs most: `check`, `status` and an unrelated
-# `after-transaction` (what every package transaction pays) against a no-op process, and the
+# `after-transaction` (what every package transaction pays) against two no-ops (/bin/true, and
+# a C++ program linked like the command: bench/noop/noop.cc), and the
 # dnf 4 plugin's added time on an unrelated `dnf reinstall`, on every generation, one lab host
 # each (bench/cli-host.sh). Prints one table of medians and means.
 #
@@ -23,13 +24,16 @@ for gen in $gens; do
     echo "   failed: see $LAB_BUILD_DIR/lab-artifacts/bench.cli.$gen" >&2
 done
 
-echo "| generation | what | median (ms) | mean (ms) | median vs no-op, or the plugin's added time |"
-echo "|---|---|---|---|---|"
+echo "| generation | what | median (ms) | mean (ms) | median vs /bin/true | median vs C++ no-op |"
+echo "|---|---|---|---|---|---|"
 for gen in $gens; do
   tsv=$LAB_BUILD_DIR/lab/$gen/bench-cli.tsv
-  [[ -f $tsv ]] && awk -F'\t' '{ printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5 }' "$tsv"
+  [[ -f $tsv ]] && awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6 }' "$tsv"
 done
 echo
-echo "Goal: an unrelated after-transaction at most 2x the no-op:"
-cat "$LAB_BUILD_DIR"/lab/*/bench-cli.tsv 2>/dev/null | awk -F'\t' '$2 == "after" {
-  r = $5 + 0; printf "- %s: %s, %s\n", $1, $5, r <= 2 ? "met" : "NOT met" }'
+echo "(for dnf-with: the plugin's added time, and with / without)"
+echo "Goal: an unrelated after-transaction at most 2x the no-op (a C++ program linked like it):"
+for gen in $gens; do
+  awk -F'\t' '$2 == "after" { r = $6 + 0; printf "- %s: %s, %s (%s of /bin/true)\n", $1, $6, r <= 2 ? "met" : "NOT met", $5 }' \
+    "$LAB_BUILD_DIR/lab/$gen/bench-cli.tsv" 2>/dev/null
+done
