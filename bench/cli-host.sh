@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# shellcheck source-path=SCRIPTDIR/.. disable=SC2016 # scripts in single quotes run in the host
+# shellcheck source-path=SCRIPTDIR/.. disable=SC2016,SC2119 # scripts in single quotes run in the host
 # One generation of bench/cli.sh: in a lab host of LAB_GEN with Docker's rules in place and the
 # project's RPMs installed (set 1 of tests/lab/project-rpms.sh; the command from the lab's
 # build of this tree over the packaged one), the wall time of a no-op
