@@ -56,6 +56,7 @@ for i in "${!commands[@]}"; do
   IFS='|' read -r name environment program <<<"${commands[$i]}"
   for ((r = 0; r < ${RUNS_MEM:-30}; r++)); do
     rm -rf "$work/out$i" && mkdir -p "$work/out$i/normal" "$work/out$i/early" "$work/out$i/late"
+    # shellcheck disable=SC2086 # $environment is no word or one VAR=value word
     /usr/bin/time -f %M -o "$work/rss" env $environment "$program" \
       "$work/out$i/normal" "$work/out$i/early" "$work/out$i/late" 2>/dev/null
     cat "$work/rss"
@@ -68,6 +69,7 @@ if command -v valgrind >/dev/null; then
   for i in "${!commands[@]}"; do
     IFS='|' read -r name environment program <<<"${commands[$i]}"
     rm -rf "$work/out$i" && mkdir -p "$work/out$i/normal" "$work/out$i/early" "$work/out$i/late"
+    # shellcheck disable=SC2086 # as above
     env $environment valgrind --tool=callgrind --callgrind-out-file=/dev/null "$program" \
       "$work/out$i/normal" "$work/out$i/early" "$work/out$i/late" 2>&1 |
       awk -v i="$i" '/Collected/ { print i, $NF }' >>"$work/instructions"
