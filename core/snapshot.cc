@@ -19,12 +19,17 @@ bool parse_number(std::string_view text, T& value) {
   return ec == std::errc() && ptr == end && !text.empty();
 }
 
-/// The first rule of `rules` that is not Docker's (see docker_part), as "-A CHAIN SPEC", or "".
-/// A snapshot holds only Docker's part; anything else would be put at the top of a built-in
-/// chain by the restore, so a file that holds more was altered and is refused.
+/// The first chain or rule of `rules` that is not Docker's (see docker_part), as ":CHAIN" or
+/// "-A CHAIN SPEC" after "-t TABLE", or "". A snapshot holds only Docker's part; the restore
+/// would empty any other chain it declares and put any other rule at the top of a built-in
+/// chain, so a file that holds more was altered and is refused.
 std::string first_foreign_rule(const Ruleset& rules) {
   const auto part = docker_part(rules);
   for (const auto& table : rules.tables) {
+    for (const auto& chain : table.chains) {
+      if (!chain.builtin() && !is_docker_chain(chain.name))
+        return "-t " + table.name + " :" + chain.name;
+    }
     const auto kept = std::find_if(part.tables.begin(), part.tables.end(),
                                    [&](const Table& t) { return t.name == table.name; });
     for (const auto& rule : table.rules) {

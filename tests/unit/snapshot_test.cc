@@ -56,6 +56,9 @@ TEST(Snapshot, NamesWhatIsWrong) {
   EXPECT_EQ(
       altered("-A PREROUTING -m addrtype", "-A PREROUTING -j ACCEPT\n-A PREROUTING -m addrtype"),
       "line 6: IPv4 rules: not only Docker's: -t nat -A PREROUTING -j ACCEPT");
+  // A chain the restore would declare, and so empty, that is not Docker's.
+  EXPECT_EQ(altered(":DOCKER - [0:0]", ":DOCKER - [0:0]\n:f2b-sshd - [0:0]"),
+            "line 6: IPv4 rules: not only Docker's: -t nat :f2b-sshd");
   EXPECT_EQ(altered("end\n", "end\nmore\n"), "line 14: text after the end");
   EXPECT_EQ(altered("taken 987654321\n", ""), "line 12: firewall, dockerd or taken is missing");
 }
