@@ -24,10 +24,12 @@ source "$(dirname "$0")/lib.sh"
 restore_id=5a1d3e0b9c8f4c27a6e2d4b7f0c91e38
 flushing_change=iptables-services:upgrade
 
-# guard ARGS...: the command in the host; sets RC and OUT (its output and errors).
+# guard ARGS...: the command in the host (behind GUARD_WRAPPER, a command that runs its
+# arguments, when set); sets RC and OUT (its output and errors).
+GUARD_WRAPPER=()
 guard() {
   RC=0
-  OUT=$(lab_exec timeout 90 docker-firewall-guard "$@" 2>&1) || RC=$?
+  OUT=$(lab_exec "${GUARD_WRAPPER[@]}" timeout 90 docker-firewall-guard "$@" 2>&1) || RC=$?
   lab_log "docker-firewall-guard $*: exit $RC: ${OUT:-(silent)}"
   ((RC != 124)) || lab_die "docker-firewall-guard $* did not end within 90 s"
   ((RC < 128)) || lab_die "docker-firewall-guard $* died of a signal (exit $RC)"
@@ -35,14 +37,11 @@ guard() {
 # guard_unreachable "SOCKET..." ARGS...: guard in a mount namespace of its own where each
 # SOCKET is /dev/null, so nothing listens there.
 guard_unreachable() {
-  local sockets=$1
+  lab_log "unreachable: $1"
+  GUARD_WRAPPER=(unshare --mount sh -c 'for s in $0; do mount --bind /dev/null "$s"; done; exec "$@"' "$1")
   shift
-  RC=0
-  OUT=$(lab_sh 'sockets=$1; shift
-    exec unshare --mount sh -c '\''for s in $0; do mount --bind /dev/null "$s"; done; exec "$@"'\'' \
-      "$sockets" timeout 90 docker-firewall-guard "$@" 2>&1' "$sockets" "$@") || RC=$?
-  lab_log "docker-firewall-guard $* (unreachable: $sockets): exit $RC: ${OUT:-(silent)}"
-  ((RC < 124)) || lab_die "docker-firewall-guard $* hung or crashed (exit $RC)"
+  guard "$@"
+  GUARD_WRAPPER=()
 }
 
 # flush NAME: restarts iptables.service, which flushes Docker's rules when nothing guards them.
