@@ -96,7 +96,13 @@ void judge(StatusReport& r) {
       for (const auto& c : {companions.before, companions.after}) {
         const auto unit = r.companions.find(c);
         if (unit != r.companions.end() && unit->second.active_state == "active") continue;
-        verdict("no", c + " is not running: run systemctl start " + c + " (or restart " + f + ")");
+        // Right after the package's %post or a strategy switch, a start is merely queued.
+        if (unit != r.companions.end() &&
+            (unit->second.active_state == "activating" || unit->second.job_type == "start"))
+          verdict("no", c + " is starting: protected once it has run");
+        else
+          verdict("no",
+                  c + " is not running: run systemctl start " + c + " (or restart " + f + ")");
         break;
       }
     }

@@ -120,6 +120,12 @@ TEST(Status, ReconcileNeedsItsCompanionsRunning) {
   EXPECT_EQ(r.reason,
             "docker-firewall-guard-before-iptables.service is not running: run systemctl start "
             "docker-firewall-guard-before-iptables.service (or restart iptables.service)");
+  r.companions["docker-firewall-guard-before-iptables.service"].job_type = "start";
+  judge(r);
+  EXPECT_EQ(r.protection, "no") << "a queued start has saved nothing yet";
+  EXPECT_EQ(r.reason,
+            "docker-firewall-guard-before-iptables.service is starting: protected once it has run");
+  r.companions["docker-firewall-guard-before-iptables.service"] = {};
   r.companions["docker-firewall-guard-before-iptables.service"].active_state = "active";
   r.companions["docker-firewall-guard-after-iptables.service"].active_state = "active";
   judge(r);
