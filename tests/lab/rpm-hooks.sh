@@ -46,8 +46,10 @@ lab_world_up iptables
 lab_sh 'mkdir -p /etc/docker-firewall-guard.conf.d
   printf "[guard]\nstrategy = %s\n" "$1" >/etc/docker-firewall-guard.conf.d/50-lab.conf' "$strategy"
 lab_project_install 1
-# Under reconcile, %post started the companions: protected from the first event on.
-[[ $strategy == none ]] || lab_expect "status: protected" lab_exec docker-firewall-guard status
+# Under reconcile, %post queued the companions' start (--no-block, so as not to hold the
+# transaction): protected within moments, before the first event.
+protected() { lab_exec docker-firewall-guard status >/dev/null; }
+[[ $strategy == none ]] || lab_wait_for 30 "status: protected" protected
 lab_prober_start
 lab_wait_for 30 "the prober's container reaches outside" lab__http_ok probe "$LAB_OUTSIDE_IP" 80 "$LAB_OUTSIDE_MARK"
 
