@@ -18,14 +18,14 @@ lab_world_up iptables
 starts=$(lab_dockerd_starts)
 
 lab_project_install 1
-packages=$(lab_project_packages)
-lab_log "installed: $(echo $packages)"
-lab_expect "rpm -V is clean" lab_exec rpm -V $packages
+mapfile -t packages < <(lab_project_packages)
+lab_log "installed: ${packages[*]}"
+lab_expect "rpm -V is clean" lab_exec rpm -V "${packages[@]}"
 lab_expect "systemd loaded $dropin without a reboot" has_word DropInPaths "$dropin"
 lab_expect "docker.service Requires=iptables.service" has_word Requires iptables.service
 lab_expect_eq "dockerd not restarted by the install" "$starts" "$(lab_dockerd_starts)"
 lab_expect "docker-firewall-guard status: protected" lab_exec docker-firewall-guard status
-files=$(lab_exec rpm -ql $packages | sort)
+mapfile -t files < <(lab_exec rpm -ql "${packages[@]}" | sort)
 
 # The administrator's edit, then an upgrade (the packaged config is unchanged in it).
 lab_sh 'printf "\n# edited by the administrator\n[hook]\ntimeout = 77\n" >>"$1"' "$conf"
@@ -36,13 +36,13 @@ lab_expect_eq "the edited config kept" "$edited" "$(lab_exec sha256sum "$conf")"
 lab_expect "the config in effect has the edit" \
   lab_sh 'docker-firewall-guard config | grep -qx "timeout = 77 *; $1"' "$conf"
 lab_expect_eq "rpm -V: only the edited config differs" "S.5....T.  c $conf" \
-  "$(lab_exec rpm -V $packages | sed 's/  */  /')"
+  "$(lab_exec rpm -V "${packages[@]}" | sed 's/  */  /')"
 lab_expect_eq "dockerd not restarted by the upgrade" "$starts" "$(lab_dockerd_starts)"
 
-lab_exec rpm -e $packages
+lab_exec rpm -e "${packages[@]}"
 lab_expect_eq "no package left" "" "$(lab_project_packages)"
-left=$(lab_sh 'for f; do if [[ -e $f && ! -d $f ]]; then echo "$f"; fi; done' $files)
-lab_expect_eq "every packaged file removed" "" "$left"
+remaining=$(lab_sh 'for f; do if [[ -e $f && ! -d $f ]]; then echo "$f"; fi; done' "${files[@]}")
+lab_expect_eq "every packaged file removed" "" "$remaining"
 lab_expect "the edited config kept as .rpmsave" lab_exec grep -q "timeout = 77" "$conf.rpmsave"
 lab_expect_not "the drop-in removed" lab_exec test -e "$dropin"
 lab_expect_not "systemd dropped it" has_word DropInPaths "$dropin"
