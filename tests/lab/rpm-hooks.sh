@@ -48,7 +48,10 @@ lab_sh 'mkdir -p /etc/docker-firewall-guard.conf.d
 lab_project_install 1
 # Under reconcile, %post queued the companions' start (--no-block, so as not to hold the
 # transaction): protected within moments, before the first event.
-protected() { lab_exec docker-firewall-guard status >/dev/null; }
+protected() {
+  local out
+  out=$(lab_exec docker-firewall-guard status) || { head -n 1 <<<"$out" >&2 && return 1; }
+}
 [[ $strategy == none ]] || lab_wait_for 30 "status: protected" protected
 lab_prober_start
 lab_wait_for 30 "the prober's container reaches outside" lab__http_ok probe "$LAB_OUTSIDE_IP" 80 "$LAB_OUTSIDE_MARK"
