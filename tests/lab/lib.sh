@@ -6,8 +6,9 @@
 #
 # Environment (all optional):
 #   LAB_GEN         the host generation (generations.sh; default bookworm)
-#   LAB_BUILD_DIR   the CMake build directory (default: ./build); fixture RPMs, the project as
-#                   built for each generation (build.sh) and artifacts go there
+#   LAB_BUILD_DIR   the CMake build directory (default: build at the repository's top); fixture
+#                   RPMs, the project as built for each generation (build.sh) and artifacts
+#                   go there
 #   LAB_STATE_DIR   the outer engine's log and pidfile, the debootstrap scratch space
 #   LAB_DOCKER      the docker client (default: /usr/bin/docker, the one matching Debian's dockerd)
 #   LAB_ARTIFACTS   where a failing test leaves its evidence (run-test.sh sets it)
@@ -16,7 +17,7 @@
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=generations.sh
 source "$LAB_DIR/generations.sh"
-LAB_BUILD_DIR=${LAB_BUILD_DIR:-$PWD/build}
+LAB_BUILD_DIR=${LAB_BUILD_DIR:-$(cd "$LAB_DIR/../.." && pwd)/build}
 LAB_STATE_DIR=${LAB_STATE_DIR:-/var/lib/docker-firewall-guard-lab}
 LAB_ARTIFACTS=${LAB_ARTIFACTS:-$LAB_BUILD_DIR/lab-artifacts/${LAB_TEST:-adhoc}}
 LAB_BOOT_TIMEOUT=${LAB_BOOT_TIMEOUT:-120}
@@ -108,6 +109,7 @@ lab_image_tag() {
 # lab_image_require: prints the tag of LAB_GEN's image, which must have been built.
 lab_image_require() {
   local image
+  lab_engine_up || lab_die "no Docker engine answers: run tests/lab/engine.sh up (the lab.engine test) first"
   image=$(lab_image_tag)
   lab_docker image inspect "$image" >/dev/null 2>&1 ||
     lab_die "image $image is missing: run tests/lab/image.sh (the lab.$LAB_GEN.image test) first"
@@ -265,28 +267,28 @@ lab_copy_in() {
   lab_docker cp "$1" "$LAB_HOST:$2"
 }
 
+# lab__install_program WHAT BINARY DEST: copies a program built for LAB_GEN into the host
+# (mode 0755) and checks, from a listing that worked, that the host has every library it needs.
+lab__install_program() {
+  local what=$1 bin=$2 dest=$3 libs
+  [[ -x $bin ]] || lab_die "$what not built for $LAB_GEN: $bin (bash tests/lab/build.sh, the lab.$LAB_GEN.build test)"
+  lab_copy_in "$bin" "$dest"
+  lab_exec chmod 0755 "$dest"
+  libs=$(lab_exec ldd "$dest") || lab_die "ldd $dest failed: $libs"
+  lab_expect_eq "the $what's libraries are all in the host" "" "$(grep 'not found' <<<"$libs" || true)"
+}
+
 # lab_install_generator [BINARY]: puts the project's generator where systemd looks for
 # generators and reruns them.
 lab_install_generator() {
-  local bin=${1:-$(lab_gen_build_dir)/generator/docker-firewall-guard-generator}
-  [[ -x $bin ]] || lab_die "generator not built for $LAB_GEN: $bin (the lab.$LAB_GEN.build test)"
-  local dest=/usr/lib/systemd/system-generators/docker-firewall-guard-generator
-  lab_copy_in "$bin" "$dest"
-  lab_exec chmod 0755 "$dest"
-  lab_expect_not "the generator's libraries are all in the host" \
-    lab_sh 'ldd "$1" | grep "not found"' "$dest"
+  lab__install_program generator "${1:-$(lab_gen_build_dir)/generator/docker-firewall-guard-generator}" \
+    /usr/lib/systemd/system-generators/docker-firewall-guard-generator
   lab_exec systemctl daemon-reload
 }
 
 # lab_install_cli: puts the project's command, as built for LAB_GEN, in /usr/sbin of the host.
 lab_install_cli() {
-  local bin dest=/usr/sbin/docker-firewall-guard
-  bin=$(lab_gen_build_dir)/cli/docker-firewall-guard
-  [[ -x $bin ]] || lab_die "command not built for $LAB_GEN: $bin (the lab.$LAB_GEN.build test)"
-  lab_copy_in "$bin" "$dest"
-  lab_exec chmod 0755 "$dest"
-  lab_expect_not "the command's libraries are all in the host" \
-    lab_sh 'ldd "$1" | grep "not found"' "$dest"
+  lab__install_program command "$(lab_gen_build_dir)/cli/docker-firewall-guard" /usr/sbin/docker-firewall-guard
 }
 
 # Keeps what explains a failure: the host's journal and the state of its firewall and Docker.

@@ -15,6 +15,13 @@ LAB_WEB=web                 # the web container's name
 LAB_WEB_MARK=lab-web-ok     # what the web container serves
 LAB_OUTSIDE_MARK=lab-outside-ok
 
+# The journal's message ids the tests count: systemd's "Started UNIT" (SD_MESSAGE_UNIT_STARTED),
+# and the command's own (cli/journal.cc): the outcome of each reconcile or after-transaction run
+# (a restart or not), and each restore of strategy reconcile.
+readonly LAB_UNIT_STARTED_MESSAGE_ID=39f53479d3a045ac8e11786248231fbf
+readonly LAB_RECONCILE_MESSAGE_ID=0e7cfa4f28194de8b0315b5cdf4c8259
+readonly LAB_RESTORE_MESSAGE_ID=5a1d3e0b9c8f4c27a6e2d4b7f0c91e38
+
 # ---------------------------------------------------------------------------------------------
 # Packages
 
@@ -74,23 +81,31 @@ lab_firewall_install() {
 lab_firewall_event() {
   local fw=$1 event=$2 package=${LAB_FW_PACKAGE[$1]:?unknown firewall $1}
   case $event in
-    restart) lab_exec systemctl restart "$fw.service" ;;
+    restart) lab_firewall_paced lab_exec systemctl restart "$fw.service" ;;
     upgrade)
-      lab_dnf upgrade "$package"
+      lab_firewall_paced lab_dnf upgrade "$package"
       lab_expect_eq "$package upgraded" "${LAB_FW_NEW[$fw]}" "$(lab_rpm_version "$package")" ;;
     *) lab_die "unknown firewall event $event" ;;
   esac
 }
 
-# lab_iptables_restart: restarts iptables.service at least 2.6 s after this helper last did,
-# so that a test never hits the firewall's own start limit (5 starts in 10 s).
-LAB_IPTABLES_RESTARTED=0
-lab_iptables_restart() {
-  sleep "$(awk -v last="$LAB_IPTABLES_RESTARTED" -v now="$(date +%s.%N)" \
-    'BEGIN { w = last + 2.6 - now; print (w > 0 ? w : 0) }')"
-  lab_exec systemctl restart iptables.service
-  LAB_IPTABLES_RESTARTED=$(date +%s.%N)
+# Firewall events at least LAB_FIREWALL_SPACING s apart: a firewall unit's own start limit is 5
+# starts in 10 s, which a test must never hit.
+readonly LAB_FIREWALL_SPACING=2.6
+LAB__FIREWALL_LAST=0
+# lab_firewall_paced CMD...: runs CMD (in this shell) once LAB_FIREWALL_SPACING s have passed
+# since the last paced command ended; returns its status.
+lab_firewall_paced() {
+  local rc=0
+  sleep "$(awk -v last="$LAB__FIREWALL_LAST" -v now="$(date +%s.%N)" -v gap="$LAB_FIREWALL_SPACING" \
+    'BEGIN { w = last + gap - now; print (w > 0 ? w : 0) }')"
+  "$@" || rc=$?
+  LAB__FIREWALL_LAST=$(date +%s.%N)
+  return "$rc"
 }
+
+# lab_iptables_restart: restarts iptables.service, paced (lab_firewall_paced).
+lab_iptables_restart() { lab_firewall_paced lab_exec systemctl restart iptables.service; }
 
 # lab_docker_restart: restarts the inner dockerd and waits for its API. Used at setup too:
 # Docker must add its rules after the firewall loaded its own, as on a booted EL host.
@@ -158,19 +173,26 @@ lab_world_up() {
 # ---------------------------------------------------------------------------------------------
 # Probes: each answers one question with its exit status (or prints a number).
 
-# lab__http_ok WHERE ADDRESS PORT MARK: an HTTP GET with busybox nc from WHERE ("host" or the
-# web container) gets a page containing MARK. (busybox wget crashes in such an image.)
+# lab__http_ok WHERE ADDRESS PORT MARK: an HTTP GET with busybox nc from WHERE ("host" or a
+# container) gets a page containing MARK (status 0); 1: the probe ran there and got no such
+# page; 2: the probe could not run (no such container, the host or Docker not answering).
+# (busybox wget crashes in such an image.)
 lab__http_ok() {
-  local where=$1 address=$2 port=$3 mark=$4 out
-  local get='printf "GET / HTTP/1.0\r\n\r\n" | busybox nc -w 3 "$0" "$1"'
+  local where=$1 address=$2 port=$3 mark=$4 out ran=lab-probe-ran
+  local get='printf "GET / HTTP/1.0\r\n\r\n" | busybox nc -w 3 "$0" "$1"; echo "$2"'
   if [[ $where == host ]]; then
-    out=$(lab_exec sh -c "$get" "$address" "$port" 2>&1) || true
+    out=$(lab_exec sh -c "$get" "$address" "$port" "$ran" 2>&1) || true
   else
-    out=$(lab_exec docker exec "$where" sh -c "$get" "$address" "$port" 2>&1) || true
+    out=$(lab_exec docker exec "$where" sh -c "$get" "$address" "$port" "$ran" 2>&1) || true
   fi
   [[ $out == *"$mark"* ]] && return 0
-  lab_log "probe from $where to $address:$port: ${out:-no answer}"
-  return 1
+  if [[ $out == *"$ran" ]]; then
+    out=${out%"$ran"}
+    lab_log "probe from $where to $address:$port: ${out:-no answer}"
+    return 1
+  fi
+  lab_log "probe from $where to $address:$port did not run: ${out:-no output}"
+  return 2
 }
 
 # Does the published port answer (from the host, through docker-proxy or DNAT)?
@@ -178,6 +200,16 @@ lab_port_answers() { lab__http_ok host 127.0.0.1 8080 "$LAB_WEB_MARK"; }
 
 # Can the web container reach the outside server (forwarding and NAT through the host)?
 lab_reaches_outside() { lab__http_ok "$LAB_WEB" "$LAB_OUTSIDE_IP" 80 "$LAB_OUTSIDE_MARK"; }
+
+# Is the web container cut off from the outside, and nothing else wrong: the outside server
+# answers the host, and the probe runs in the container but gets no page?
+lab_cut_off() {
+  lab__http_ok host "$LAB_OUTSIDE_IP" 80 "$LAB_OUTSIDE_MARK" ||
+    { lab_log "the outside server does not answer the host"; return 1; }
+  local rc=0
+  lab_reaches_outside || rc=$?
+  ((rc == 1))
+}
 
 # The host's clock (/proc/uptime), which the prober's log uses too.
 lab_uptime() { lab_exec cut -d' ' -f1 /proc/uptime; }
@@ -205,32 +237,57 @@ lab_outage() {
     awk 'NR > 1 && $1 - last > gap { gap = $1 - last } { last = $1 } END { printf "%.2f\n", gap }'
 }
 
-# lab_measure NAME STRATEGY PROGRAM ARGS...: runs a firewall or package command in the host,
-# timed there, waits until the web container reaches outside again, and measures what users
-# felt: dockerd starts, whether the web container restarted, the command's time and the
-# longest stretch the prober (lab_prober_start) had no connection. Sets the array
-# LAB_MEASURED=(NAME STRATEGY STARTS RESTARTED(0|1) COMMAND_S OUTAGE_S) and appends it to
-# LAB_MEASURED_TSV (with a header when new), if set. Lines the command printed about the
-# guard are shown.
-lab_measure() {
-  local name=$1 strategy=$2 starts web output start end recovered gap command_s restarted=0
-  shift 2
-  starts=$(lab_dockerd_starts) web=$(lab_exec docker inspect -f '{{.State.StartedAt}}' "$LAB_WEB")
+# lab_event_time PROGRAM ARGS...: a firewall or package event, paced (lab_firewall_paced): the
+# command runs in the host between two readings of the host's clock (/proc/uptime, the one the
+# prober logs with). Sets LAB_EVENT_START and LAB_EVENT_END (uptime, s), LAB_EVENT_COMMAND_S
+# (the command's time) and LAB_EVENT_OUTPUT (what it printed, errors included). A command that
+# fails fails the test.
+lab_event_time() { lab_firewall_paced lab__event_time "$@"; }
+lab__event_time() {
+  local output last
   output=$(lab_sh 'a=$(cut -d" " -f1 /proc/uptime); "$@" 2>&1; b=$(cut -d" " -f1 /proc/uptime)
-    echo "times $a $b"' "$@")
-  { grep 'docker-firewall-guard' <<<"$output" || true; } |
+    echo "times $a $b"' "$@") || lab_die "$*: failed: $output"
+  last=${output##*$'\n'}
+  read -r _ LAB_EVENT_START LAB_EVENT_END <<<"$last"
+  LAB_EVENT_OUTPUT=${output%"$last"}
+  LAB_EVENT_COMMAND_S=$(awk -v a="$LAB_EVENT_START" -v b="$LAB_EVENT_END" 'BEGIN { printf "%.2f", b - a }')
+}
+
+# How long the prober keeps being read after the containers were seen back, so that the
+# longest stretch without a connection has its end in the log.
+readonly LAB_PROBE_TAIL=1.5
+
+# lab_event_cut RECOVERED: the cut the last timed event (lab_event_time) made. RECOVERED is the
+# host's clock (lab_uptime) when the containers were seen back; waits LAB_PROBE_TAIL s for the
+# probes after it, then sets LAB_EVENT_OUTAGE: the longest stretch without a prompt connection
+# from 1 s before the command to LAB_PROBE_TAIL s after RECOVERED (lab_outage).
+lab_event_cut() {
+  sleep "$LAB_PROBE_TAIL"
+  LAB_EVENT_OUTAGE=$(lab_outage "$(awk -v a="$LAB_EVENT_START" 'BEGIN { print a - 1 }')" \
+    "$(awk -v b="$1" -v tail="$LAB_PROBE_TAIL" 'BEGIN { print b + tail }')")
+}
+
+# lab_measure NAME STRATEGY PROGRAM ARGS...: runs a firewall or package command in the host,
+# timed there (lab_event_time), waits until the web container reaches outside again, and
+# measures what users felt (lab_event_cut): dockerd starts, whether the web container
+# restarted, the command's time and the longest stretch the prober (lab_prober_start) had no
+# connection. Sets the array LAB_MEASURED=(NAME STRATEGY STARTS RESTARTED(0|1) COMMAND_S
+# OUTAGE_S) and appends it to LAB_MEASURED_TSV (with a header when new), if set. Lines the
+# command printed about the guard are shown.
+lab_measure() {
+  local name=$1 strategy=$2 starts web line restarted=0
+  shift 2
+  starts=$(lab_dockerd_starts)
+  web=$(lab_started_at "$LAB_WEB")
+  lab_event_time "$@"
+  { grep 'docker-firewall-guard' <<<"$LAB_EVENT_OUTPUT" || true; } |
     while read -r line; do lab_log "$name: said: $line"; done
-  read -r _ start end < <(grep '^times ' <<<"$output")
   lab_wait_for 90 "$name: container reaches outside" lab_reaches_outside
-  recovered=$(lab_uptime)
-  sleep 1.5 # the probes after it
+  lab_event_cut "$(lab_uptime)"
   starts=$(($(lab_dockerd_starts) - starts))
-  [[ $web == "$(lab_exec docker inspect -f '{{.State.StartedAt}}' "$LAB_WEB")" ]] || restarted=1
-  command_s=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')
-  gap=$(lab_outage "$(awk -v a="$start" 'BEGIN { print a - 1 }')" \
-    "$(awk -v b="$recovered" 'BEGIN { print b + 1.5 }')")
-  LAB_MEASURED=("$name" "$strategy" "$starts" "$restarted" "$command_s" "$gap")
-  lab_log "$name ($strategy): dockerd starts $starts, container restarted $restarted, command $command_s s, longest stretch without a connection $gap s"
+  [[ $web == "$(lab_started_at "$LAB_WEB")" ]] || restarted=1
+  LAB_MEASURED=("$name" "$strategy" "$starts" "$restarted" "$LAB_EVENT_COMMAND_S" "$LAB_EVENT_OUTAGE")
+  lab_log "$name ($strategy): dockerd starts $starts, container restarted $restarted, command $LAB_EVENT_COMMAND_S s, longest stretch without a connection $LAB_EVENT_OUTAGE s"
   if [[ -n ${LAB_MEASURED_TSV:-} ]]; then
     mkdir -p "$(dirname "$LAB_MEASURED_TSV")"
     [[ -s $LAB_MEASURED_TSV ]] ||
@@ -239,11 +296,32 @@ lab_measure() {
   fi
 }
 
-# How many times did docker.service start in this boot (systemd's "Started" entries)?
-lab_dockerd_starts() {
-  lab_exec journalctl -b -q -o cat UNIT=docker.service \
-    MESSAGE_ID=39f53479d3a045ac8e11786248231fbf | wc -l
+# lab_journal_count [--has TEXT] ARGS...: how many entries of this boot's journal match ARGS
+# (journalctl's matches and options) and, with --has, hold TEXT in their message. Prints
+# nothing and fails when journalctl fails, so that a count never reads 0 by accident.
+lab_journal_count() {
+  local text='' count
+  if [[ ${1:-} == --has ]]; then text=$2; shift 2; fi
+  count=$(lab_exec journalctl -b -q -o cat "$@" |
+    awk -v text="$text" 'text == "" || index($0, text) { n++ } END { print n + 0 }') ||
+    { lab_log "journalctl $* failed"; return 1; }
+  echo "$count"
 }
+
+# lab_journal_has [--has TEXT] ARGS...: at least one such entry (lab_journal_count).
+lab_journal_has() {
+  local count
+  count=$(lab_journal_count "$@") && ((count > 0))
+}
+
+# How many times did docker.service start in this boot (systemd's "Started" entries)?
+lab_dockerd_starts() { lab_journal_count UNIT=docker.service MESSAGE_ID=$LAB_UNIT_STARTED_MESSAGE_ID; }
+
+# How many times did docker.service fail in this boot (systemd's "Failed with result")?
+lab_docker_failures() { lab_journal_count --has 'Failed with result' UNIT=docker.service; }
+
+# When did CONTAINER (last) start, as Docker says?
+lab_started_at() { lab_exec docker inspect -f '{{.State.StartedAt}}' "$1"; }
 
 # How many times did the web container start (its own count, restart policy or not)?
 lab_web_starts() { lab_exec docker exec "$LAB_WEB" sh -c 'wc -l </starts'; }
@@ -251,11 +329,23 @@ lab_web_starts() { lab_exec docker exec "$LAB_WEB" sh -c 'wc -l </starts'; }
 # Docker's RestartCount of the web container (restarts by its restart policy only).
 lab_web_restart_count() { lab_exec docker inspect -f '{{.RestartCount}}' "$LAB_WEB"; }
 
-# Are Docker's rules in place (its MASQUERADE for the default bridge)? Works for both
-# firewalls: the inner iptables is iptables-nft, so it sees what nft did too.
-lab_docker_rules_present() {
-  lab_exec iptables -w -t nat -C POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE 2>/dev/null
+# lab_rule_state TABLE CHAIN RULE: prints "present" when iptables lists RULE, as `iptables -S`
+# writes it ("-A CHAIN ..."), in CHAIN of TABLE, "absent" when it lists that chain without it,
+# and nothing (failing) when it cannot list the chain: an absence is only ever read from a
+# listing that worked.
+lab_rule_state() {
+  local rules
+  rules=$(lab_exec iptables -w -t "$1" -S "$2") || return 1
+  if grep -qxF -- "$3" <<<"$rules"; then echo present; else echo absent; fi
 }
+
+# Docker's MASQUERADE for the default bridge, the same on every generation
+# (../shared/data/docker-rules). The inner iptables is iptables-nft, so it sees what nft did
+# too: the probes work for both firewalls.
+LAB_DOCKER_MASQUERADE='-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE'
+# Are Docker's rules in place? Are they gone (and iptables works)?
+lab_docker_rules_present() { [[ $(lab_rule_state nat POSTROUTING "$LAB_DOCKER_MASQUERADE") == present ]]; }
+lab_docker_rules_absent() { [[ $(lab_rule_state nat POSTROUTING "$LAB_DOCKER_MASQUERADE") == absent ]]; }
 
 # Did FW's rule file load (the last rule of its FORWARD or INPUT chain is there)?
 lab_firewall_rules_present() {
@@ -269,4 +359,61 @@ lab_firewall_rules_present() {
 # When did FW.service last become active (changes on every start or restart)?
 lab_unit_started_at() {
   lab_exec systemctl show -p ActiveEnterTimestampMonotonic --value "$1"
+}
+
+# lab_unit_lists UNIT PROPERTY PATTERN: systemd's PROPERTY of UNIT (a list of words, such as
+# Requires or DropInPaths) has a word matching PATTERN (a glob: a plain word matches only
+# itself). Fails the test when systemctl cannot say.
+lab_unit_lists() {
+  local value word words
+  value=$(lab_exec systemctl show -p "$2" --value "$1") || lab_die "systemctl show -p $2 $1 failed"
+  read -ra words <<<"$value"
+  for word in "${words[@]}"; do
+    # shellcheck disable=SC2053 # PATTERN is a glob
+    [[ $word == $3 ]] && return 0
+  done
+  return 1
+}
+
+# lab_path_state PATH: prints "present" or "absent" (whether PATH is there in the host, a
+# dangling link included); nothing when the host cannot say.
+lab_path_state() { lab_sh 'if [ -e "$1" ] || [ -L "$1" ]; then echo present; else echo absent; fi' "$1"; }
+
+# ---------------------------------------------------------------------------------------------
+# The command (docker-firewall-guard), as built for LAB_GEN (lab_install_cli) or packaged.
+
+# lab_guard ARGS...: `docker-firewall-guard ARGS...` in the host, behind LAB_GUARD_WRAPPER (an
+# array: a command that runs its arguments) when set, bounded to 90 s. Sets RC, OUT (standard
+# output) and ERR (standard error), and logs them. Fails the test when the command did not end
+# in time, could not run or died of a signal (exit 124 and above: statuses it never uses).
+LAB_GUARD_WRAPPER=()
+lab_guard() {
+  local err
+  err=$(mktemp)
+  RC=0
+  OUT=$(lab_exec "${LAB_GUARD_WRAPPER[@]}" timeout 90 docker-firewall-guard "$@" 2>"$err") || RC=$?
+  ERR=$(<"$err")
+  rm -f "$err"
+  lab_log "docker-firewall-guard $*: exit $RC: ${OUT:-(silent)}${ERR:+$'\n'(stderr) $ERR}"
+  ((RC != 124)) || lab_die "docker-firewall-guard $* did not end within 90 s"
+  ((RC < 124)) || lab_die "docker-firewall-guard $* could not run or died of a signal (exit $RC)"
+}
+
+# lab_guard_together N ARGS...: N runs of `docker-firewall-guard ARGS...` at once in the host,
+# each bounded to 90 s. Sets OUT (their standard output, together) and RC (0 when every run
+# exited 0, else the status of the last that did not), and logs them; fails the test as
+# lab_guard does.
+lab_guard_together() {
+  local n=$1
+  shift
+  RC=0
+  OUT=$(lab_sh 'n=$1 rc=0
+    pids=()
+    shift
+    for ((i = 0; i < n; i++)); do timeout 90 docker-firewall-guard "$@" & pids+=($!); done
+    for pid in "${pids[@]}"; do wait "$pid" || rc=$?; done
+    exit "$rc"' "$n" "$@") || RC=$?
+  lab_log "$n times docker-firewall-guard $* at once: exit $RC: ${OUT//$'\n'/ | }"
+  ((RC != 124)) || lab_die "docker-firewall-guard $* did not end within 90 s"
+  ((RC < 124)) || lab_die "docker-firewall-guard $* could not run or died of a signal (exit $RC)"
 }
