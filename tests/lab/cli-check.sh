@@ -10,12 +10,10 @@ source "$(dirname "$0")/lib.sh"
 
 # expect_check STATUS WORD DESCRIPTION: check exits STATUS and its line says "rules: WORD".
 expect_check() {
-  local out status=0
-  out=$(lab_exec docker-firewall-guard check) || status=$?
-  lab_log "check: $out"
-  lab_expect_eq "$3: exit status" "$1" "$status"
-  lab_expect "$3: says $2" grep -q "^Docker's rules: $2 " <<<"$out"
-  CHECK_OUT=$out
+  lab_guard check
+  lab_expect_eq "$3: exit status" "$1" "$RC"
+  lab_expect "$3: says $2" grep -q "^Docker's rules: $2 " <<<"$OUT"
+  CHECK_OUT=$OUT
 }
 
 lab_init
@@ -39,8 +37,8 @@ lab_exec mv /usr/sbin/iptables.away /usr/sbin/iptables
 expect_check 0 present "with the binary back"
 
 # Docker allows three starts in 60 s (start limit): boot, lab_world_up, and this one.
-lab_exec systemctl restart iptables.service
-lab_expect_not "the restart flushed Docker's rules" lab_docker_rules_present
+lab_iptables_restart
+lab_expect "the restart flushed Docker's rules" lab_docker_rules_absent
 expect_check 1 flushed "after an iptables restart"
 lab_expect "it names the missing rule" grep -q "IPv4 flushed: filter FORWARD -j DOCKER-USER" <<<"$CHECK_OUT"
 

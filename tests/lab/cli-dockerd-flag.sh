@@ -15,29 +15,27 @@ lab_sh 'exec_start=$(grep -h "^ExecStart=/" /lib/systemd/system/docker.service /
   mkdir -p /etc/systemd/system/docker.service.d
   printf "[Service]\nExecStart=\n%s --iptables=false\n" "$exec_start" \
     >/etc/systemd/system/docker.service.d/10-no-iptables.conf'
-lab_exec systemctl restart iptables.service # Docker's old rules go; with the flag it writes none
+lab_iptables_restart # Docker's old rules go; with the flag it writes none
 lab_install_generator                        # daemon-reload
 lab_docker_restart
-lab_expect "dockerd runs with --iptables=false" \
-  lab_sh 'tr "\0" " " </proc/$(systemctl show -p MainPID --value docker.service)/cmdline | grep -q -- "--iptables=false"'
-lab_expect_not "the generator wrote no drop-in" \
-  lab_exec test -e /run/systemd/generator/docker.service.d/50-docker-firewall-guard.conf
+cmdline=$(lab_sh 'tr "\0" " " </proc/$(systemctl show -p MainPID --value docker.service)/cmdline')
+lab_expect "dockerd runs with --iptables=false" grep -q -- "--iptables=false" <<<"$cmdline"
+lab_expect_eq "the generator wrote no drop-in" absent \
+  "$(lab_path_state /run/systemd/generator/docker.service.d/50-docker-firewall-guard.conf)"
 lab_expect_not "docker.service does not require the firewall" \
-  lab_sh 'systemctl show -p Requires --value docker.service | grep -q iptables.service'
+  lab_unit_lists docker.service Requires iptables.service
 
-out=$(lab_exec docker-firewall-guard check)
-lab_log "check: $out"
-lab_expect "check: IPv4 not managed" grep -q "IPv4 not-managed" <<<"$out"
+lab_guard check
+lab_expect_eq "check: exit" 0 "$RC"
+lab_expect "check: IPv4 not managed" grep -q "IPv4 not-managed" <<<"$OUT"
 
 starts=$(lab_dockerd_starts)
-lab_exec systemctl restart iptables.service
-rc=0
-out=$(lab_exec docker-firewall-guard reconcile) || rc=$?
-lab_log "reconcile (exit $rc): $out"
-lab_expect_eq "reconcile after a firewall restart: exit" 0 "$rc"
-lab_expect "reconcile restarts nothing" grep -q "^docker.service: nothing to do: " <<<"$out"
+lab_iptables_restart
+lab_guard reconcile
+lab_expect_eq "reconcile after a firewall restart: exit" 0 "$RC"
+lab_expect "reconcile restarts nothing" grep -q "^docker.service: nothing to do: " <<<"$OUT"
 lab_expect_eq "dockerd starts unchanged" "$starts" "$(lab_dockerd_starts)"
 
-out=$(lab_exec docker-firewall-guard status --json) || true
+lab_guard status --json
 lab_expect "status --json: Docker's iptables off, seen from dockerd's own command line" \
-  lab_sh 'python3 -c "import json, sys; d = json.load(sys.stdin); sys.exit(0 if d[\"docker\"][\"iptables\"] is False and d[\"rules\"][\"families\"][0][\"state\"] == \"not-managed\" else 1)"' <<<"$out"
+  lab_sh 'python3 -c "import json, sys; d = json.load(sys.stdin); sys.exit(0 if d[\"docker\"][\"iptables\"] is False and d[\"rules\"][\"families\"][0][\"state\"] == \"not-managed\" else 1)"' <<<"$OUT"

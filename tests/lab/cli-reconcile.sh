@@ -8,54 +8,45 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-message_id=0e7cfa4f28194de8b0315b5cdf4c8259
-
-# reconcile [ARGS...]: runs the command, logs its line, sets RC and OUT.
-reconcile() {
-  RC=0
-  OUT=$(lab_exec docker-firewall-guard reconcile "$@") || RC=$?
-  lab_log "reconcile $*: exit $RC: $OUT"
-}
-
 lab_init
 lab_host_boot
 lab_world_up iptables
 lab_install_cli
 
 starts=$(lab_dockerd_starts)
-reconcile
+lab_guard reconcile
 lab_expect_eq "with the rules present: exit" 0 "$RC"
 lab_expect "with the rules present: nothing to do" grep -q "^docker.service: nothing to do: Docker's rules are present$" <<<"$OUT"
 
 lab_iptables_restart
-lab_expect_not "the iptables restart flushed Docker's rules" lab_docker_rules_present
-reconcile --dry-run
+lab_expect "the iptables restart flushed Docker's rules" lab_docker_rules_absent
+lab_guard reconcile --dry-run
 lab_expect_eq "dry run: exit" 1 "$RC"
 lab_expect "dry run: says what it would do" grep -q "would restart docker.service (dry run)" <<<"$OUT"
 lab_expect_eq "dry run: dockerd not restarted" "$starts" "$(lab_dockerd_starts)"
-lab_expect_not "dry run: the rules are still gone" lab_docker_rules_present
+lab_expect "dry run: the rules are still gone" lab_docker_rules_absent
 
-reconcile
+lab_guard reconcile
 lab_expect_eq "after the flush: exit" 0 "$RC"
 lab_expect "after the flush: restarted" grep -q "^docker.service: restarted: " <<<"$OUT"
 lab_expect_eq "dockerd started exactly once more" "$((starts + 1))" "$(lab_dockerd_starts)"
 lab_wait_for 30 "container reaches outside again" lab_reaches_outside
-reconcile
+lab_guard reconcile
 lab_expect "a second reconcile does nothing" grep -q "nothing to do" <<<"$OUT"
 lab_expect_eq "and starts nothing" "$((starts + 1))" "$(lab_dockerd_starts)"
 
 lab_iptables_restart
 starts=$(lab_dockerd_starts)
-both=$(lab_sh 'docker-firewall-guard reconcile & docker-firewall-guard reconcile & wait')
-lab_log "two at once: ${both//$'\n'/ | }"
+lab_guard_together 2 reconcile
+lab_expect_eq "two reconciles at once: both exit 0" 0 "$RC"
 lab_expect_eq "two reconciles at once: one dockerd start" "$((starts + 1))" "$(lab_dockerd_starts)"
-lab_expect_eq "one of them restarted" 1 "$(grep -c ": restarted: " <<<"$both")"
-lab_expect_eq "the other found nothing to do" 1 "$(grep -c ": nothing to do: " <<<"$both")"
+lab_expect_eq "one of them restarted" 1 "$(grep -c ": restarted: " <<<"$OUT" || true)"
+lab_expect_eq "the other found nothing to do" 1 "$(grep -c ": nothing to do: " <<<"$OUT" || true)"
 
 start=$SECONDS
 for round in 1 2 3 4 5; do
   lab_iptables_restart
-  reconcile
+  lab_guard reconcile
   lab_expect_eq "round $round: exit" 0 "$RC"
 done
 lab_log "five rounds took $((SECONDS - start)) s"
@@ -64,9 +55,9 @@ lab_expect_eq "docker.service active" active "$(lab_exec systemctl is-active doc
 lab_expect "Docker's rules present" lab_docker_rules_present
 lab_wait_for 30 "container reaches outside" lab_reaches_outside
 
-entries=$(lab_exec journalctl -q -o cat MESSAGE_ID=$message_id GUARDED_UNIT=docker.service | wc -l)
+entries=$(lab_journal_count MESSAGE_ID=$LAB_RECONCILE_MESSAGE_ID GUARDED_UNIT=docker.service)
 lab_expect_eq "every outcome in the journal" 11 "$entries"
-last=$(lab_exec journalctl -q -o verbose -n 1 MESSAGE_ID=$message_id)
+last=$(lab_exec journalctl -q -o verbose -n 1 MESSAGE_ID=$LAB_RECONCILE_MESSAGE_ID)
 for field in GUARDED_UNIT=docker.service ACTION=restarted RULES_BEFORE=flushed \
   RULES_AFTER=present "FIREWALL_UNITS=iptables.service ip6tables.service nftables.service"; do
   lab_expect "the last entry has $field" grep -qxF "    $field" <<<"$last"

@@ -6,12 +6,8 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-# status ARGS...: runs status, logs its output, sets RC and OUT.
-status() {
-  RC=0
-  OUT=$(lab_exec docker-firewall-guard status "$@") || RC=$?
-  lab_log "status $* (exit $RC):"$'\n'"$OUT"
-}
+# status ARGS...: runs status (lab_guard), sets RC, OUT and ERR.
+status() { lab_guard status "$@"; }
 
 # json_is EXPRESSION: the last JSON output, as `d` in Python, makes EXPRESSION true.
 json_is() {
@@ -47,9 +43,7 @@ lab_expect "--json: protected, bound to iptables.service, rules present" \
 
 lab_sh 'mkdir -p /etc/docker-firewall-guard.conf.d
   printf "[guard]\nstrategy = sometimes\n" >/etc/docker-firewall-guard.conf.d/60-bad.conf'
-RC=0
-OUT=$(lab_exec docker-firewall-guard config --check 2>&1) || RC=$?
-lab_log "config --check (exit $RC): $OUT"
+lab_guard config --check
 lab_expect_eq "config --check: exit" 78 "$RC"
-lab_expect "config --check names file, section and key" grep -qF \
-  "/etc/docker-firewall-guard.conf.d/60-bad.conf: [guard] strategy: 'sometimes' is not one of" <<<"$OUT"
+lab_expect "config --check names file, section and key (standard error)" grep -qF \
+  "/etc/docker-firewall-guard.conf.d/60-bad.conf: [guard] strategy: 'sometimes' is not one of" <<<"$ERR"
