@@ -32,18 +32,18 @@ lab_prober_start
 lab_wait_for 30 "the prober reaches outside" lab__http_ok probe "$LAB_OUTSIDE_IP" 80 "$LAB_OUTSIDE_MARK"
 
 lab_log "2. without the package: systemctl restart iptables"
-starts=$(lab_dockerd_starts) start=$(lab_uptime)
-lab_exec systemctl restart iptables.service
+starts=$(lab_dockerd_starts)
+lab_event_time systemctl restart iptables.service
 sleep 3
 lab_expect "the published port still answers" lab_port_answers
-lab_expect_not "but the container cannot reach outside: the seed's bug" lab_reaches_outside
+lab_expect "but the container cannot reach outside: the seed's bug" lab_cut_off
 lab_log "   restarting Docker by hand, as administrators do today"
 lab_exec systemctl restart docker.service
 lab_wait_for 60 "the container reaches outside again" lab_reaches_outside
-sleep 1.5
+lab_event_cut "$(lab_uptime)"
 printf 'event\tstrategy\tdockerd starts\tcontainer restarted\tcommand s\toutage s\n' >"$LAB_MEASURED_TSV"
 printf 'systemctl restart iptables\t(no package)\t%s by hand\t1\t-\tuntil Docker was restarted by hand (%s s here)\n' \
-  "$(($(lab_dockerd_starts) - starts))" "$(lab_outage "$start" "$(lab_uptime)")" >>"$LAB_MEASURED_TSV"
+  "$(($(lab_dockerd_starts) - starts))" "$LAB_EVENT_OUTAGE" >>"$LAB_MEASURED_TSV"
 
 lab_log "3. installing the project's RPMs with rpm"
 lab_copy_in "$(lab_gen_build_dir)/../rpms/1" /srv/project-rpms
@@ -61,7 +61,8 @@ lab_log "5. strategy reconcile (recommended): daemon-reload, then start its comp
 strategy reconcile
 lab_exec sh -c 'systemctl start docker-firewall-guard-before-iptables.service \
   docker-firewall-guard-after-iptables.service'
-lab_exec docker-firewall-guard status | head -n 3 >&2
+lab_guard status # its output goes to the story
+lab_expect_eq "status: protected (exit)" 0 "$RC"
 lab_measure "systemctl restart iptables" reconcile systemctl restart iptables.service
 lab_measure "dnf downgrade iptables-services" reconcile "${dnf[@]}" downgrade iptables-services
 lab_measure "dnf upgrade iptables-services" reconcile "${dnf[@]}" upgrade iptables-services
