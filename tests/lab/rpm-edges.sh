@@ -16,8 +16,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-reconcile_id=0e7cfa4f28194de8b0315b5cdf4c8259
-hook_runs() { lab_exec journalctl -b -q -o cat MESSAGE_ID=$reconcile_id | wc -l; }
+hook_runs() { lab_journal_count MESSAGE_ID=$LAB_RECONCILE_MESSAGE_ID; }
 dnf() { lab_exec /usr/bin/python3 /usr/bin/dnf -y --refresh "$@" 2>&1; }
 plugin_conf=/etc/dnf/plugins/docker-firewall-guard.conf
 
@@ -36,7 +35,8 @@ lab_sh 'mkdir -p /etc/docker-firewall-guard.conf.d
 lab_project_install 1
 
 lab_log "unrelated: dnf reinstall lab-base"
-starts=$(lab_dockerd_starts) runs=$(hook_runs)
+starts=$(lab_dockerd_starts)
+runs=$(hook_runs)
 times=$(lab_sh 'run() { a=$(date +%s%N); /usr/bin/python3 /usr/bin/dnf -y -q reinstall lab-base "$@" >/dev/null
     echo $(( ($(date +%s%N) - a) / 1000000 )); }
   for i in 1 2 3 4 5; do echo "with $(run)"; echo "without $(run --disableplugin=docker-firewall-guard)"; done')
@@ -51,10 +51,11 @@ lab_log "dry-run: [hook] dry-run = yes, dnf upgrade iptables-services"
 lab_exec sh -c 'printf "[hook]\ndry-run = yes\n" >/etc/docker-firewall-guard.conf.d/60-dry-run.conf'
 out=$(dnf upgrade iptables-services)
 lab_expect "dry-run: dnf shows the plan" grep -q "would restart docker.service" <<<"$out"
-lab_expect_not "dry-run: Docker's rules stay gone" lab_docker_rules_present
+lab_expect "dry-run: Docker's rules stay gone" lab_docker_rules_absent
 lab_expect_eq "dry-run: nothing restarted" "$starts" "$(lab_dockerd_starts)"
 lab_exec rm /etc/docker-firewall-guard.conf.d/60-dry-run.conf
-lab_exec docker-firewall-guard reconcile >&2
+lab_guard reconcile
+lab_expect_eq "dry-run off, reconcile by hand: exit" 0 "$RC"
 restored "dry-run, then reconcile by hand" "$starts"
 
 lab_log "rpm -U: the fixture downgraded with rpm alone"
@@ -78,7 +79,8 @@ dnf upgrade nftables >&2
 restored "nftables upgrade" "$starts"
 
 lab_log "installroot: dnf --installroot=/srv/other-root install iptables-services"
-starts=$(lab_dockerd_starts) runs=$(hook_runs)
+starts=$(lab_dockerd_starts)
+runs=$(hook_runs)
 # No scriptlets there: the empty root has no /bin/sh (rpm 6 fails the transaction over it).
 dnf --installroot=/srv/other-root --releasever=1 --setopt=reposdir=/etc/yum.repos.d \
   --setopt=tsflags=noscripts install iptables-services lab-base >&2
@@ -88,7 +90,16 @@ lab_expect_eq "installroot: the host's Docker untouched" "$starts" "$(lab_docker
 lab_expect "installroot: the host's rules untouched" lab_docker_rules_present
 
 lab_log "disabled: enabled=0 in $plugin_conf"
-loaded() { dnf -v repolist | grep '^Loaded plugins:' | grep -qw 'docker-firewall-guard'; }
-lab_expect "the plugin loads while enabled" loaded
+# plugins: sets PLUGINS, the plugins dnf -v says it loaded (from a run of dnf that worked).
+plugins() {
+  local out
+  out=$(dnf -v repolist) || lab_die "dnf -v repolist failed: $out"
+  PLUGINS=$(grep '^Loaded plugins:' <<<"$out" || true)
+  lab_log "dnf -v: ${PLUGINS:-no plugins loaded}"
+}
+plugins
+lab_expect "the plugin loads while enabled" grep -qw 'docker-firewall-guard' <<<"$PLUGINS"
 lab_exec sed -i 's/^enabled=1$/enabled=0/' "$plugin_conf"
-lab_expect_not "disabled: dnf does not load it" loaded
+lab_expect_eq "disabled: the plugin's config says so" 1 "$(lab_exec grep -cx 'enabled=0' "$plugin_conf" || true)"
+plugins
+lab_expect_not "disabled: dnf does not load it" grep -qw 'docker-firewall-guard' <<<"$PLUGINS"

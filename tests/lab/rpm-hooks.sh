@@ -13,11 +13,10 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 strategy=${1:?usage: rpm-hooks.sh requires|none|reconcile}
-reconcile_id=0e7cfa4f28194de8b0315b5cdf4c8259
 LAB_MEASURED_TSV=$LAB_BUILD_DIR/lab/$LAB_GEN/rpm-hooks-$strategy.tsv
 rm -f "$LAB_MEASURED_TSV"
 
-hook_runs() { lab_exec journalctl -b -q -o cat MESSAGE_ID=$reconcile_id | wc -l; }
+hook_runs() { lab_journal_count MESSAGE_ID=$LAB_RECONCILE_MESSAGE_ID; }
 
 # event NAME PROGRAM ARGS...: the package transaction, measured (lab_measure), then checked.
 event() {
@@ -49,8 +48,8 @@ lab_project_install 1
 # Under reconcile, %post queued the companions' start (--no-block, so as not to hold the
 # transaction): protected within moments, before the first event.
 protected() {
-  local out
-  out=$(lab_exec docker-firewall-guard status) || { head -n 1 <<<"$out" >&2 && return 1; }
+  lab_guard status
+  ((RC == 0))
 }
 [[ $strategy == none ]] || lab_wait_for 30 "status: protected" protected
 lab_prober_start
@@ -65,6 +64,5 @@ if lab_exec test -x /usr/bin/dnf5; then
   event dnf5-upgrade dnf5 -y --refresh upgrade iptables-services
   lab_expect_eq "iptables-services upgraded" "${LAB_FW_NEW[iptables]}" "$(lab_rpm_version iptables-services)"
 fi
-lab_expect_eq "docker.service never failed" 0 \
-  "$(lab_exec journalctl -b -q -o cat UNIT=docker.service | grep -c 'Failed with result' || true)"
+lab_expect_eq "docker.service never failed" 0 "$(lab_docker_failures)"
 column -t -s $'\t' "$LAB_MEASURED_TSV" >&2
