@@ -39,7 +39,7 @@ written_since_mark() {
 # checks as above that the generator's message holds EXPECTED (a fixed string; "" for
 # silence about the config) and that nothing but WRITTEN changed, then removes the config.
 fault() {
-  local name=$1 expected=$2 setup=$3
+  local name=$1 expected=$2 setup=$3 written
   shift 3
   lab_log "-- $name"
   lab_exec touch /run/dfg-faults.mark
@@ -53,10 +53,10 @@ fault() {
   fi
   lab_expect "$name: daemon-reload within 60 s" lab_exec timeout 60 systemctl daemon-reload
   lab_expect "$name: drop-in with the defaults" lab_exec grep -qx "Requires=iptables.service" "$dropin"
-  lab_expect "$name: systemd loaded it" lab_sh \
-    'systemctl show -p Requires --value docker.service | tr " " "\n" | grep -qx iptables.service'
+  lab_expect "$name: systemd loaded it" lab_unit_lists docker.service Requires iptables.service
   lab_expect_eq "$name: docker.service active" active "$(lab_exec systemctl is-active docker.service)"
-  lab_expect_eq "$name: nothing written outside its place" "" "$(written_since_mark "$@")"
+  written=$(written_since_mark "$@")
+  lab_expect_eq "$name: nothing written outside its place" "" "$written"
   lab_exec rm -rf "$conf" "$conf.d" /run/dfg-faults
 }
 

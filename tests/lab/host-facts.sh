@@ -34,15 +34,15 @@ for fact in ${LAB_GEN_FACTS[$LAB_GEN]}; do facts[${fact%%=*}]=${fact#*=}; done
 expect_version systemd "${facts[systemd]}" "$(lab_exec systemctl --version | head -n 1)"
 expect_version "dockerd" "${facts[docker]}" "$(lab_exec docker version -f '{{.Server.Version}}')"
 expect_version iptables "${facts[iptables]}" "$(lab_exec iptables --version)"
-lab_expect "iptables uses the nf_tables backend" lab_sh 'iptables --version | grep -q nf_tables'
+lab_expect "iptables uses the nf_tables backend" grep -q nf_tables <<<"$(lab_exec iptables --version)"
 expect_version rpm "${facts[rpm]}" "$(lab_exec rpm --version)"
 expect_version dnf "${facts[dnf]}" "$(lab_exec /usr/bin/python3 /usr/bin/dnf --version | head -n 1)"
 if [[ ${facts[dnf5]} == none ]]; then
-  lab_expect_not "no dnf5 in $LAB_GEN" lab_exec sh -c 'command -v dnf5'
+  lab_expect_eq "no dnf5 in $LAB_GEN" none "$(lab_sh 'command -v dnf5 || echo none')"
 else
   expect_version dnf5 "${facts[dnf5]}" "$(lab_exec dnf5 --version | head -n 1)"
-  lab_expect "libdnf5's actions plugin is installed" \
-    lab_sh 'find /usr/lib -path "*/libdnf5/plugins/actions.so" | grep -q .'
+  actions=$(lab_exec find /usr/lib -path "*/libdnf5/plugins/actions.so")
+  lab_expect "libdnf5's actions plugin is installed ($actions)" test -n "$actions"
 fi
 
 case ${LAB_GEN_CGROUP[$LAB_GEN]} in
