@@ -15,7 +15,7 @@ if command -v apt-get >/dev/null; then
   )
   missing=()
   for p in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+    [[ $(dpkg-query -W -f='${Status}' "$p" 2>/dev/null) == *'ok installed' ]] || missing+=("$p")
   done
   if ((${#missing[@]})); then
     apt-get update -qq
