@@ -1,70 +1,51 @@
+#include <iostream>
+#include <memory>
+
 #include "after_transaction.h"
+#include "host_checks.h"
+#include "subcommand.h"
+#include "subcommands.h"
 
-#include <algorithm>
+namespace dfg::cli {
 
-#include "package_name.h"
-
-namespace dfg {
-namespace {
-
-struct ActionName {
-  const char* name;
-  PackageAction action;
-};
-
-constexpr ActionName action_names[] = {
-    {"install", PackageAction::Install},     {"upgrade", PackageAction::Upgrade},
-    {"downgrade", PackageAction::Downgrade}, {"reinstall", PackageAction::Reinstall},
-    {"remove", PackageAction::Remove},       {"out", PackageAction::Out},
-};
-
-}  // namespace
-
-Expected<PackageChange> parse_package_change(std::string_view value) {
-  auto fail = [&](const std::string& why) {
-    return Expected<PackageChange>::failure("--changed '" + std::string(value) + "': " + why);
-  };
-  const auto colon = value.rfind(':');
-  if (colon == std::string_view::npos) return fail("expected NAME:ACTION");
-  const auto name = value.substr(0, colon), action = value.substr(colon + 1);
-  if (!is_package_name(name)) return fail("'" + std::string(name) + "' is not a package name");
-  for (const auto& a : action_names) {
-    if (action == a.name) return PackageChange{std::string(name), a.action};
-  }
-  return fail("ACTION must be one of install, upgrade, downgrade, reinstall, remove, out");
+Subcommand add_after_transaction(CLI::App& app) {
+  auto report = std::make_shared<TransactionReport>();
+  auto* after =
+      app.add_subcommand("after-transaction", "What the package hooks call after a transaction");
+  after->footer(
+      "When a package of [hook] packages was upgraded, downgraded, reinstalled or removed,\n"
+      "or a [guard] firewall's unit file was written or removed, does what restart-docker\n"
+      "does ([hook] action = restart) or only reports (action = report). Silent for any other\n"
+      "transaction. Prints a line only for what it did or found wrong. Always exits 0 (bad\n"
+      "arguments aside): the run is cut after twice [hook] timeout plus 30 s, and a\n"
+      "transaction is never failed by it.");
+  after->add_option("--changed", report->changed, "A package and what the transaction did to it")
+      ->type_name("NAME:ACTION")
+      ->expected(1, -1);
+  after
+      ->add_option("--unit-files", report->unit_files,
+                   "Files the transaction wrote or removed; '-' reads them from standard "
+                   "input, one per line, as rpm's file triggers give them")
+      ->type_name("PATH")
+      ->expected(1, -1);
+  after->add_flag("--dry-run", report->dry_run, "Say what would be done; change nothing");
+  after->add_flag("--no-block", report->no_block,
+                  "Queue a restart and return (for rpm's triggers, inside the transaction)");
+  after->callback([after, report] {
+    if (report->changed.empty() && report->unit_files.empty())
+      throw CLI::ValidationError(after->get_name(), "needs --changed or --unit-files");
+  });
+  return {after, [report](SystemHost& system) {
+            auto& host = system.host();
+            arm_quiet_deadline(host,
+                               "docker-firewall-guard: after-transaction: gave up waiting; "
+                               "nothing failed\n");
+            host.join_systemd_network = join_systemd_network_namespace;
+            if (report->unit_files == std::vector<std::string>{"-"})
+              report->unit_files = read_lines(std::cin);
+            HostView view(host);
+            return run_after_transaction(view, *report);
+          }};
 }
 
-std::vector<PackageChange> relevant_changes(const std::vector<PackageChange>& changes,
-                                            const Config& config) {
-  std::vector<PackageChange> out;
-  if (!config.hook_enabled) return out;
-  for (const auto& change : changes) {
-    const bool watched = std::find(config.packages.begin(), config.packages.end(), change.name) !=
-                         config.packages.end();
-    if (watched && change.action != PackageAction::Install) out.push_back(change);
-  }
-  return out;
-}
-
-std::vector<std::string> firewall_unit_files(const std::vector<std::string>& paths,
-                                             const Config& config) {
-  std::vector<std::string> out;
-  if (!config.hook_enabled) return out;
-  for (const auto& path : paths) {
-    const auto slash = path.rfind('/');
-    const auto name = slash == std::string::npos ? path : path.substr(slash + 1);
-    if (std::find(config.firewalls.begin(), config.firewalls.end(), name) != config.firewalls.end())
-      out.push_back(path);
-  }
-  return out;
-}
-
-std::vector<std::string> read_lines(std::istream& in) {
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty()) lines.push_back(line);
-  }
-  return lines;
-}
-
-}  // namespace dfg
+}  // namespace dfg::cli

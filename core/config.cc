@@ -101,7 +101,16 @@ std::optional<std::string> parse_bool(const std::string& value, bool& out) {
 
 const Key keys[] = {
     {"guard", "services",
-     [](Config& c, const std::string& v) { return parse_service_list(v, c.services); }},
+     [](Config& c, const std::string& v) -> std::optional<std::string> {
+       std::vector<std::string> names;
+       if (auto problem = parse_service_list(v, names)) return problem;
+       // One Docker: its settings, its rules and its snapshots are what the guard keeps.
+       if (names.size() > 1)
+         return "names " + std::to_string(names.size()) +
+                " services; it takes one, the Docker daemon's (" + names.front() + ")";
+       c.service = names.front();
+       return std::nullopt;
+     }},
     {"guard", "firewalls",
      [](Config& c, const std::string& v) { return parse_service_list(v, c.firewalls); }},
     {"guard", "strategy",

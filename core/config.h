@@ -21,7 +21,9 @@ std::string_view to_string(HookAction action);
 /// and a unit test keeps the two equal).
 struct Config {
   // [guard]
-  std::vector<std::string> services{"docker.service"};
+  /// [guard] services: the one Docker service guarded (the key's name is kept from when it
+  /// took a list; more than one name is a problem).
+  std::string service{"docker.service"};
   std::vector<std::string> firewalls{"iptables.service", "ip6tables.service", "nftables.service"};
   Strategy strategy = Strategy::Requires;
   // [hook]

@@ -161,15 +161,15 @@ void apply_unit_file(std::string_view root, const std::string& path, ServiceLine
   }
 }
 
-DockerFactsResult combine(std::string_view root, const DockerdFlags& flags) {
-  auto result = read_docker_facts(root, flags.config_file.value_or(docker_daemon_json));
+DockerSettingsResult combine(std::string_view root, const DockerdFlags& flags) {
+  auto result = read_daemon_json(root, flags.config_file.value_or(docker_daemon_json));
   // dockerd refuses to start when a flag and daemon.json both set a key; a flag wins here.
   if (flags.iptables) {
-    result.facts.iptables = *flags.iptables;
-    result.facts.iptables_origin = "dockerd's --iptables flag";
+    result.settings.iptables = *flags.iptables;
+    result.settings.iptables_origin = "dockerd's --iptables flag";
   }
-  if (flags.ip6tables) result.facts.ip6tables = *flags.ip6tables;
-  if (flags.live_restore) result.facts.live_restore = *flags.live_restore;
+  if (flags.ip6tables) result.settings.ip6tables = *flags.ip6tables;
+  if (flags.live_restore) result.settings.live_restore = *flags.live_restore;
   return result;
 }
 
@@ -242,12 +242,12 @@ std::vector<std::string> docker_exec_start(std::string_view root, const UnitFile
   return split_exec_line(lines.exec_start, lines.environment);
 }
 
-DockerFactsResult read_docker_settings(std::string_view root, const UnitFiles& units,
-                                       const std::string& service) {
+DockerSettingsResult read_docker_settings(std::string_view root, const UnitFiles& units,
+                                          const std::string& service) {
   return combine(root, parse_dockerd_args(docker_exec_start(root, units, service)));
 }
 
-DockerFactsResult docker_settings_from_cmdline(std::string_view root, std::string_view cmdline) {
+DockerSettingsResult docker_settings_from_cmdline(std::string_view root, std::string_view cmdline) {
   std::vector<std::string> args;
   for (std::size_t start = 0; start < cmdline.size();) {
     const auto end = std::min(cmdline.find('\0', start), cmdline.size());

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "docker_config.h"
+#include "docker_settings.h"
 #include "unit_files.h"
 
 namespace dfg {
@@ -41,11 +41,11 @@ std::vector<std::string> docker_exec_start(std::string_view root, const UnitFile
 /// Docker's settings from files, as the generator must decide: dockerd's flags in the
 /// service's ExecStart= (and the daemon.json its --config-file names, else
 /// /etc/docker/daemon.json); a flag wins over the file.
-DockerFactsResult read_docker_settings(std::string_view root, const UnitFiles& units,
-                                       const std::string& service);
+DockerSettingsResult read_docker_settings(std::string_view root, const UnitFiles& units,
+                                          const std::string& service);
 
 /// The same from a running dockerd's own command line (NUL-separated, as in
 /// /proc/PID/cmdline), for the command, which can ask systemd for MainPID.
-DockerFactsResult docker_settings_from_cmdline(std::string_view root, std::string_view cmdline);
+DockerSettingsResult docker_settings_from_cmdline(std::string_view root, std::string_view cmdline);
 
 }  // namespace dfg

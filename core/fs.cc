@@ -35,14 +35,14 @@ std::string join_root(std::string_view root, std::string_view path) {
 Expected<std::string> read_file(const std::string& path) {
   // O_NONBLOCK: opening a FIFO for reading must not wait for a writer.
   const int fd = open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-  if (fd < 0) return Expected<std::string>::failure(std::strerror(errno));
-  const auto fail = [fd](std::string reason) {
+  if (fd < 0) return fail(std::strerror(errno));
+  const auto close_and_fail = [fd](std::string reason) {
     close(fd);
-    return Expected<std::string>::failure(std::move(reason));
+    return fail(std::move(reason));
   };
   struct stat st {};
-  if (fstat(fd, &st) < 0) return fail(std::strerror(errno));
-  if (!S_ISREG(st.st_mode)) return fail("not a regular file");
+  if (fstat(fd, &st) < 0) return close_and_fail(std::strerror(errno));
+  if (!S_ISREG(st.st_mode)) return close_and_fail("not a regular file");
 
   std::string text;
   char buffer[8192];
@@ -51,10 +51,10 @@ Expected<std::string> read_file(const std::string& path) {
     if (n == 0) break;
     if (n < 0) {
       if (errno == EINTR) continue;
-      return fail(std::strerror(errno));
+      return close_and_fail(std::strerror(errno));
     }
     text.append(buffer, static_cast<std::size_t>(n));
-    if (text.size() > max_file_size) return fail("larger than 1 MiB");
+    if (text.size() > max_file_size) return close_and_fail("larger than 1 MiB");
   }
   close(fd);
   return text;
@@ -106,7 +106,7 @@ Expected<Ok> write_file_atomic(const std::string& dir, const std::string& name,
   const std::string path = dir + "/" + name;
   std::string temp = dir + "/." + name + ".XXXXXX";
   const int fd = mkostemp(temp.data(), O_CLOEXEC);
-  if (fd < 0) return Expected<Ok>::failure(errno_message(path, errno));
+  if (fd < 0) return fail(errno_message(path, errno));
 
   int err = 0;
   for (std::size_t written = 0; err == 0 && written < text.size();) {
@@ -122,7 +122,7 @@ Expected<Ok> write_file_atomic(const std::string& dir, const std::string& name,
   if (err == 0 && rename(temp.c_str(), path.c_str()) < 0) err = errno;
   if (err != 0) {
     unlink(temp.c_str());
-    return Expected<Ok>::failure(errno_message(path, err));
+    return fail(errno_message(path, err));
   }
   return Ok{};
 }
@@ -132,7 +132,7 @@ Expected<Ok> make_directory(const std::string& path, unsigned mode) {
   const int err = errno;
   struct stat st {};
   if (err == EEXIST && stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return Ok{};
-  return Expected<Ok>::failure(errno_message(path, err));
+  return fail(errno_message(path, err));
 }
 
 }  // namespace dfg

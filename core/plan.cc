@@ -66,7 +66,7 @@ void add_companions(GuardPlan& plan, const std::string& firewall, const LoadedCo
 
 }  // namespace
 
-GuardPlan plan_guard(const LoadedConfig& loaded, const DockerFacts& docker,
+GuardPlan plan_guard(const LoadedConfig& loaded, const DockerSettings& docker,
                      const UnitFiles& units) {
   GuardPlan plan;
   const auto& config = loaded.config;
@@ -84,7 +84,7 @@ GuardPlan plan_guard(const LoadedConfig& loaded, const DockerFacts& docker,
   std::vector<std::string> bound;
   for (const auto& unit : config.firewalls) {
     plan.firewalls.push_back(bind_firewall(unit, units));
-    if (plan.firewalls.back().bound) bound.push_back(unit);
+    if (plan.firewalls.back().to_bind) bound.push_back(unit);
   }
   if (bound.empty()) {
     plan.notes.emplace_back(
@@ -94,21 +94,16 @@ GuardPlan plan_guard(const LoadedConfig& loaded, const DockerFacts& docker,
   }
 
   const auto text = render_dropin(config.strategy, bound, loaded.files);
-  std::vector<std::string> guarded;
-  for (const auto& service : config.services) {
-    if (units.find(service).state != UnitLookup::State::Found) {
-      plan.notes.push_back(service + " is not installed or masked; no drop-in for it");
-      continue;
-    }
-    plan.dropins.push_back({service, text});
-    guarded.push_back(service);
+  if (units.find(config.service).state != UnitLookup::State::Found) {
+    plan.notes.push_back(config.service + " is not installed or masked; no drop-in for it");
+    return plan;
   }
-  if (guarded.empty()) return plan;
+  plan.dropins.push_back({config.service, text});
   if (config.strategy == Strategy::Reconcile) {
     for (const auto& firewall : bound) add_companions(plan, firewall, loaded);
     return plan;
   }
-  const auto firewall_text = render_firewall_dropin(config.strategy, guarded, loaded.files);
+  const auto firewall_text = render_firewall_dropin(config.strategy, config.service, loaded.files);
   for (const auto& firewall : bound) plan.dropins.push_back({firewall, firewall_text});
   return plan;
 }
@@ -120,9 +115,9 @@ Companions companions_of(const std::string& firewall) {
           "docker-firewall-guard-after-" + stem + ".service"};
 }
 
-std::string render_firewall_dropin(Strategy strategy, const std::vector<std::string>& services,
+std::string render_firewall_dropin(Strategy strategy, const std::string& service,
                                    const std::vector<std::string>& config_files) {
-  const auto body = replace_all(templates::dropin_firewall, "@SERVICES@", join(services, " "));
+  const auto body = replace_all(templates::dropin_firewall, "@SERVICES@", service);
   return replace_all(templates::dropin_header, "@CONFIG@", config_lines(config_files)) +
          replace_all(body, "@STRATEGY@", std::string(to_string(strategy)));
 }

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "config.h"
-#include "docker_config.h"
+#include "docker_settings.h"
 #include "unit_files.h"
 
 namespace dfg {
@@ -23,10 +23,11 @@ struct Companions {
 };
 Companions companions_of(const std::string& firewall);
 
-/// Whether one firewall unit is bound, and why (for logs and `status`).
+/// Whether the generator binds one firewall unit (ties the guarded service to it), and why
+/// not (for logs and `status`). What systemd has loaded is "bound" (status.h).
 struct FirewallBinding {
   std::string unit;
-  bool bound = false;
+  bool to_bind = false;
   std::string reason;
 };
 
@@ -55,13 +56,14 @@ struct GuardPlan {
 /// disabled one, since Requires= would start it (and firewalld conflicts with
 /// iptables.service). Writes nothing for strategy none, when Docker's iptables handling is
 /// off, when no firewall is bound, or for a guarded service that is not installed. Each
-/// bound firewall gets a drop-in too (render_firewall_dropin), after the services' ones;
+/// bound firewall gets a drop-in too (render_firewall_dropin), after the service's;
 /// with strategy reconcile, its drop-in pulls in its two companion units, written too.
-GuardPlan plan_guard(const LoadedConfig& loaded, const DockerFacts& docker, const UnitFiles& units);
+GuardPlan plan_guard(const LoadedConfig& loaded, const DockerSettings& docker,
+                     const UnitFiles& units);
 
 /// The drop-in for a bound firewall unit: after each of its starts, clear the start limit
-/// of the guarded `services`, whose restarts it causes.
-std::string render_firewall_dropin(Strategy strategy, const std::vector<std::string>& services,
+/// of the guarded `service`, whose restarts it causes.
+std::string render_firewall_dropin(Strategy strategy, const std::string& service,
                                    const std::vector<std::string>& config_files);
 
 /// The drop-in text for `strategy` binding `firewalls`, with a header naming the config

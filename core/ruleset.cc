@@ -8,7 +8,7 @@ namespace dfg {
 namespace {
 
 Expected<Ruleset> parse_error(std::size_t line, const std::string& message) {
-  return Expected<Ruleset>::failure("line " + std::to_string(line) + ": " + message);
+  return fail("line " + std::to_string(line) + ": " + message);
 }
 
 /// Splits a rule as iptables-restore does: on spaces, "double quotes" grouping, a backslash

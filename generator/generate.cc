@@ -1,7 +1,7 @@
 #include "generate.h"
 
 #include "config.h"
-#include "docker_config.h"
+#include "docker_settings.h"
 #include "dockerd_flags.h"
 #include "fs.h"
 #include "plan.h"
@@ -21,12 +21,12 @@ int generate(const std::string& normal_dir, const std::string& root, KmsgLog& lo
 
   // Docker's settings as its service would start it: ExecStart= flags, then daemon.json.
   const UnitFiles units(root);
-  const auto docker = read_docker_settings(root, units, loaded.config.services.front());
+  const auto docker = read_docker_settings(root, units, loaded.config.service);
   if (!docker.warning.empty()) log.log(LogLevel::Warning, "{}", docker.warning);
 
-  const auto plan = plan_guard(loaded, docker.facts, units);
+  const auto plan = plan_guard(loaded, docker.settings, units);
   for (const auto& firewall : plan.firewalls) {
-    log.log(LogLevel::Debug, "{}: {}{}", firewall.unit, firewall.bound ? "bound, " : "",
+    log.log(LogLevel::Debug, "{}: {}{}", firewall.unit, firewall.to_bind ? "bound, " : "",
             firewall.reason);
   }
   for (const auto& note : plan.notes) log.log(LogLevel::Debug, "{}", note);

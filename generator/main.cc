@@ -1,5 +1,5 @@
 // docker-firewall-guard-generator: a systemd generator (systemd.generator(7)) that ties
-// the guarded services to the firewall units through a drop-in.
+// the guarded service to the firewall units through a drop-in.
 #include <cstdlib>
 #include <exception>
 

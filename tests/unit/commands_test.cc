@@ -1,4 +1,4 @@
-#include "commands.h"
+#include "subcommands.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -9,6 +9,7 @@
 #include "fake_systemd.h"
 #include "run_lock.h"
 #include "temp_root.h"
+#include "test_host.h"
 
 namespace dfg {
 namespace {
@@ -19,7 +20,7 @@ using ::testing::Not;
 
 Expected<std::unique_ptr<Systemd>> no_systemd() {
   ADD_FAILURE() << "this command must not need systemd";
-  return Expected<std::unique_ptr<Systemd>>::failure("no systemd in this test");
+  return fail("no systemd in this test");
 }
 
 struct Run {
@@ -28,19 +29,19 @@ struct Run {
 };
 
 Run check(const test::TempRoot& root, FakeRunner& runner) {
-  std::ostringstream out, err;
-  CommandContext context{root.path(), runner, out, err, no_systemd, false, {}, {}};
-  const auto status = run_check(context);
-  return {status, out.str(), err.str()};
+  test::TestHost host(root.path(), runner, no_systemd);
+  HostView view(host.host);
+  const auto status = run_check(view);
+  return {status, host.out.str(), host.err.str()};
 }
 
 Run config(const test::TempRoot& root, bool check_only) {
   FakeRunner runner;
-  std::ostringstream out, err;
-  CommandContext context{root.path(), runner, out, err, no_systemd, false, {}, {}};
-  const auto status = run_config(context, check_only);
+  test::TestHost host(root.path(), runner, no_systemd);
+  HostView view(host.host);
+  const auto status = run_config(view, check_only);
   EXPECT_TRUE(runner.calls.empty()) << "config runs no program";
-  return {status, out.str(), err.str()};
+  return {status, host.out.str(), host.err.str()};
 }
 
 TEST(CheckCommand, ExitCodesFollowTheCanary) {
@@ -136,29 +137,29 @@ namespace {
 /// Connects to `systemd`, or fails as a machine without a system bus does.
 std::function<Expected<std::unique_ptr<Systemd>>()> connect_to(FakeSystemd* systemd) {
   return [systemd]() -> Expected<std::unique_ptr<Systemd>> {
-    if (systemd == nullptr) return Expected<std::unique_ptr<Systemd>>::failure("no bus");
+    if (systemd == nullptr) return fail("no bus");
     return std::unique_ptr<Systemd>(new ForwardingSystemd(*systemd));
   };
 }
 
-Run reconcile_in(const test::TempRoot& root, FakeRunner& runner, FakeSystemd* systemd,
-                 bool dry_run = false) {
-  std::ostringstream out, err;
-  CommandContext context{root.path(), runner, out, err, connect_to(systemd), false, {}, {}};
-  const auto status = run_reconcile(context, dry_run);
-  return {status, out.str(), err.str()};
+Run restart_in(const test::TempRoot& root, FakeRunner& runner, FakeSystemd* systemd,
+               bool dry_run = false) {
+  test::TestHost host(root.path(), runner, connect_to(systemd));
+  HostView view(host.host);
+  const auto status = run_restart(view, dry_run);
+  return {status, host.out.str(), host.err.str()};
 }
 
-TEST(ReconcileCommand, RefusesWithoutSystemdOrDuringAnOfflineUpdate) {
+TEST(RestartCommand, RefusesWithoutSystemdOrDuringAnOfflineUpdate) {
   test::TempRoot root;
   FakeRunner runner;
-  auto r = reconcile_in(root, runner, nullptr);
+  auto r = restart_in(root, runner, nullptr);
   EXPECT_EQ(r.status, ExitStatus::Unknown);
   EXPECT_EQ(r.out, "docker-firewall-guard: nothing done: systemd is not running\n");
 
   root.mkdirs("/run/systemd/system");
   root.link("/system-update", "/var/lib/system-update");
-  r = reconcile_in(root, runner, nullptr);
+  r = restart_in(root, runner, nullptr);
   EXPECT_EQ(r.out,
             "docker-firewall-guard: nothing done: an offline update is pending or running "
             "(/system-update "
@@ -166,7 +167,7 @@ TEST(ReconcileCommand, RefusesWithoutSystemdOrDuringAnOfflineUpdate) {
   EXPECT_TRUE(runner.calls.empty()) << "no canary, no restart";
 }
 
-TEST(ReconcileCommand, RestartsThroughSystemdAndSaysSoInOneLine) {
+TEST(RestartCommand, RestartsThroughSystemdAndSaysSoInOneLine) {
   test::TempRoot root;
   root.mkdirs("/run/systemd/system");
   FakeRunner runner;
@@ -174,7 +175,7 @@ TEST(ReconcileCommand, RestartsThroughSystemdAndSaysSoInOneLine) {
   FakeSystemd systemd;
   systemd.add("docker.service");
   systemd.on_restart = [&runner] { runner.results.erase("iptables filter"); };
-  auto r = reconcile_in(root, runner, &systemd);
+  auto r = restart_in(root, runner, &systemd);
   EXPECT_EQ(r.status, ExitStatus::Ok);
   EXPECT_EQ(r.out,
             "docker.service: restarted: Docker's rules were gone; restarted "
@@ -186,26 +187,37 @@ TEST(ReconcileCommand, RestartsThroughSystemdAndSaysSoInOneLine) {
   runner.results["iptables filter"] = exited(1);
   systemd.calls.clear();
   root.write("/etc/docker-firewall-guard.conf", "[hook]\ndry-run = yes\n");
-  r = reconcile_in(root, runner, &systemd);
+  r = restart_in(root, runner, &systemd);
   EXPECT_EQ(r.status, ExitStatus::Problem);
   EXPECT_THAT(r.out, HasSubstr("would restart docker.service (dry run)"));
   EXPECT_TRUE(systemd.calls.empty());
 }
 
-TEST(ReconcileCommand, TakesTurnsThroughItsLock) {
+TEST(RestartCommand, TakesTurnsThroughItsLock) {
   test::TempRoot root;
-  root.mkdirs("/run/docker-firewall-guard");
+  root.mkdirs("/run/systemd/system");
+  root.write("/etc/docker-firewall-guard.conf", "[hook]\ntimeout = 1\n");
+  FakeRunner runner;
+  runner.results["iptables filter"] = exited(1);  // flushed until Docker restarts
+  FakeSystemd systemd;
+  systemd.add("docker.service");
+  systemd.on_restart = [&runner] { runner.results.erase("iptables filter"); };
+
+  // Another run holds the lock: this one waits [hook] timeout for it, then does nothing.
   auto held = RunLock::acquire(root.path() + "/run/docker-firewall-guard/reconcile.lock",
                                std::chrono::milliseconds(100));
   ASSERT_TRUE(held.ok()) << held.error();
-  auto second = RunLock::acquire(root.path() + "/run/docker-firewall-guard/reconcile.lock",
-                                 std::chrono::milliseconds(100));
-  EXPECT_FALSE(second.ok());
-  EXPECT_THAT(second.error(), HasSubstr("still held by another docker-firewall-guard"));
+  auto r = restart_in(root, runner, &systemd);
+  EXPECT_EQ(r.status, ExitStatus::Unknown);
+  EXPECT_THAT(r.out, HasSubstr("nothing done: "));
+  EXPECT_THAT(r.out, HasSubstr("reconcile.lock: still held by another docker-firewall-guard"));
+  EXPECT_TRUE(systemd.calls.empty()) << "nothing restarted while another run holds the lock";
+
+  // Once it is released, the next run takes its turn.
   { auto released = std::move(held).value(); }
-  EXPECT_TRUE(RunLock::acquire(root.path() + "/run/docker-firewall-guard/reconcile.lock",
-                               std::chrono::milliseconds(100))
-                  .ok());
+  r = restart_in(root, runner, &systemd);
+  EXPECT_EQ(r.status, ExitStatus::Ok);
+  EXPECT_THAT(systemd.calls, Contains("try-restart docker.service"));
 }
 
 }  // namespace
@@ -217,19 +229,14 @@ namespace {
 Run after(const test::TempRoot& root, FakeRunner& runner, FakeSystemd* systemd,
           const TransactionReport& report, unsigned* deadline = nullptr,
           std::function<std::string()> join_network = {}) {
-  std::ostringstream out, err;
-  CommandContext context{root.path(),
-                         runner,
-                         out,
-                         err,
-                         connect_to(systemd),
-                         false,
-                         [deadline](unsigned s) {
-                           if (deadline != nullptr) *deadline = s;
-                         },
-                         std::move(join_network)};
-  const auto status = run_after_transaction(context, report);
-  return {status, out.str(), err.str()};
+  test::TestHost host(root.path(), runner, connect_to(systemd));
+  host.host.arm_deadline = [deadline](unsigned s) {
+    if (deadline != nullptr) *deadline = s;
+  };
+  host.host.join_systemd_network = std::move(join_network);
+  HostView view(host.host);
+  const auto status = run_after_transaction(view, report);
+  return {status, host.out.str(), host.err.str()};
 }
 
 Run after(const test::TempRoot& root, FakeRunner& runner, FakeSystemd* systemd,

@@ -33,7 +33,7 @@ TEST(Config, DefaultsWithoutAnyFile) {
   const auto loaded = load_config(root.path());
   EXPECT_THAT(loaded.files, IsEmpty());
   EXPECT_THAT(loaded.problems, IsEmpty());
-  EXPECT_THAT(loaded.config.services, ElementsAre("docker.service"));
+  EXPECT_EQ(loaded.config.service, "docker.service");
   EXPECT_THAT(loaded.config.firewalls,
               ElementsAre("iptables.service", "ip6tables.service", "nftables.service"));
   EXPECT_EQ(loaded.config.strategy, Strategy::Requires);
@@ -60,7 +60,7 @@ TEST(Config, ShippedFileDocumentsTheCompiledInDefaults) {
   EXPECT_THAT(problem_strings(loaded), IsEmpty());
   EXPECT_EQ(loaded.config.origin.size(), 8u) << "every key must be documented";
   const Config defaults;
-  EXPECT_EQ(loaded.config.services, defaults.services);
+  EXPECT_EQ(loaded.config.service, defaults.service);
   EXPECT_EQ(loaded.config.firewalls, defaults.firewalls);
   EXPECT_EQ(loaded.config.strategy, defaults.strategy);
   EXPECT_EQ(loaded.config.hook_enabled, defaults.hook_enabled);
@@ -73,7 +73,7 @@ TEST(Config, ShippedFileDocumentsTheCompiledInDefaults) {
 TEST(Config, ParsesEveryKey) {
   const auto loaded = parse(
       "[guard]\n"
-      "services = docker.service  podman.service docker.service\n"
+      "services =  moby.service \n"
       "firewalls = nftables.service\n"
       "strategy = partof   ; inline comment\n"
       "[hook]\n"
@@ -84,7 +84,7 @@ TEST(Config, ParsesEveryKey) {
       "timeout = 15\n");
   EXPECT_THAT(problem_strings(loaded), IsEmpty());
   const auto& c = loaded.config;
-  EXPECT_THAT(c.services, ElementsAre("docker.service", "podman.service"));
+  EXPECT_EQ(c.service, "moby.service");
   EXPECT_THAT(c.firewalls, ElementsAre("nftables.service"));
   EXPECT_EQ(c.strategy, Strategy::PartOf);
   EXPECT_FALSE(c.hook_enabled);
@@ -93,6 +93,19 @@ TEST(Config, ParsesEveryKey) {
   EXPECT_TRUE(c.dry_run);
   EXPECT_EQ(c.timeout_seconds, 15u);
   EXPECT_EQ(c.origin.at("guard.strategy"), "/etc/docker-firewall-guard.conf");
+}
+
+TEST(Config, ServicesNamesTheOneDockerService) {
+  // Docker's settings, its rules and its snapshots are one daemon's: a second name is a
+  // problem, and the assignment is ignored like any bad one.
+  auto loaded = parse("[guard]\nservices = docker.service podman.service\n");
+  EXPECT_THAT(problem_strings(loaded),
+              ElementsAre("/etc/docker-firewall-guard.conf: [guard] services: names 2 services; "
+                          "it takes one, the Docker daemon's (docker.service); ignored"));
+  EXPECT_EQ(loaded.config.service, "docker.service");
+  loaded = parse("[guard]\nservices = docker.service docker.service\n");
+  EXPECT_THAT(problem_strings(loaded), IsEmpty()) << "the same name twice is one service";
+  EXPECT_EQ(loaded.config.service, "docker.service");
 }
 
 TEST(Config, EmptyListsAreRefusedWithTheWayToSayIt) {
@@ -104,7 +117,7 @@ TEST(Config, EmptyListsAreRefusedWithTheWayToSayIt) {
                           "nothing, set strategy = none; ignored",
                           "/etc/docker-firewall-guard.conf: [hook] packages: empty; to turn the "
                           "hooks off, set enabled = no; ignored"));
-  EXPECT_EQ(loaded.config.services, Config{}.services);
+  EXPECT_EQ(loaded.config.service, Config{}.service);
   EXPECT_EQ(loaded.config.firewalls, Config{}.firewalls);
   EXPECT_EQ(loaded.config.packages, Config{}.packages);
 }
@@ -186,7 +199,7 @@ TEST(Config, BadValuesAreNamedAndIgnored) {
           "report; ignored"));
   // The good assignment before the bad one stays; the rest keep their defaults.
   EXPECT_EQ(loaded.config.strategy, Strategy::PartOf);
-  EXPECT_THAT(loaded.config.services, ElementsAre("docker.service"));
+  EXPECT_EQ(loaded.config.service, "docker.service");
   EXPECT_EQ(loaded.config.firewalls, Config{}.firewalls);
   EXPECT_EQ(loaded.config.timeout_seconds, 90u);
   EXPECT_EQ(loaded.config.origin.count("guard.services"), 0u);

@@ -45,28 +45,28 @@ TEST(DockerRuntime, AsksDockerdForItsVersionOnceForEachBinary) {
 }
 
 TEST(DockerRuntime, IPv6FollowsDaemonJsonElseDockersDefault) {
-  DockerFacts facts;  // daemon.json says nothing
-  EXPECT_FALSE(managed_families(facts, 20).ipv6);
-  EXPECT_FALSE(managed_families(facts, 26).ipv6);
-  EXPECT_TRUE(managed_families(facts, 27).ipv6);
-  EXPECT_TRUE(managed_families(facts, 28).ipv6);
-  EXPECT_FALSE(managed_families(facts, std::nullopt).ipv6) << "unknown version: no claim";
-  facts.ip6tables = false;
-  EXPECT_FALSE(managed_families(facts, 28).ipv6);
-  facts.ip6tables = true;
-  EXPECT_TRUE(managed_families(facts, 20).ipv6);
-  EXPECT_TRUE(managed_families(facts, 20).ipv4);
+  DockerSettings settings;  // daemon.json says nothing
+  EXPECT_FALSE(managed_families(settings, 20).ipv6);
+  EXPECT_FALSE(managed_families(settings, 26).ipv6);
+  EXPECT_TRUE(managed_families(settings, 27).ipv6);
+  EXPECT_TRUE(managed_families(settings, 28).ipv6);
+  EXPECT_FALSE(managed_families(settings, std::nullopt).ipv6) << "unknown version: no claim";
+  settings.ip6tables = false;
+  EXPECT_FALSE(managed_families(settings, 28).ipv6);
+  settings.ip6tables = true;
+  EXPECT_TRUE(managed_families(settings, 20).ipv6);
+  EXPECT_TRUE(managed_families(settings, 20).ipv4);
 }
 
 TEST(DockerRuntime, IptablesOffLeavesIPv6ToItsOwnSetting) {
   // Docker 28 with "iptables": false still writes its ip6tables rules (seen on forky).
-  DockerFacts facts;
-  facts.iptables = false;
-  auto families = managed_families(facts, 28);
+  DockerSettings settings;
+  settings.iptables = false;
+  auto families = managed_families(settings, 28);
   EXPECT_FALSE(families.ipv4);
   EXPECT_TRUE(families.ipv6);
-  facts.ip6tables = false;
-  families = managed_families(facts, 28);
+  settings.ip6tables = false;
+  families = managed_families(settings, 28);
   EXPECT_FALSE(families.ipv4);
   EXPECT_FALSE(families.ipv6);
 }

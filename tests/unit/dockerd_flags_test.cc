@@ -69,15 +69,15 @@ TEST(DockerdFlags, AFlagWinsOverDaemonJsonAndNamesItsConfigFile) {
   root.write("/etc/docker/daemon.json", R"({"iptables": false})");
   root.write("/etc/docker/alt.json", R"({"live-restore": true})");
   const auto r = read_docker_settings(root.path(), UnitFiles(root.path()), "docker.service");
-  EXPECT_TRUE(r.facts.iptables) << "/etc/docker/daemon.json is not the file dockerd reads";
-  EXPECT_TRUE(r.facts.live_restore);
-  EXPECT_EQ(r.facts.ip6tables, false);
+  EXPECT_TRUE(r.settings.iptables) << "/etc/docker/daemon.json is not the file dockerd reads";
+  EXPECT_TRUE(r.settings.live_restore);
+  EXPECT_EQ(r.settings.ip6tables, false);
 
   const char raw[] = "/usr/bin/dockerd\0-H\0fd://\0--iptables=false\0";
   const std::string cmdline(raw, sizeof raw - 1);  // /proc/PID/cmdline: NUL after each
   const auto running = docker_settings_from_cmdline(root.path(), cmdline);
-  EXPECT_FALSE(running.facts.iptables);
-  EXPECT_EQ(running.facts.iptables_origin, "dockerd's --iptables flag");
+  EXPECT_FALSE(running.settings.iptables);
+  EXPECT_EQ(running.settings.iptables_origin, "dockerd's --iptables flag");
 }
 
 }  // namespace

@@ -37,7 +37,7 @@ class FakeSystemd : public Systemd {
   }
   Expected<std::string> try_restart(const std::string& name, std::chrono::milliseconds) override {
     calls.push_back("try-restart " + name);
-    if (!restart_error.empty()) return Expected<std::string>::failure(restart_error);
+    if (!restart_error.empty()) return fail(restart_error);
     if (on_restart) on_restart();
     return restart_result;
   }

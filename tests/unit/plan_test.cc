@@ -23,7 +23,7 @@ class PlanTest : public ::testing::Test {
     root.link("/etc/systemd/system/multi-user.target.wants/" + unit,
               "/usr/lib/systemd/system/" + unit);
   }
-  GuardPlan plan(const DockerFacts& docker = {}) {
+  GuardPlan plan(const DockerSettings& docker = {}) {
     return plan_guard(loaded, docker, UnitFiles(root.path()));
   }
 
@@ -37,11 +37,11 @@ TEST_F(PlanTest, BindsOnlyEnabledUnmaskedInstalledFirewalls) {
   root.link("/etc/systemd/system/ip6tables.service", "/dev/null");
   const auto p = plan();
   ASSERT_EQ(p.firewalls.size(), 3u);
-  EXPECT_TRUE(p.firewalls[0].bound);
+  EXPECT_TRUE(p.firewalls[0].to_bind);
   EXPECT_EQ(p.firewalls[0].reason, "enabled, /usr/lib/systemd/system/iptables.service");
-  EXPECT_FALSE(p.firewalls[1].bound);
+  EXPECT_FALSE(p.firewalls[1].to_bind);
   EXPECT_EQ(p.firewalls[1].reason, "masked by /etc/systemd/system/ip6tables.service");
-  EXPECT_FALSE(p.firewalls[2].bound);
+  EXPECT_FALSE(p.firewalls[2].to_bind);
   EXPECT_EQ(p.firewalls[2].reason, "installed but not enabled");
   ASSERT_EQ(p.dropins.size(), 2u);
   EXPECT_EQ(p.dropins[0].unit, "docker.service");
@@ -61,7 +61,7 @@ TEST_F(PlanTest, NeverBindsADisabledFirewall) {
 
 TEST_F(PlanTest, NothingWhenDockerLeavesIptablesAlone) {
   enable("iptables.service");
-  DockerFacts docker;
+  DockerSettings docker;
   docker.iptables = false;
   const auto p = plan(docker);
   EXPECT_THAT(p.dropins, IsEmpty());
@@ -74,14 +74,11 @@ TEST_F(PlanTest, NothingForStrategyNone) {
   EXPECT_THAT(plan().dropins, IsEmpty());
 }
 
-TEST_F(PlanTest, SkipsGuardedServicesThatAreNotInstalled) {
+TEST_F(PlanTest, NothingWhenTheGuardedServiceIsNotInstalled) {
   enable("iptables.service");
-  loaded.config.services = {"docker.service", "podman.service"};
+  loaded.config.service = "podman.service";
   const auto p = plan();
-  ASSERT_EQ(p.dropins.size(), 2u);
-  EXPECT_EQ(p.dropins[0].unit, "docker.service");
-  EXPECT_THAT(p.dropins[1].text, HasSubstr("reset-failed docker.service\n"))
-      << "only the services that are there";
+  EXPECT_THAT(p.dropins, IsEmpty()) << "no drop-in for it, none for the firewall either";
   EXPECT_THAT(p.notes, ElementsAre("podman.service is not installed or masked; no drop-in for it"));
 }
 

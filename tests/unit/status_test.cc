@@ -48,7 +48,7 @@ TEST(Status, ProtectedHostSaysWhyAndAdvisesLiveRestore) {
   EXPECT_THAT(text, HasSubstr("Firewalls: iptables.service active, bound; nftables.service ?, "
                               "not bound (installed but not enabled);"));
 
-  r.docker.facts.live_restore = true;
+  r.docker.settings.live_restore = true;
   judge(r);
   EXPECT_THAT(r.advice, ::testing::Not(::testing::Contains(HasSubstr("live-restore"))));
 }
@@ -90,7 +90,7 @@ TEST(Status, StrategyNoneIsNotProtectionAndNoFirewallIsNothingToGuard) {
   EXPECT_THAT(r.reason, HasSubstr("strategy is none"));
 
   r = protected_host();
-  r.plan.firewalls[0].bound = false;
+  r.plan.firewalls[0].to_bind = false;
   r.plan.dropins.clear();
   r.services[0].dropin_expected = false;
   judge(r);
@@ -103,13 +103,14 @@ TEST(Status, FlushedRulesAreAProblemWithAdviceWhileDockerRuns) {
   r.rules.families[0].state = RulesState::Flushed;
   judge(r);
   EXPECT_EQ(exit_status(r), ExitStatus::Problem);
-  EXPECT_THAT(r.advice, ::testing::Contains(HasSubstr("run docker-firewall-guard reconcile")));
+  EXPECT_THAT(r.advice, ::testing::Contains(HasSubstr("run docker-firewall-guard restart-docker")));
 
   r.services[0].unit.active_state = "inactive";
   judge(r);
   EXPECT_EQ(exit_status(r), ExitStatus::Ok) << "a stopped Docker writes its rules when it starts";
-  EXPECT_THAT(r.advice, ::testing::Not(
-                            ::testing::Contains(HasSubstr("run docker-firewall-guard reconcile"))));
+  EXPECT_THAT(
+      r.advice,
+      ::testing::Not(::testing::Contains(HasSubstr("run docker-firewall-guard restart-docker"))));
 }
 
 TEST(Status, ReconcileNeedsItsCompanionsRunning) {

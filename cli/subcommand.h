@@ -1,0 +1,32 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+#include "exit_status.h"
+#include "system_host.h"
+
+namespace dfg::cli {
+
+/// One subcommand: its CLI11 app, with its options bound to values it owns, and what runs it
+/// on the real host once the arguments are parsed.
+struct Subcommand {
+  CLI::App* app = nullptr;
+  std::function<ExitStatus(SystemHost&)> run;
+};
+
+// One per file of cli/, each registering its subcommand on the command's app.
+Subcommand add_check(CLI::App& app);
+Subcommand add_status(CLI::App& app);
+Subcommand add_restart_docker(CLI::App& app);
+Subcommand add_after_transaction(CLI::App& app);
+Subcommand add_snapshot(CLI::App& app);
+Subcommand add_restore(CLI::App& app);
+Subcommand add_config(CLI::App& app);
+
+/// For the hooks and the companions, which must never hang what runs them: the host ends the
+/// process quietly with status 0 after the given seconds, saying `message` first.
+void arm_quiet_deadline(Host& host, const char* message);
+
+}  // namespace dfg::cli

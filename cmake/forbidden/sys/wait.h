@@ -1,0 +1,2 @@
+// Stands first on the include path of core/ and guard/ (CONTRIBUTING.md, "Layout").
+#error "<sys/wait.h>: core/ and guard/ never run processes; use guard/process_runner.h (system/ implements it)"

@@ -1,0 +1,51 @@
+#include "docker_settings.h"
+
+#include <cerrno>
+#include <nlohmann/json.hpp>
+
+#include "fs.h"
+
+namespace dfg {
+
+const char* const docker_daemon_json = "/etc/docker/daemon.json";
+
+DockerSettingsResult parse_daemon_json(std::string_view text, const std::string& file) {
+  DockerSettingsResult result;
+  // No exceptions: a parse error yields a "discarded" value.
+  const auto json = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
+  if (json.is_discarded() || !json.is_object()) {
+    result.warning = file + ": not a JSON object; assuming Docker's defaults";
+    return result;
+  }
+  auto read_bool = [&](const char* key, auto assign) {
+    const auto it = json.find(key);
+    if (it == json.end()) return;
+    if (it->is_boolean()) {
+      assign(it->template get<bool>());
+    } else {
+      if (!result.warning.empty()) result.warning += "; ";
+      result.warning += file + ": \"" + key + "\" is not true or false; assuming Docker's default";
+    }
+  };
+  read_bool("iptables", [&](bool v) {
+    result.settings.iptables = v;
+    result.settings.iptables_origin = file;
+  });
+  read_bool("ip6tables", [&](bool v) { result.settings.ip6tables = v; });
+  read_bool("live-restore", [&](bool v) { result.settings.live_restore = v; });
+  return result;
+}
+
+DockerSettingsResult read_daemon_json(std::string_view root, const std::string& path) {
+  const auto full = join_root(root, path);
+  if (!entry_exists(full)) return {};
+  auto text = read_file(full);
+  if (!text) {
+    DockerSettingsResult result;
+    result.warning = path + ": cannot read: " + text.error() + "; assuming Docker's defaults";
+    return result;
+  }
+  return parse_daemon_json(text.value(), path);
+}
+
+}  // namespace dfg

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace dfg {
+
+/// What /etc/docker/daemon.json says about Docker's firewall handling. Unset keys keep
+/// dockerd's defaults: iptables on, live-restore off; ip6tables' default changed with
+/// Docker 27 (off before, on since), so an absent key stays unknown.
+struct DockerSettings {
+  bool iptables = true;
+  std::optional<bool> ip6tables;
+  bool live_restore = false;
+  std::string iptables_origin;  ///< what set `iptables` (a file, or dockerd's flag); empty: default
+};
+
+/// The settings, and a warning naming the file and key when something could not be used.
+struct DockerSettingsResult {
+  DockerSettings settings;
+  std::string warning;
+};
+
+extern const char* const docker_daemon_json;
+
+/// Parses daemon.json text. Malformed JSON, or a key that is not a boolean, gives a
+/// warning and Docker's default for what could not be read. `file` names the source.
+DockerSettingsResult parse_daemon_json(std::string_view text, const std::string& file);
+
+/// Reads `path` (default /etc/docker/daemon.json) under `root`; an absent file means
+/// Docker's defaults.
+DockerSettingsResult read_daemon_json(std::string_view root = "/",
+                                      const std::string& path = docker_daemon_json);
+
+}  // namespace dfg

@@ -1,0 +1,130 @@
+#include "snapshot_file.h"
+
+#include <algorithm>
+#include <charconv>
+
+namespace dfg {
+namespace {
+
+constexpr std::string_view header = "docker-firewall-guard snapshot 1";
+
+Expected<Snapshot> bad(std::size_t line, const std::string& message) {
+  return fail("line " + std::to_string(line) + ": " + message);
+}
+
+template <typename T>
+bool parse_number(std::string_view text, T& value) {
+  const auto end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  return ec == std::errc() && ptr == end && !text.empty();
+}
+
+/// The first chain or rule of `rules` that is not Docker's (see docker_part), as ":CHAIN" or
+/// "-A CHAIN SPEC" after "-t TABLE", or "". A snapshot holds only Docker's part; the restore
+/// would empty any other chain it declares and put any other rule at the top of a built-in
+/// chain, so a file that holds more was altered and is refused.
+std::string first_foreign_rule(const Ruleset& rules) {
+  const auto part = docker_part(rules);
+  for (const auto& table : rules.tables) {
+    for (const auto& chain : table.chains) {
+      if (!chain.builtin() && !is_docker_chain(chain.name))
+        return "-t " + table.name + " :" + chain.name;
+    }
+    const auto kept = std::find_if(part.tables.begin(), part.tables.end(),
+                                   [&](const Table& t) { return t.name == table.name; });
+    for (const auto& rule : table.rules) {
+      const bool is_docker =
+          kept != part.tables.end() &&
+          std::any_of(kept->rules.begin(), kept->rules.end(),
+                      [&](const Rule& r) { return r.chain == rule.chain && r.spec == rule.spec; });
+      if (!is_docker) return "-t " + table.name + " -A " + rule.chain + " " + rule.spec;
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string render_snapshot(const Snapshot& s) {
+  std::string text(header);
+  text += "\nfirewall " + s.firewall + "\ndockerd " + std::to_string(s.dockerd_pid) + " " +
+          std::to_string(s.dockerd_start) + "\ntaken " + std::to_string(s.taken_ms) + "\n";
+  for (const auto& [family, rules] : s.families) text += "family " + family + "\n" + to_text(rules);
+  return text + "end\n";
+}
+
+Expected<Snapshot> parse_snapshot(std::string_view text) {
+  Snapshot s;
+  std::size_t number = 0;
+  std::string rules_text;      // the current family's lines
+  std::size_t rules_line = 0;  // where they start
+  bool ended = false, have_dockerd = false, have_taken = false;
+  // Parses the family's lines; an error names the line of the file.
+  auto close_family = [&]() -> Expected<Ok> {
+    if (s.families.empty()) return Ok{};
+    auto parsed = parse_ruleset(rules_text);
+    if (!parsed) {
+      std::size_t inner = 0;
+      const auto& message = parsed.error();  // "line N: what"
+      const auto colon = message.find(": ");
+      parse_number(std::string_view(message).substr(5, colon - 5), inner);
+      return fail("line " + std::to_string(rules_line + inner - 1) + ": " +
+                  s.families.back().first + " rules: " + message.substr(colon + 2));
+    }
+    if (const auto foreign = first_foreign_rule(parsed.value()); !foreign.empty()) {
+      return fail("line " + std::to_string(rules_line) + ": " + s.families.back().first +
+                  " rules: not only Docker's: " + foreign.substr(0, 120));
+    }
+    s.families.back().second = std::move(parsed).value();
+    return Ok{};
+  };
+  while (!text.empty()) {
+    const auto end = text.find('\n');
+    if (end == std::string_view::npos) return bad(number + 1, "the file ends inside a line");
+    const auto line = text.substr(0, end);
+    text.remove_prefix(end + 1);
+    ++number;
+    if (ended) return bad(number, "text after the end");
+    if (number == 1) {
+      if (line != header) return bad(1, "not a docker-firewall-guard snapshot (version 1)");
+      continue;
+    }
+    const auto space = line.find(' ');
+    const auto key = line.substr(0, space);
+    const auto value =
+        space == std::string_view::npos ? std::string_view() : line.substr(space + 1);
+    if (!s.families.empty() && key != "family" && key != "end") {
+      rules_text.append(line).append("\n");
+      continue;
+    }
+    if (key == "firewall" && !value.empty()) {
+      s.firewall = std::string(value);
+    } else if (key == "dockerd") {
+      const auto split = value.find(' ');
+      if (split == std::string_view::npos || !parse_number(value.substr(0, split), s.dockerd_pid) ||
+          !parse_number(value.substr(split + 1), s.dockerd_start))
+        return bad(number, "dockerd needs a process id and a start time");
+      have_dockerd = true;
+    } else if (key == "taken") {
+      if (!parse_number(value, s.taken_ms)) return bad(number, "taken needs a time in ms");
+      have_taken = true;
+    } else if (key == "family" && (value == "IPv4" || value == "IPv6")) {
+      if (auto closed = close_family(); !closed) return fail(closed);
+      s.families.push_back({std::string(value), {}});
+      rules_text.clear();
+      rules_line = number + 1;
+    } else if (key == "end" && value.empty()) {
+      if (auto closed = close_family(); !closed) return fail(closed);
+      ended = true;
+    } else {
+      return bad(number, "unexpected: " + std::string(line.substr(0, 80)));
+    }
+  }
+  if (number == 0) return bad(1, "empty");
+  if (!ended) return bad(number, "truncated: no end line");
+  if (s.firewall.empty() || !have_dockerd || !have_taken)
+    return bad(number, "firewall, dockerd or taken is missing");
+  return s;
+}
+
+}  // namespace dfg

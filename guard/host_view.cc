@@ -1,0 +1,61 @@
+#include "host_view.h"
+
+#include "docker_runtime.h"
+
+namespace dfg {
+
+HostView::HostView(Host& host) : m_host(host), m_loaded(load_config(host.root)) {}
+
+const std::string& HostView::refusal() {
+  if (!m_refusal) m_refusal = m_host.why_not_act ? m_host.why_not_act() : std::string();
+  return *m_refusal;
+}
+
+Expected<Systemd*> HostView::systemd() {
+  if (!m_systemd && !m_systemd_error) {
+    auto connected = m_host.connect_systemd();
+    if (connected)
+      m_systemd = std::move(connected).value();
+    else
+      m_systemd_error = connected.error();
+  }
+  if (m_systemd_error) return fail(*m_systemd_error);
+  return m_systemd.get();
+}
+
+const Expected<UnitStatus>& HostView::docker_unit() {
+  if (!m_docker_unit) {
+    auto systemd = this->systemd();
+    m_docker_unit =
+        systemd ? systemd.value()->unit(service()) : Expected<UnitStatus>(fail(systemd));
+  }
+  return *m_docker_unit;
+}
+
+const DockerSettingsResult& HostView::docker_settings() {
+  if (!m_docker_settings) {
+    const std::uint32_t main_pid =
+        m_docker_unit && *m_docker_unit ? m_docker_unit->value().main_pid : 0;
+    m_docker_settings = dfg::docker_settings(m_host.processes, m_host.root, service(), main_pid);
+  }
+  return *m_docker_settings;
+}
+
+void HostView::warn_about_docker_settings() {
+  if (const auto& warning = docker_settings().warning; !warning.empty())
+    m_host.err << "warning: " << warning << "\n";
+}
+
+ManagedFamilies HostView::families() {
+  if (!m_families)
+    m_families = families_to_check(m_host.runner, m_host.root, docker_settings().settings);
+  return *m_families;
+}
+
+CanaryResult HostView::canary() { return check_docker_rules(m_host.runner, families()); }
+
+void HostView::arm_deadline() {
+  if (m_host.arm_deadline) m_host.arm_deadline(2 * m_loaded.config.timeout_seconds + 30);
+}
+
+}  // namespace dfg

@@ -1,0 +1,12 @@
+#include "process_runner.h"
+
+namespace dfg {
+
+std::string failure_reason(const ProcessResult& run) {
+  if (!run.error.empty()) return run.error;
+  const auto line = run.err.substr(0, run.err.find('\n'));
+  return "exited with " + std::to_string(run.exit_code) + ": " +
+         (line.empty() ? "no message" : line);
+}
+
+}  // namespace dfg

@@ -1,0 +1,142 @@
+#include "restore.h"
+
+#include <unistd.h>
+
+#include <chrono>
+
+#include "fs.h"
+#include "journal.h"
+#include "restart.h"
+#include "runtime_dir.h"
+#include "snapshot.h"
+#include "subcommands.h"
+#include "unit_name.h"
+
+namespace dfg {
+namespace {
+
+// -w 5 waits for the xtables lock (legacy iptables); the runner's deadline comes later.
+constexpr auto restore_timeout = std::chrono::seconds(10);
+
+/// Reads and removes the snapshot: it is used once, whatever happens next.
+Expected<Snapshot> consume_snapshot(const std::string& path) {
+  const auto text = read_file(path);
+  if (!text) return fail("no snapshot (" + path + ": " + text.error() + ")");
+  unlink(path.c_str());
+  auto parsed = parse_snapshot(text.value());
+  if (!parsed) return fail("the snapshot is unusable: " + path + ": " + parsed.error());
+  return parsed;
+}
+
+/// Why `snapshot` may not be put back now, or "".
+std::string why_stale(const Snapshot& snapshot, const std::string& firewall, HostView& view,
+                      std::uint32_t dockerd_pid, std::uint64_t dockerd_start) {
+  if (snapshot.firewall != firewall)
+    return "the snapshot is of " + snapshot.firewall + ", not " + firewall;
+  if (snapshot.dockerd_pid != dockerd_pid || snapshot.dockerd_start != dockerd_start)
+    return "dockerd restarted since the snapshot was taken";
+  const auto now = view.host().clock.boot_ms();
+  if (snapshot.taken_ms > now) return "the snapshot was taken after now";
+  const auto age = now - snapshot.taken_ms;
+  if (age > std::uint64_t{view.config().timeout_seconds} * 1000)
+    return "the snapshot is " + std::to_string(age / 1000) + " s old, older than [hook] timeout";
+  return {};
+}
+
+}  // namespace
+
+Expected<std::size_t> restore_snapshot(ProcessRunner& runner, const Snapshot& snapshot) {
+  std::size_t rules = 0;
+  for (const auto& [family, saved] : snapshot.families) {
+    const std::string restore = family == "IPv6" ? "ip6tables-restore" : "iptables-restore";
+    const auto now = save_family(runner, family);
+    if (!now) return fail(now);
+    for (const auto& script : plan_restore(saved, now.value())) {
+      const auto run = runner.run({restore, "--wait=5", "--noflush"}, restore_timeout, script.text);
+      if (!run.started || run.timed_out || run.exit_code != 0)
+        return fail(restore + " of " + family + " " + script.table + ": " + failure_reason(run));
+      rules += script.rules;
+    }
+  }
+  return rules;
+}
+
+ExitStatus run_restore(HostView& view, const std::string& firewall, bool after_stop) {
+  if (!is_valid_unit_name(firewall)) return refuse_firewall_name(view, firewall);
+  auto& host = view.host();
+  const auto path = snapshot_path(host.root, firewall);
+  const auto families = companion_families(view, firewall);
+  if (!families) {
+    unlink(path.c_str());
+    host.out << "restore: nothing done: " << families.error() << "\n";
+    return ExitStatus::Ok;
+  }
+  view.arm_deadline();
+  auto& systemd = *view.systemd().value();
+  const auto main_pid = view.docker_unit().value().main_pid;
+  if (after_stop) {
+    // In the firewall's ExecStopPost=: a restart's stop half is followed by its start, after
+    // which the companion restores; only a plain stop is ours to mend here.
+    const auto unit = systemd.unit(firewall);
+    if (unit && !unit.value().job_type.empty() && unit.value().job_type != "stop") {
+      host.out << "restore: not yet: " << firewall << " is in a " << unit.value().job_type
+               << " job; its start restores\n";
+      return ExitStatus::Ok;
+    }
+  }
+  // Companions of two firewalls restarted together (iptables and ip6tables by one package)
+  // take turns, so their fallbacks never restart Docker twice. Not restart-docker's lock: it
+  // waits for the companions' jobs while it holds that one. Inside a firewall's stop, only
+  // briefly: its stop must not hang.
+  const auto lock = host.locks.take(join_root(host.root, runtime::restore_lock),
+                                    after_stop ? std::chrono::seconds(5) : view.timeout());
+  if (!lock) {
+    unlink(path.c_str());  // never left for a later cycle
+    host.out << "restore: nothing done: " << lock.error() << "\n";
+    return ExitStatus::Ok;
+  }
+
+  std::string why;
+  const auto snapshot = consume_snapshot(path);
+  const auto start = host.processes.start_time(main_pid);
+  if (!snapshot) {
+    why = snapshot.error();
+  } else if (!start) {
+    why = start.error();
+  } else {
+    why = why_stale(snapshot.value(), firewall, view, main_pid, start.value());
+  }
+  if (why.empty()) {
+    const auto restored = restore_snapshot(host.runner, snapshot.value());
+    const auto rules = check_docker_rules(host.runner, families.value());
+    if (restored && rules.overall() == RulesState::Present) {
+      const auto line = "restore: put back " + std::to_string(restored.value()) +
+                        " of Docker's rules after " + firewall;
+      host.journal.send(
+          restore_entry(line, view.service(), firewall, "restored", restored.value()));
+      if (!host.journal.holds_stdout()) host.out << line << "\n";
+      return ExitStatus::Ok;
+    }
+    why = restored ? "restored, but " + describe(rules) : restored.error();
+  }
+
+  // The fallback: restart-docker's rules (nothing when the rules are there, one restart if
+  // not).
+  RestartOptions options;
+  options.timeout = view.timeout();
+  options.no_block = after_stop;
+  options.settle_companions = false;
+  options.rules_grace = restart_rules_grace;
+  options.dry_run = view.config().dry_run;
+  auto canary = [&] { return check_docker_rules(host.runner, families.value()); };
+  const auto outcome = restart_if_flushed(systemd, host.clock, canary, view.config(), options);
+  const auto line = "restore: " + why + "; " + to_line(outcome);
+  const bool journaled = outcome.action != RestartAction::Nothing;
+  if (journaled)
+    host.journal.send(
+        restore_entry(line, view.service(), firewall, std::string(to_string(outcome.action)), 0));
+  if (!journaled || !host.journal.holds_stdout()) host.out << line << "\n";
+  return ExitStatus::Ok;
+}
+
+}  // namespace dfg

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "canary.h"
+#include "config.h"
+#include "docker_settings.h"
+#include "exit_status.h"
+#include "plan.h"
+#include "systemd.h"
+
+namespace dfg {
+
+/// What systemd really loaded for one guarded service.
+struct ServiceReport {
+  std::string name;
+  UnitStatus unit;
+  bool dropin_expected = false;  ///< the generator writes a drop-in for it
+  bool dropin_loaded = false;    ///< systemd lists that drop-in in DropInPaths
+  /// Bound: the firewalls systemd has loaded its Requires=/PartOf=/After= on (per strategy).
+  std::vector<std::string> bound;
+};
+
+/// Everything `status` says, gathered once and rendered as text or JSON.
+struct StatusReport {
+  LoadedConfig config;
+  DockerSettingsResult docker;
+  GuardPlan plan;             ///< what the generator decides from the files
+  std::string systemd_error;  ///< set when systemd could not be asked
+  std::vector<ServiceReport> services;
+  std::map<std::string, UnitStatus> firewalls;   ///< as systemd sees them
+  std::map<std::string, UnitStatus> companions;  ///< strategy reconcile's, as systemd sees them
+  CanaryResult rules;
+  /// "yes", "no" or "unknown", and why, in one line.
+  std::string protection = "unknown";
+  std::string reason;
+  std::vector<std::string> advice;
+};
+
+/// Decides protection and advice from the gathered facts (pure; the command gathers).
+void judge(StatusReport& report);
+
+/// 0 when protected (or there is nothing to guard) and the rules are not gone; 1 when not
+/// protected or the rules are gone; 2 when it cannot tell.
+ExitStatus exit_status(const StatusReport& report);
+
+/// A few lines an administrator can act on.
+std::string render_text(const StatusReport& report);
+
+/// The same facts as one JSON object (documented in docker-firewall-guard(8)).
+std::string render_json(const StatusReport& report);
+
+}  // namespace dfg

@@ -1,0 +1,71 @@
+#include <algorithm>
+
+#include "canary.h"
+#include "docker_runtime.h"
+#include "fs.h"
+#include "status.h"
+#include "subcommands.h"
+#include "unit_files.h"
+
+namespace dfg {
+namespace {
+
+/// Adds what systemd really loaded for the guarded service and the firewall units.
+void ask_systemd(StatusReport& r, HostView& view, Systemd& systemd) {
+  const auto& config = r.config.config;
+  const std::string dropin_suffix = std::string(".d/") + dropin_file_name;
+  {
+    const auto& name = config.service;
+    const auto& unit = view.docker_unit();
+    if (!unit) {
+      r.systemd_error = unit.error();
+      return;
+    }
+    ServiceReport s;
+    s.name = name;
+    s.unit = unit.value();
+    for (const auto& path : s.unit.drop_in_paths)
+      if (ends_with(path, "/" + name + dropin_suffix)) s.dropin_loaded = true;
+    const auto& deps = config.strategy == Strategy::PartOf      ? s.unit.part_of
+                       : config.strategy == Strategy::Reconcile ? s.unit.after
+                                                                : s.unit.requires_units;
+    for (const auto& f : config.firewalls)
+      if (std::find(deps.begin(), deps.end(), f) != deps.end()) s.bound.push_back(f);
+    r.services.push_back(std::move(s));
+  }
+  for (const auto& name : config.firewalls) {
+    const auto unit = systemd.unit(name);
+    if (unit) r.firewalls[name] = unit.value();
+    if (config.strategy != Strategy::Reconcile) continue;
+    const auto companions = companions_of(name);
+    for (const auto& companion : {companions.before, companions.after})
+      if (const auto c = systemd.unit(companion); c) r.companions[companion] = c.value();
+  }
+}
+
+}  // namespace
+
+ExitStatus run_status(HostView& view, bool json) {
+  auto& host = view.host();
+  StatusReport r;
+  r.config = view.loaded();
+  if (const auto& why = view.refusal(); !why.empty()) {
+    r.systemd_error = why;
+  } else if (auto systemd = view.systemd(); !systemd) {
+    r.systemd_error = systemd.error();
+  } else {
+    ask_systemd(r, view, *systemd.value());
+  }
+  r.docker = view.docker_settings();
+  r.plan = plan_guard(r.config, r.docker.settings, UnitFiles(host.root));
+  for (auto& s : r.services) {
+    for (const auto& d : r.plan.dropins)
+      if (d.unit == s.name) s.dropin_expected = true;
+  }
+  r.rules = view.canary();
+  judge(r);
+  host.out << (json ? render_json(r) : render_text(r));
+  return exit_status(r);
+}
+
+}  // namespace dfg

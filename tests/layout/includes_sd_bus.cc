@@ -1,0 +1,3 @@
+// A decision that talks to systemd itself: the build must refuse it.
+#include "systemd.h"
+#include <systemd/sd-bus.h>

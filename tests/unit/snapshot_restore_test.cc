@@ -1,0 +1,319 @@
+#include "snapshot.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "fake_runner.h"
+#include "fake_systemd.h"
+#include "fs.h"
+#include "proc_files.h"
+#include "subcommands.h"
+#include "temp_root.h"
+#include "test_host.h"
+
+namespace dfg {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::string capture(const std::string& name) {
+  std::ifstream in(std::string(DFG_TEST_DATA_DIR) + "/docker-rules/" + name);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+const char* const firewall_only =
+    "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n"
+    "-A FORWARD -j REJECT --reject-with icmp-host-prohibited\nCOMMIT\n";
+
+/// A host with Docker 26 running as PID 4242 (started at tick 5000), its rules present, and
+/// systemd and the tables faked.
+struct Scene {
+  test::TempRoot root;
+  FakeRunner runner;
+  FakeSystemd systemd;
+  test::TestHost test{root.path(), runner, [this]() -> Expected<std::unique_ptr<Systemd>> {
+                        return std::unique_ptr<Systemd>(new ForwardingSystemd(systemd));
+                      }};
+  std::string snapshot_path = root.path() + "/run/docker-firewall-guard/snapshots/iptables.service";
+
+  Scene() {
+    root.mkdirs("/run/systemd/system");
+    root.write("/usr/bin/dockerd", "");
+    set_dockerd_start(5000);
+    runner.results["/usr/bin/dockerd"] = exited(0, "Docker version 26.1.5, build a72d7cd\n");
+    runner.results["iptables-save"] = exited(0, capture("docker-26.1.5.iptables-save"));
+    systemd.add("docker.service");
+    systemd.units["docker.service"].main_pid = 4242;
+    systemd.add("iptables.service");
+    systemd.add("docker-firewall-guard-after-iptables.service");
+  }
+  void set_dockerd_start(unsigned long ticks) {
+    root.write("/proc/4242/stat",
+               "4242 (dockerd) S 1 4242 4242 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 "
+               "9 0 " +
+                   std::to_string(ticks) + " 1000 100\n");
+  }
+  void flush() {
+    runner.results["iptables-save"] = exited(0, firewall_only);
+    runner.results["iptables filter"] = exited(1);
+  }
+  void unflush() { runner.results.erase("iptables filter"); }
+
+  struct Run {
+    ExitStatus status;
+    std::string out;
+  };
+  Run snapshot(bool before_stop = false) {
+    return run([&](HostView& v) { return run_snapshot(v, "iptables.service", before_stop); });
+  }
+  Run restore(bool after_stop = false) {
+    return run([&](HostView& v) { return run_restore(v, "iptables.service", after_stop); });
+  }
+  template <typename F>
+  Run run(F command) {
+    test.out.str("");
+    test.err.str("");
+    HostView view(test.host);
+    const auto status = command(view);
+    return {status, test.out.str() + test.err.str()};
+  }
+  std::vector<std::string> restore_inputs() const {
+    std::vector<std::string> inputs;
+    for (std::size_t i = 0; i < runner.calls.size(); ++i)
+      if (runner.calls[i].front() == "iptables-restore") inputs.push_back(runner.inputs[i]);
+    return inputs;
+  }
+};
+
+TEST(SnapshotRestore, SnapshotThenRestorePutsDockersRulesBackOnce) {
+  Scene host;
+  const auto saved = host.snapshot();
+  EXPECT_EQ(saved.status, ExitStatus::Ok);
+  EXPECT_THAT(saved.out, HasSubstr("snapshot: saved Docker's 38 rules before iptables.service"));
+  struct stat st {};
+  ASSERT_EQ(stat(host.snapshot_path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+
+  host.flush();
+  host.runner.calls.clear();
+  host.runner.inputs.clear();
+  host.unflush();  // the canary after the restore finds the rules
+  host.runner.results["iptables-save"] = exited(0, firewall_only);
+  const auto restored = host.restore();
+  EXPECT_EQ(restored.status, ExitStatus::Ok);
+  EXPECT_THAT(restored.out,
+              HasSubstr("restore: put back 38 of Docker's rules after iptables.service"));
+  const auto inputs = host.restore_inputs();
+  ASSERT_EQ(inputs.size(), 2u) << "one iptables-restore per table: filter, nat";
+  EXPECT_THAT(inputs[0], HasSubstr("-I FORWARD -j DOCKER-USER\nCOMMIT\n"));
+  EXPECT_THAT(inputs[1], HasSubstr("-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT"));
+  EXPECT_FALSE(entry_exists(host.snapshot_path)) << "a snapshot is used once";
+  EXPECT_TRUE(host.systemd.calls.empty()) << "Docker is not restarted";
+}
+
+TEST(SnapshotRestore, AnAlteredSnapshotIsRefusedAndTheFallbackTaken) {
+  for (const std::string how : {"truncated", "a rule added"}) {
+    Scene host;
+    host.snapshot();
+    auto text = read_file(host.snapshot_path).value();
+    if (how == "truncated") {
+      text.resize(text.size() / 2);
+    } else {
+      const std::string line = "-A FORWARD -j DOCKER-USER\n";
+      text.insert(text.find(line), "-A INPUT -j ACCEPT\n");
+    }
+    host.root.write("/run/docker-firewall-guard/snapshots/iptables.service", text);
+    host.flush();
+    host.systemd.on_restart = [&] { host.unflush(); };
+    const auto r = host.restore();
+    EXPECT_EQ(r.status, ExitStatus::Ok) << how;
+    EXPECT_THAT(r.out, HasSubstr("restore: the snapshot is unusable: ")) << how;
+    EXPECT_TRUE(host.restore_inputs().empty()) << how << ": nothing of it restored";
+    EXPECT_THAT(host.systemd.calls, ::testing::Contains("try-restart docker.service")) << how;
+    EXPECT_FALSE(entry_exists(host.snapshot_path)) << how;
+  }
+}
+
+TEST(SnapshotRestore, SnapshotNeverOverwritesWithLessThanDockersRules) {
+  Scene host;
+  host.snapshot();
+  host.flush();
+  const auto r = host.snapshot();
+  EXPECT_THAT(r.out, HasSubstr("nothing saved: Docker's rules are not all there"));
+  host.unflush();
+  host.restore();
+  EXPECT_EQ(host.restore_inputs().size(), 2u) << "the first snapshot was kept and restored";
+}
+
+TEST(SnapshotRestore, ARestartedDockerdGetsNothingRestored) {
+  Scene host;
+  host.snapshot();
+  host.set_dockerd_start(9000);  // same PID, another process
+  const auto r = host.restore();
+  EXPECT_THAT(r.out, HasSubstr("dockerd restarted since the snapshot was taken; docker.service: "
+                               "nothing to do: Docker's rules are present"));
+  EXPECT_TRUE(host.restore_inputs().empty());
+  EXPECT_FALSE(entry_exists(host.snapshot_path));
+}
+
+TEST(SnapshotRestore, WithoutASnapshotTheFallbackRestartsDockerOnce) {
+  Scene host;
+  host.flush();
+  host.systemd.on_restart = [&] { host.unflush(); };
+  const auto r = host.restore();
+  EXPECT_EQ(r.status, ExitStatus::Ok);
+  EXPECT_THAT(r.out, HasSubstr("restore: no snapshot ("));
+  EXPECT_THAT(r.out, HasSubstr("docker.service: restarted: "));
+  EXPECT_THAT(host.systemd.calls,
+              ::testing::ElementsAre("reset-failed docker.service", "try-restart docker.service"));
+}
+
+TEST(SnapshotRestore, TheFallbackWaitsForNoCompanion) {
+  Scene host;
+  host.root.write("/etc/docker-firewall-guard.conf", "[guard]\nstrategy = reconcile\n");
+  host.flush();
+  host.systemd.on_restart = [&] { host.unflush(); };
+  for (const char* unit : {"docker-firewall-guard-after-iptables.service",
+                           "docker-firewall-guard-after-ip6tables.service"}) {
+    host.systemd.add(unit, "activating");
+    host.systemd.units[unit].job_type = "start";
+  }
+  host.restore();
+  // Its own job is running it, and another firewall's companion may be waiting for it.
+  for (const auto& call : host.systemd.calls)
+    EXPECT_THAT(call, ::testing::Not(HasSubstr("wait docker-firewall-guard-")));
+  EXPECT_THAT(host.systemd.calls, ::testing::Contains("try-restart docker.service"));
+}
+
+TEST(SnapshotRestore, SavesOnlyWhatThisCycleWillPutBack) {
+  Scene host;
+  host.systemd.units["docker-firewall-guard-after-iptables.service"].active_state = "inactive";
+  EXPECT_THAT(host.snapshot().out,
+              HasSubstr("nothing saved: docker-firewall-guard-after-iptables.service is not "
+                        "running, so nothing would put it back"));
+  host.systemd.units["docker-firewall-guard-after-iptables.service"].job_type = "start";
+  EXPECT_THAT(host.snapshot().out, HasSubstr("snapshot: saved"));
+
+  // Before a stop: only while the firewall's stop or restart is still to come.
+  EXPECT_THAT(host.snapshot(true).out,
+              HasSubstr("nothing saved: iptables.service is not about to stop"));
+  host.systemd.units["iptables.service"].job_type = "restart";
+  EXPECT_THAT(host.snapshot(true).out, HasSubstr("snapshot: saved"));
+  host.systemd.units["iptables.service"].job_type = "stop";
+  EXPECT_THAT(host.snapshot(true).out, HasSubstr("snapshot: saved"));
+}
+
+TEST(SnapshotRestore, AnUnusableSnapshotIsRefusedAndTheFallbackTaken) {
+  Scene host;
+  host.snapshot();
+  std::string text = read_file(host.snapshot_path).value();
+  host.root.write("/run/docker-firewall-guard/snapshots/iptables.service",
+                  text.substr(0, text.size() / 2));
+  host.flush();
+  host.systemd.on_restart = [&] { host.unflush(); };
+  const auto r = host.restore();
+  EXPECT_THAT(r.out, HasSubstr("the snapshot is unusable: "));
+  EXPECT_TRUE(host.restore_inputs().empty()) << "nothing of a damaged snapshot is restored";
+  EXPECT_THAT(host.systemd.calls, ::testing::Contains("try-restart docker.service"));
+}
+
+TEST(SnapshotRestore, AFailedRestoreFallsBackToOneRestart) {
+  Scene host;
+  host.snapshot();
+  host.flush();
+  host.runner.results["iptables-restore"] = exited(2, "", "iptables-restore: line 3 failed\n");
+  host.systemd.on_restart = [&] { host.unflush(); };
+  const auto r = host.restore();
+  EXPECT_THAT(r.out, HasSubstr("restore: iptables-restore of IPv4 filter: exited with 2: "
+                               "iptables-restore: line 3 failed; docker.service: restarted: "));
+  EXPECT_THAT(host.systemd.calls, ::testing::Contains("try-restart docker.service"));
+}
+
+TEST(SnapshotRestore, RulesStillGoneAfterTheRestoreFallBack) {
+  Scene host;
+  host.snapshot();
+  host.flush();  // and they stay gone: the canary still fails after the restore
+  host.systemd.on_restart = [&] { host.unflush(); };
+  const auto r = host.restore();
+  EXPECT_THAT(r.out, HasSubstr("restore: restored, but IPv4 flushed: "));
+  EXPECT_THAT(host.systemd.calls, ::testing::Contains("try-restart docker.service"));
+}
+
+TEST(SnapshotRestore, AnOldSnapshotIsStale) {
+  Scene host;
+  Snapshot old;
+  old.firewall = "iptables.service";
+  old.dockerd_pid = 4242;
+  old.dockerd_start = 5000;
+  old.taken_ms = host.test.clock.boot_ms() - 91 * 1000;  // [hook] timeout is 90 s
+  host.root.write("/run/docker-firewall-guard/snapshots/iptables.service", render_snapshot(old));
+  const auto r = host.restore();
+  EXPECT_THAT(r.out, HasSubstr("the snapshot is 91 s old, older than [hook] timeout"));
+  EXPECT_TRUE(host.restore_inputs().empty());
+}
+
+TEST(SnapshotRestore, AfterStopWaitsWhileARestartIsUnderWay) {
+  Scene host;
+  host.snapshot();
+  host.systemd.units["iptables.service"].job_type = "restart";
+  auto r = host.restore(true);
+  EXPECT_THAT(r.out, HasSubstr("restore: not yet: iptables.service is in a restart job"));
+  EXPECT_TRUE(entry_exists(host.snapshot_path)) << "kept for the start";
+
+  host.systemd.units["iptables.service"].job_type = "stop";
+  host.flush();
+  host.unflush();
+  r = host.restore(true);
+  EXPECT_THAT(r.out, HasSubstr("put back 38"));
+}
+
+TEST(SnapshotRestore, AfterStopTheFallbackDoesNotWaitForTheFirewallsOwnJob) {
+  Scene host;
+  host.flush();
+  host.systemd.units["iptables.service"].job_type = "stop";
+  const auto r = host.restore(true);
+  EXPECT_THAT(r.out, HasSubstr("docker.service: restart queued: "));
+  EXPECT_THAT(host.systemd.calls,
+              ::testing::ElementsAre("reset-failed docker.service", "try-restart docker.service"));
+}
+
+TEST(SnapshotRestore, NothingWhileDockerIsDownOrTheSystemStops) {
+  Scene host;
+  host.systemd.units["docker.service"].active_state = "inactive";
+  EXPECT_THAT(host.snapshot().out, HasSubstr("nothing saved: docker.service is not running"));
+  host.systemd.units["docker.service"].active_state = "active";
+  host.snapshot();
+  host.systemd.state = "stopping";
+  EXPECT_THAT(host.restore().out, HasSubstr("nothing done: the system is shutting down"));
+  EXPECT_FALSE(entry_exists(host.snapshot_path));
+}
+
+TEST(SnapshotRestore, AFirewallNameMustBeAUnitName) {
+  Scene host;
+  const auto r = host.run([](HostView& v) { return run_restore(v, "../../etc/x", false); });
+  EXPECT_EQ(r.status, ExitStatus::Usage);
+  EXPECT_THAT(r.out, HasSubstr("--firewall ../../etc/x: "));
+}
+
+TEST(SnapshotRestore, EachFirewallFlushesItsFamilies) {
+  const ManagedFamilies both{true, true};
+  EXPECT_FALSE(families_flushed_by("iptables.service", both).ipv6);
+  EXPECT_FALSE(families_flushed_by("ip6tables.service", both).ipv4);
+  EXPECT_TRUE(families_flushed_by("nftables.service", both).ipv4);
+  EXPECT_TRUE(families_flushed_by("nftables.service", both).ipv6);
+}
+
+TEST(SnapshotRestore, ProcessStartTimeSurvivesOddCommandNames) {
+  test::TempRoot root;
+  root.write("/proc/7/stat", "7 (a) b) c) S 1 7 7 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 424242 0 0\n");
+  EXPECT_EQ(ProcFiles(root.path()).start_time(7).value(), 424242u);
+}
+
+}  // namespace
+}  // namespace dfg

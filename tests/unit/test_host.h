@@ -1,0 +1,70 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "host.h"
+#include "host_checks.h"
+#include "proc_files.h"
+#include "run_lock.h"
+
+namespace dfg::test {
+
+/// Keeps every entry instead of sending it; stdout is never the journal's.
+class RecordingJournal : public Journal {
+ public:
+  std::vector<JournalEntry> entries;
+  void send(const JournalEntry& entry) override { entries.push_back(entry); }
+  bool holds_stdout() const override { return false; }
+};
+
+/// A clock that moves only when slept on: waits cost no time and ages are exact.
+class FakeClock : public Clock {
+ public:
+  std::uint64_t boot = 3'600'000;  ///< an hour after boot
+  std::chrono::steady_clock::time_point steady{};
+  std::chrono::milliseconds slept{0};
+
+  std::uint64_t boot_ms() override { return boot; }
+  std::chrono::steady_clock::time_point now() override { return steady; }
+  void sleep_for(std::chrono::milliseconds d) override {
+    steady += d;
+    boot += static_cast<std::uint64_t>(d.count());
+    slept += d;
+  }
+};
+
+/// A Host on a temporary root: the test's runner and systemd, /proc and flock(2) locks under
+/// the root (system/'s own, on the test's files), the refusals as the command makes them, a
+/// recording journal, a fake clock, output captured.
+struct TestHost {
+  TestHost(const std::string& root, ProcessRunner& runner,
+           std::function<Expected<std::unique_ptr<Systemd>>()> connect)
+      : processes(root),
+        host{root,
+             runner,
+             processes,
+             journal,
+             clock,
+             locks,
+             out,
+             err,
+             std::move(connect),
+             [root] { return why_not_act(root); },
+             {},
+             {}} {}
+  TestHost(const TestHost&) = delete;
+
+  ProcFiles processes;
+  RecordingJournal journal;
+  FakeClock clock;
+  FlockLocks locks;
+  std::ostringstream out, err;
+  Host host;
+};
+
+}  // namespace dfg::test
