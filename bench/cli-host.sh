@@ -13,9 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source tests/lab/lib.sh
 
-lab_init
-lab_host_boot
-lab_world_up iptables
+lab_scenario iptables
 lab_project_install 1
 lab_install_cli # this tree's command over the packaged one, so the figures are of this code
 lab_wait_for 30 "container reaches outside" lab_reaches_outside

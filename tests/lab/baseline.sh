@@ -12,9 +12,7 @@ source "$(dirname "$0")/lib.sh"
 
 fw=${1:?firewall} event=${2:?event}
 
-lab_init
-lab_host_boot
-lab_world_up "$fw"
+lab_scenario "$fw"
 
 lab_expect "Docker's rules present" lab_docker_rules_present
 dockerd_starts=$(lab_dockerd_starts)

@@ -10,9 +10,7 @@ source "$(dirname "$0")/lib.sh"
 # after ARGS...: runs after-transaction (lab_guard), sets RC, OUT and ERR.
 after() { lab_guard after-transaction "$@"; }
 
-lab_init
-lab_host_boot
-lab_world_up iptables
+lab_scenario iptables
 lab_install_cli
 starts=$(lab_dockerd_starts)
 

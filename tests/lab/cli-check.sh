@@ -16,9 +16,7 @@ expect_check() {
   CHECK_OUT=$OUT
 }
 
-lab_init
-lab_host_boot
-lab_world_up iptables
+lab_scenario iptables
 lab_install_cli
 
 docker_major=$(lab_exec docker version -f '{{.Server.Version}}')

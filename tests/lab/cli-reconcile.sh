@@ -8,9 +8,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-lab_init
-lab_host_boot
-lab_world_up iptables
+lab_scenario iptables
 lab_install_cli
 
 starts=$(lab_dockerd_starts)

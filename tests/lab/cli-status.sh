@@ -15,9 +15,7 @@ json_is() {
     "$1" <<<"$OUT"
 }
 
-lab_init
-lab_host_boot
-lab_world_up iptables
+lab_scenario iptables
 lab_install_cli
 
 status

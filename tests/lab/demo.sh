@@ -25,9 +25,7 @@ strategy() {
 }
 
 lab_log "1. booting a $LAB_GEN host: iptables.service (the EL-style package), Docker, containers"
-lab_init
-lab_host_boot
-lab_world_up iptables
+lab_scenario iptables
 lab_prober_start
 lab_wait_for 30 "the prober reaches outside" lab__http_ok probe "$LAB_OUTSIDE_IP" 80 "$LAB_OUTSIDE_MARK"
 

@@ -51,9 +51,7 @@ restored_by_reconcile() {
 }
 docker_state() { lab_exec systemctl show -p LoadState -p ActiveState --value docker.service | paste -sd' '; }
 
-lab_init
-lab_host_boot
-lab_world_up iptables
+lab_scenario iptables
 lab_install_cli
 
 lab_log "-- D-Bus's socket unreachable"

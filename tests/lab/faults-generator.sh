@@ -60,9 +60,7 @@ fault() {
   lab_exec rm -rf "$conf" "$conf.d" /run/dfg-faults
 }
 
-lab_init
-lab_host_boot
-lab_world_up iptables
+lab_scenario iptables
 lab_install_generator
 
 fault "config a FIFO" "$conf: not a regular file; ignored" 'mkfifo "$1"' "$conf"

@@ -7,9 +7,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-lab_init
-lab_host_boot
-lab_world_up iptables
+lab_scenario iptables
 lab_install_generator
 lab_expect "systemd loaded the firewall's drop-in" \
   lab_unit_lists iptables.service DropInPaths '*/50-docker-firewall-guard.conf'

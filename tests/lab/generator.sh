@@ -14,9 +14,7 @@ dropin=/run/systemd/generator/docker.service.d/50-docker-firewall-guard.conf
 # has_word PROPERTY WORD: systemctl show docker.service's PROPERTY lists WORD.
 has_word() { lab_unit_lists docker.service "$1" "$2"; }
 
-lab_init
-lab_host_boot
-lab_world_up "$fw"
+lab_scenario "$fw"
 lab_expect_not "docker.service does not yet require $fw.service" has_word Requires "$fw.service"
 
 # One good key, two bad ones: the bad ones are logged and keep their defaults.

@@ -184,7 +184,7 @@ lab_remove_leftovers() {
 LAB_HOSTS=()
 LAB_HOST=
 
-# lab_init: call once, first thing in a test script.
+# lab_init: call once, first thing in a test script (lab_scenario does).
 lab_init() {
   mkdir -p "$LAB_ARTIFACTS"
   trap 'lab__on_exit $?' EXIT
@@ -207,6 +207,7 @@ lab__on_exit() {
 
 # lab_host_boot [NAME]: starts a host of LAB_GEN from its cached image and waits until
 # systemd is up.
+# shellcheck disable=SC2120 # NAME is optional
 lab_host_boot() {
   local name=${1:-dfg-lab-${LAB_TEST:-$LAB_GEN-adhoc}-$$} image cgroup
   image=$(lab_image_require)

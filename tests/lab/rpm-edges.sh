@@ -27,9 +27,7 @@ restored() {
   lab_expect_eq "$1: docker.service active" active "$(lab_exec systemctl is-active docker.service)"
 }
 
-lab_init
-lab_host_boot
-lab_world_up iptables
+lab_scenario iptables
 lab_sh 'mkdir -p /etc/docker-firewall-guard.conf.d
   printf "[guard]\nstrategy = none\n" >/etc/docker-firewall-guard.conf.d/50-lab.conf'
 lab_project_install 1

@@ -39,9 +39,7 @@ event() {
   esac
 }
 
-lab_init
-lab_host_boot
-lab_world_up iptables
+lab_scenario iptables
 lab_sh 'mkdir -p /etc/docker-firewall-guard.conf.d
   printf "[guard]\nstrategy = %s\n" "$1" >/etc/docker-firewall-guard.conf.d/50-lab.conf' "$strategy"
 lab_project_install 1

@@ -10,9 +10,7 @@ dropin=/run/systemd/generator/docker.service.d/50-docker-firewall-guard.conf
 conf=/etc/docker-firewall-guard.conf
 has_word() { lab_unit_lists docker.service "$1" "$2"; }
 
-lab_init
-lab_host_boot
-lab_world_up iptables
+lab_scenario iptables
 starts=$(lab_dockerd_starts)
 
 lab_project_install 1

@@ -170,6 +170,14 @@ lab_world_up() {
   lab_wait_for 30 "container reaches outside" lab_reaches_outside
 }
 
+# lab_scenario FW: how most scenarios begin: lab_init, a host booted (lab_host_boot), and the
+# world with FW's stand-in in it (lab_world_up FW).
+lab_scenario() {
+  lab_init
+  lab_host_boot
+  lab_world_up "$1"
+}
+
 # ---------------------------------------------------------------------------------------------
 # Probes: each answers one question with its exit status (or prints a number).
 
