@@ -219,7 +219,7 @@ for how in truncate foreign; do
   lab_wait_for 60 "$how: refused, in the journal" \
     restores_reach "$((unusable + 1))" "the snapshot is unusable"
   lab_expect_eq "$how: the fallback started dockerd once" "$((starts + 1))" "$(lab_dockerd_starts)"
-  lab_expect_eq "$how: nothing of it restored" absent "$(lab_rule_state filter INPUT "-A INPUT -j ACCEPT")"
+  lab_expect_eq "$how: nothing of it restored" absent "$(lab_rule_state filter "-A INPUT -j ACCEPT")"
   lab_wait_for 30 "$how: container reaches outside" lab_reaches_outside
   lab_expect "$how: published port answers" lab_port_answers
 done

@@ -337,14 +337,19 @@ lab_web_starts() { lab_exec docker exec "$LAB_WEB" sh -c 'wc -l </starts'; }
 # Docker's RestartCount of the web container (restarts by its restart policy only).
 lab_web_restart_count() { lab_exec docker inspect -f '{{.RestartCount}}' "$LAB_WEB"; }
 
-# lab_rule_state TABLE CHAIN RULE: prints "present" when iptables lists RULE, as `iptables -S`
-# writes it ("-A CHAIN ..."), in CHAIN of TABLE, "absent" when it lists that chain without it,
-# and nothing (failing) when it cannot list the chain: an absence is only ever read from a
-# listing that worked.
+# lab_rule_state TABLE RULE: prints "present" when iptables-save lists RULE, as it writes it
+# ("-A CHAIN ..."), in TABLE, "absent" when its listing (which holds only the tables there
+# are) has no such rule, and nothing (failing) when it cannot list: an absence is only ever
+# read from a listing that worked.
 lab_rule_state() {
   local rules
-  rules=$(lab_exec iptables -w -t "$1" -S "$2") || return 1
-  if grep -qxF -- "$3" <<<"$rules"; then echo present; else echo absent; fi
+  rules=$(lab_exec iptables-save) || return 1
+  if awk -v table="*$1" -v rule="$2" '$0 == table { t = 1; next } $0 == "COMMIT" { t = 0 }
+      t && $0 == rule { found = 1 } END { exit !found }' <<<"$rules"; then
+    echo present
+  else
+    echo absent
+  fi
 }
 
 # Docker's MASQUERADE for the default bridge, the same on every generation
@@ -352,8 +357,8 @@ lab_rule_state() {
 # too: the probes work for both firewalls.
 LAB_DOCKER_MASQUERADE='-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE'
 # Are Docker's rules in place? Are they gone (and iptables works)?
-lab_docker_rules_present() { [[ $(lab_rule_state nat POSTROUTING "$LAB_DOCKER_MASQUERADE") == present ]]; }
-lab_docker_rules_absent() { [[ $(lab_rule_state nat POSTROUTING "$LAB_DOCKER_MASQUERADE") == absent ]]; }
+lab_docker_rules_present() { [[ $(lab_rule_state nat "$LAB_DOCKER_MASQUERADE") == present ]]; }
+lab_docker_rules_absent() { [[ $(lab_rule_state nat "$LAB_DOCKER_MASQUERADE") == absent ]]; }
 
 # Did FW's rule file load (the last rule of its FORWARD or INPUT chain is there)?
 lab_firewall_rules_present() {
