@@ -400,6 +400,11 @@ lab_path_state() { lab_sh 'if [ -e "$1" ] || [ -L "$1" ]; then echo present; els
 # output) and ERR (standard error), and logs them. Fails the test when the command did not end
 # in time, could not run or died of a signal (exit 124 and above: statuses it never uses).
 LAB_GUARD_WRAPPER=()
+# lab__guard_ended ARGS...: fails the test unless RC is a status the command gives.
+lab__guard_ended() {
+  ((RC != 124)) || lab_die "docker-firewall-guard $* did not end within 90 s"
+  ((RC < 124)) || lab_die "docker-firewall-guard $* could not run or died of a signal (exit $RC)"
+}
 lab_guard() {
   local err
   err=$(mktemp)
@@ -408,8 +413,7 @@ lab_guard() {
   ERR=$(<"$err")
   rm -f "$err"
   lab_log "docker-firewall-guard $*: exit $RC: ${OUT:-(silent)}${ERR:+$'\n'(stderr) $ERR}"
-  ((RC != 124)) || lab_die "docker-firewall-guard $* did not end within 90 s"
-  ((RC < 124)) || lab_die "docker-firewall-guard $* could not run or died of a signal (exit $RC)"
+  lab__guard_ended "$@"
 }
 
 # lab_guard_together N ARGS...: N runs of `docker-firewall-guard ARGS...` at once in the host,
@@ -427,6 +431,5 @@ lab_guard_together() {
     for pid in "${pids[@]}"; do wait "$pid" || rc=$?; done
     exit "$rc"' "$n" "$@") || RC=$?
   lab_log "$n times docker-firewall-guard $* at once: exit $RC: ${OUT//$'\n'/ | }"
-  ((RC != 124)) || lab_die "docker-firewall-guard $* did not end within 90 s"
-  ((RC < 124)) || lab_die "docker-firewall-guard $* could not run or died of a signal (exit $RC)"
+  lab__guard_ended "$@"
 }
