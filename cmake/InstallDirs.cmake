@@ -14,3 +14,11 @@ if(NOT DFG_SYSCONFDIR STREQUAL "/etc")
     "/etc/docker-firewall-guard.conf. Configure with -DCMAKE_INSTALL_PREFIX=/usr, as packages "
     "do, to install it there.")
 endif()
+# tmpfiles.d(5) entries: systemd's own directory, overridable like the generator's.
+if(NOT DEFINED SYSTEMD_TMPFILES_DIR)
+  pkg_get_variable(_dfg_tmpfilesdir systemd tmpfilesdir)
+  if(NOT _dfg_tmpfilesdir)
+    set(_dfg_tmpfilesdir "${CMAKE_INSTALL_PREFIX}/lib/tmpfiles.d")
+  endif()
+  set(SYSTEMD_TMPFILES_DIR "${_dfg_tmpfilesdir}" CACHE PATH "Where systemd-tmpfiles looks for entries")
+endif()

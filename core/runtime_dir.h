@@ -14,7 +14,7 @@ constexpr unsigned dir_mode = 0700;
 /// Strategy reconcile's snapshots: one file per firewall unit, named after it, mode 0600.
 constexpr const char* snapshot_dir = "/run/docker-firewall-guard/snapshots";
 /// restart-docker's lock: runs started at the same moment take turns.
-constexpr const char* restart_lock = "/run/docker-firewall-guard/reconcile.lock";
+constexpr const char* restart_lock = "/run/docker-firewall-guard/restart-docker.lock";
 /// The lock `restore` holds (strategy reconcile's companions).
 constexpr const char* restore_lock = "/run/docker-firewall-guard/restore.lock";
 /// The installed dockerd's major version, keyed by the binary's identity.

@@ -204,13 +204,13 @@ TEST(RestartCommand, TakesTurnsThroughItsLock) {
   systemd.on_restart = [&runner] { runner.results.erase("iptables filter"); };
 
   // Another run holds the lock: this one waits [hook] timeout for it, then does nothing.
-  auto held = RunLock::acquire(root.path() + "/run/docker-firewall-guard/reconcile.lock",
+  auto held = RunLock::acquire(root.path() + "/run/docker-firewall-guard/restart-docker.lock",
                                std::chrono::milliseconds(100));
   ASSERT_TRUE(held.ok()) << held.error();
   auto r = restart_in(root, runner, &systemd);
   EXPECT_EQ(r.status, ExitStatus::Unknown);
   EXPECT_THAT(r.out, HasSubstr("nothing done: "));
-  EXPECT_THAT(r.out, HasSubstr("reconcile.lock: still held by another docker-firewall-guard"));
+  EXPECT_THAT(r.out, HasSubstr("restart-docker.lock: still held by another docker-firewall-guard"));
   EXPECT_TRUE(systemd.calls.empty()) << "nothing restarted while another run holds the lock";
 
   // Once it is released, the next run takes its turn.
