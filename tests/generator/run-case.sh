@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Runs one generator golden case and compares its results whole.
 #
-# Usage: run-case.sh GENERATOR CASE_DIR WORK_DIR
+# Usage: run-case.sh GENERATOR CASE_DIR WORK_DIR [COMMAND_PATH]
+#
+# Expected files name the command as packages install it, /usr/sbin/docker-firewall-guard;
+# COMMAND_PATH, where this build's generator says it is (its install prefix), is compared as
+# that name, so the cases pass under any prefix.
 #
 # A case directory holds:
 #   root/          laid over ../base-root to form the host the generator sees
@@ -15,7 +19,8 @@
 # With DFG_BLESS=1 the results are copied into the case instead: review them with git diff.
 set -euo pipefail
 
-generator=$1 case_dir=$2 work=$3
+generator=$1 case_dir=$2 work=$3 command=${4:-/usr/sbin/docker-firewall-guard}
+packaged_command=/usr/sbin/docker-firewall-guard
 base=$(dirname "$0")/base-root
 name=$(basename "$case_dir")
 
@@ -36,6 +41,7 @@ status=0
 
 sed -E -e 's/\[[0-9]+\]:/[PID]:/' -e "s|$work|@WORK@|g" "$work/log" >"$work/log.normalized"
 if [[ ${DFG_BLESS:-} == 1 ]]; then
+  [[ $command == "$packaged_command" ]] || { echo "bless from a build with prefix /usr" >&2; exit 1; }
   rm -rf "$case_dir/expected"
   [[ -n $(ls -A "$work/normal") ]] && cp -a "$work/normal" "$case_dir/expected"
   cp "$work/log.normalized" "$case_dir/expected.log"
@@ -55,7 +61,13 @@ fi
 expected=$case_dir/expected
 [[ -d $expected ]] || expected=$work/empty
 mkdir -p "$work/empty"
-diff -r --no-dereference "$expected" "$work/normal" >&2 || fail "output tree differs"
+compared=$work/normal
+if [[ $command != "$packaged_command" ]]; then
+  compared=$work/normal.as-packaged
+  cp -a "$work/normal" "$compared"
+  find "$compared" -type f -exec sed -i "s|$command|$packaged_command|g" {} +
+fi
+diff -r --no-dereference "$expected" "$compared" >&2 || fail "output tree differs"
 for dir in early late; do
   [[ -z $(ls -A "$work/$dir") ]] || fail "wrote into the $dir directory"
 done
