@@ -10,6 +10,7 @@
 #include "fake_runner.h"
 #include "fake_systemd.h"
 #include "fs.h"
+#include "journal.h"
 #include "proc_files.h"
 #include "subcommands.h"
 #include "temp_root.h"
@@ -115,6 +116,35 @@ TEST(SnapshotRestore, SnapshotThenRestorePutsDockersRulesBackOnce) {
   EXPECT_THAT(inputs[1], HasSubstr("-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT"));
   EXPECT_FALSE(entry_exists(host.snapshot_path)) << "a snapshot is used once";
   EXPECT_TRUE(host.systemd.calls.empty()) << "Docker is not restarted";
+}
+
+TEST(SnapshotRestore, EachRestoreOrFallbackThatActedIsOneJournalEntry) {
+  Scene host;
+  host.snapshot();
+  host.flush();
+  host.unflush();
+  host.runner.results["iptables-save"] = exited(0, firewall_only);
+  host.restore();
+  ASSERT_EQ(host.test.journal.entries.size(), 1u);
+  const auto& restored = host.test.journal.entries[0];
+  EXPECT_EQ(restored.message_id, restore_message_id);
+  EXPECT_EQ(restored.message, "restore: put back 38 of Docker's rules after iptables.service");
+  EXPECT_EQ(restored.field("GUARDED_UNIT"), "docker.service");
+  EXPECT_EQ(restored.field("FIREWALL_UNIT"), "iptables.service");
+  EXPECT_EQ(restored.field("ACTION"), "restored");
+  EXPECT_EQ(restored.field("RULES"), "38");
+
+  // No snapshot and the rules present: the fallback does nothing, and says so only on stdout.
+  host.restore();
+  EXPECT_EQ(host.test.journal.entries.size(), 1u);
+  // No snapshot and the rules gone: the fallback restarts Docker, one entry.
+  host.flush();
+  host.systemd.on_restart = [&host] { host.unflush(); };
+  host.restore();
+  ASSERT_EQ(host.test.journal.entries.size(), 2u);
+  EXPECT_EQ(host.test.journal.entries[1].field("ACTION"), "restarted");
+  EXPECT_EQ(host.test.journal.entries[1].field("RULES"), "0");
+  EXPECT_THAT(host.test.journal.entries[1].message, HasSubstr("restore: no snapshot ("));
 }
 
 TEST(SnapshotRestore, AnAlteredSnapshotIsRefusedAndTheFallbackTaken) {
