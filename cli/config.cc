@@ -13,10 +13,8 @@ Subcommand add_config(CLI::App& app) {
       "standard error as 'FILE: [section] key: problem'.");
   config->add_flag("--check", *check_only,
                    "Only validate: print the problems and exit 78 when there is any");
-  return {config, [check_only](SystemHost& system) {
-            HostView view(system.host());
-            return run_config(view, *check_only);
-          }};
+  return on_host_view(config,
+                      [check_only](HostView& view) { return run_config(view, *check_only); });
 }
 
 }  // namespace dfg::cli

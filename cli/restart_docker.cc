@@ -20,10 +20,7 @@ Subcommand add_restart_docker(CLI::App& app) {
       "update and without systemd. Exits 0 when all is well, 1 when the rules stay gone (or\n"
       "would be restarted in a dry run), 2 when it could not tell or act.");
   restart->add_flag("--dry-run", *dry_run, "Say what would be done; change nothing");
-  return {restart, [dry_run](SystemHost& system) {
-            HostView view(system.host());
-            return run_restart(view, *dry_run);
-          }};
+  return on_host_view(restart, [dry_run](HostView& view) { return run_restart(view, *dry_run); });
 }
 
 }  // namespace dfg::cli

@@ -15,10 +15,7 @@ Subcommand add_status(CLI::App& app) {
       "there is nothing to guard), 1 when not or when the rules are gone, 2 when it cannot\n"
       "tell.");
   status->add_flag("--json", *json, "The same facts as one JSON object");
-  return {status, [json](SystemHost& system) {
-            HostView view(system.host());
-            return run_status(view, *json);
-          }};
+  return on_host_view(status, [json](HostView& view) { return run_status(view, *json); });
 }
 
 }  // namespace dfg::cli

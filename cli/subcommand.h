@@ -3,8 +3,10 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <string>
 
 #include "exit_status.h"
+#include "host_view.h"
 #include "system_host.h"
 
 namespace dfg::cli {
@@ -16,6 +18,15 @@ struct Subcommand {
   std::function<ExitStatus(SystemHost&)> run;
 };
 
+/// A subcommand whose run is `body(view)` on a HostView of the real host.
+template <typename Body>
+Subcommand on_host_view(CLI::App* app, Body body) {
+  return {app, [body](SystemHost& system) {
+            HostView view(system.host());
+            return body(view);
+          }};
+}
+
 // One per file of cli/, each registering its subcommand on the command's app.
 Subcommand add_check(CLI::App& app);
 Subcommand add_status(CLI::App& app);
@@ -24,6 +35,12 @@ Subcommand add_after_transaction(CLI::App& app);
 Subcommand add_snapshot(CLI::App& app);
 Subcommand add_restore(CLI::App& app);
 Subcommand add_config(CLI::App& app);
+
+/// A subcommand of strategy reconcile's companions (snapshot, restore): not listed in --help,
+/// `--firewall UNIT` and one flag, a quiet deadline; runs `body(view, firewall, flag)`.
+Subcommand add_companion_subcommand(CLI::App& app, const char* name, const char* description,
+                                    const char* flag, const char* flag_help,
+                                    ExitStatus (*body)(HostView&, const std::string&, bool));
 
 /// For the hooks and the companions, which must never hang what runs them: the host ends the
 /// process quietly with status 0 after the given seconds, saying `message` first.

@@ -171,10 +171,8 @@ TEST(RestartCommand, RestartsThroughSystemdAndSaysSoInOneLine) {
   test::TempRoot root;
   root.mkdirs("/run/systemd/system");
   FakeRunner runner;
-  runner.results["iptables filter"] = exited(1);  // flushed until Docker restarts
   FakeSystemd systemd;
-  systemd.add("docker.service");
-  systemd.on_restart = [&runner] { runner.results.erase("iptables filter"); };
+  test::flush_until_docker_restarts(runner, systemd);
   auto r = restart_in(root, runner, &systemd);
   EXPECT_EQ(r.status, ExitStatus::Ok);
   EXPECT_EQ(r.out,
@@ -198,10 +196,8 @@ TEST(RestartCommand, TakesTurnsThroughItsLock) {
   root.mkdirs("/run/systemd/system");
   root.write("/etc/docker-firewall-guard.conf", "[hook]\ntimeout = 1\n");
   FakeRunner runner;
-  runner.results["iptables filter"] = exited(1);  // flushed until Docker restarts
   FakeSystemd systemd;
-  systemd.add("docker.service");
-  systemd.on_restart = [&runner] { runner.results.erase("iptables filter"); };
+  test::flush_until_docker_restarts(runner, systemd);
 
   // Another run holds the lock: this one waits [hook] timeout for it, then does nothing.
   auto held = RunLock::acquire(root.path() + "/run/docker-firewall-guard/restart-docker.lock",

@@ -61,10 +61,8 @@ TEST(Journal, RestartDockerSendsOneEntryPerRun) {
   test::TempRoot root;
   root.mkdirs("/run/systemd/system");
   FakeRunner runner;
-  runner.results["iptables filter"] = exited(1);  // flushed until Docker restarts
   FakeSystemd systemd;
-  systemd.add("docker.service");
-  systemd.on_restart = [&runner] { runner.results.erase("iptables filter"); };
+  test::flush_until_docker_restarts(runner, systemd);
   test::TestHost host(root.path(), runner, [&systemd]() -> Expected<std::unique_ptr<Systemd>> {
     return std::unique_ptr<Systemd>(new ForwardingSystemd(systemd));
   });

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "fake_runner.h"
+#include "fake_systemd.h"
 #include "host.h"
 #include "host_checks.h"
 #include "proc_files.h"
@@ -66,5 +68,12 @@ struct TestHost {
   std::ostringstream out, err;
   Host host;
 };
+
+/// Docker running, its IPv4 rules flushed until something restarts it.
+inline void flush_until_docker_restarts(FakeRunner& runner, FakeSystemd& systemd) {
+  runner.results["iptables filter"] = exited(1);
+  systemd.add("docker.service");
+  systemd.on_restart = [&runner] { runner.results.erase("iptables filter"); };
+}
 
 }  // namespace dfg::test
