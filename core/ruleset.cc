@@ -144,7 +144,13 @@ struct DockerMarks {
     for (const char* option : {"-i", "-o"})
       for (const auto& name : values_of(rule.words, option))
         if (interfaces.count(name) != 0) return true;
-    if (place == Place::Forward) return false;
+    // Docker 28.0 accepts replies to its bridges by an ipset of theirs (docker-ext-bridges-v4,
+    // -v6) in FORWARD, naming no interface (moby's iptablesdoc for 28.0).
+    if (place == Place::Forward) {
+      for (const auto& set : values_of(rule.words, "--match-set"))
+        if (set.rfind("docker-ext-bridges-", 0) == 0) return true;
+      return false;
+    }
     for (const char* option : {"-s", "-d"}) {
       for (const auto& address : values_of(rule.words, option)) {
         if (containers.count(address) != 0) return true;

@@ -185,6 +185,23 @@ TEST(DockerPart, FindsTheLoopbackPublishedPortAndHairpinRules) {
             old.end());
 }
 
+TEST(DockerPart, Docker28IpsetRuleInForwardIsDockers) {
+  // Docker 28.0's FORWARD, as moby's iptablesdoc shows it for a new daemon.
+  const auto part = docker_part(
+      parse("*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:DOCKER-USER - [0:0]\n"
+            "-A FORWARD -j DOCKER-USER\n"
+            "-A FORWARD -m set --match-set docker-ext-bridges-v4 dst -m conntrack --ctstate "
+            "RELATED,ESTABLISHED -j ACCEPT\n"
+            "-A FORWARD -m set --match-set admins-v4 src -j ACCEPT\n"
+            "COMMIT\n"));
+  EXPECT_EQ(lines_of(part),
+            (std::vector<std::string>{
+                "filter -A FORWARD -j DOCKER-USER",
+                "filter -A FORWARD -m set --match-set docker-ext-bridges-v4 dst -m conntrack "
+                "--ctstate RELATED,ESTABLISHED -j ACCEPT"}))
+      << "the administrator's own ipset rule stays the administrator's";
+}
+
 TEST(DockerPart, LeavesOtherBridgesAndLoopbackAlone) {
   const auto part = docker_part(parse(
       "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:DOCKER - [0:0]\n"
