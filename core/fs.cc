@@ -32,7 +32,7 @@ std::string join_root(std::string_view root, std::string_view path) {
   return out;
 }
 
-Expected<std::string> read_file(const std::string& path) {
+Expected<std::string> read_file(const std::string& path, std::size_t max_size) {
   // O_NONBLOCK: opening a FIFO for reading must not wait for a writer.
   const int fd = open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
   if (fd < 0) return fail(std::strerror(errno));
@@ -54,7 +54,8 @@ Expected<std::string> read_file(const std::string& path) {
       return close_and_fail(std::strerror(errno));
     }
     text.append(buffer, static_cast<std::size_t>(n));
-    if (text.size() > max_file_size) return close_and_fail("larger than 1 MiB");
+    if (text.size() > max_size)
+      return close_and_fail("larger than " + std::to_string(max_size / (1024 * 1024)) + " MiB");
   }
   close(fd);
   return text;

@@ -20,10 +20,10 @@ std::string join_root(std::string_view root, std::string_view path);
 /// Files larger than this are refused: no config or daemon.json is anywhere near it.
 constexpr std::size_t max_file_size = 1024 * 1024;
 
-/// The whole of a regular file of at most max_file_size bytes, or the reason it cannot be
-/// read (strerror, "not a regular file", "larger than 1 MiB"); the caller names the path.
-/// Never blocks: a FIFO or device is refused, not opened for reading.
-Expected<std::string> read_file(const std::string& path);
+/// The whole of a regular file of at most `max_size` bytes, or the reason it cannot be read
+/// (strerror, "not a regular file", "larger than 1 MiB"); the caller names the path. Never
+/// blocks: a FIFO or device is refused, not opened for reading.
+Expected<std::string> read_file(const std::string& path, std::size_t max_size = max_file_size);
 
 /// The names in a directory, sorted, without "." and ".."; empty when it cannot be read.
 std::vector<std::string> list_dir(const std::string& path);

@@ -21,6 +21,10 @@ struct Snapshot {
   std::vector<std::pair<std::string, Ruleset>> families;  ///< "IPv4"/"IPv6", docker_part
 };
 
+/// The largest snapshot written or read: iptables-save's output, which holds it, is read up
+/// to as much (the runner's cap), so whatever Docker's part was fits.
+constexpr std::size_t max_snapshot_size = 16 * 1024 * 1024;
+
 /// The file's text: a header line, "key value" lines, then each family's rules in
 /// iptables-save's format, and "end", so a truncated file is told from a whole one.
 std::string render_snapshot(const Snapshot& snapshot);

@@ -20,7 +20,7 @@ constexpr auto restore_timeout = std::chrono::seconds(10);
 
 /// Reads and removes the snapshot: it is used once, whatever happens next.
 Expected<Snapshot> consume_snapshot(const std::string& path) {
-  const auto text = read_file(path);
+  const auto text = read_file(path, max_snapshot_size);
   if (!text) return fail("no snapshot (" + path + ": " + text.error() + ")");
   unlink(path.c_str());
   auto parsed = parse_snapshot(text.value());

@@ -123,8 +123,11 @@ ExitStatus run_snapshot(HostView& view, const std::string& firewall, bool before
     const auto dir = join_root(host.root, runtime::snapshot_dir);
     written = make_directory(join_root(host.root, runtime::dir), runtime::dir_mode);
     if (written) written = make_directory(dir, 0700);
-    if (written)
-      written = write_file_atomic(dir, firewall, render_snapshot(snapshot.value()), 0600);
+    const auto text = render_snapshot(snapshot.value());
+    if (written && text.size() > max_snapshot_size)
+      written = fail("Docker's part is " + std::to_string(text.size()) +
+                     " bytes, more than a snapshot holds");
+    if (written) written = write_file_atomic(dir, firewall, text, 0600);
   }
   if (!snapshot || !written) {
     host.out << "snapshot: nothing saved: " << (snapshot ? written.error() : snapshot.error())

@@ -147,6 +147,26 @@ TEST(SnapshotRestore, EachRestoreOrFallbackThatActedIsOneJournalEntry) {
   EXPECT_THAT(host.test.journal.entries[1].message, HasSubstr("restore: no snapshot ("));
 }
 
+TEST(SnapshotRestore, ASnapshotLargerThanAConfigFileIsPutBackToo) {
+  // 15000 published ports: Docker's part is over 1 MiB, the limit for config files.
+  Scene host;
+  auto rules = capture("docker-26.1.5.iptables-save");
+  std::string dnat;
+  for (int port = 10000; port < 25000; ++port)
+    dnat += "-A DOCKER ! -i docker0 -p tcp -m tcp --dport " + std::to_string(port) +
+            " -j DNAT --to-destination 172.17.0.2:80\n";
+  const auto nat_commit = rules.find("COMMIT", rules.find("*nat"));
+  rules.insert(nat_commit, dnat);
+  host.runner.results["iptables-save"] = exited(0, rules);
+  EXPECT_THAT(host.snapshot().out, HasSubstr("snapshot: saved Docker's 15038 rules"));
+  ASSERT_GT(read_file(host.snapshot_path, max_snapshot_size).value().size(), max_file_size);
+  host.flush();
+  host.unflush();
+  host.runner.results["iptables-save"] = exited(0, firewall_only);
+  EXPECT_THAT(host.restore().out,
+              HasSubstr("restore: put back 15038 of Docker's rules after iptables.service"));
+}
+
 TEST(SnapshotRestore, AnAlteredSnapshotIsRefusedAndTheFallbackTaken) {
   for (const std::string how : {"truncated", "a rule added"}) {
     Scene host;
