@@ -45,7 +45,9 @@ JournalEntry restore_entry(const std::string& message, const std::string& servic
                            std::size_t rules) {
   return {message,
           restore_message_id,
-          action == "restored" ? log_info : log_notice,
+          action == "restored"  ? log_info
+          : action == "skipped" ? log_warning
+                                : log_notice,
           {{"GUARDED_UNIT", service},
            {"FIREWALL_UNIT", firewall},
            {"ACTION", action},

@@ -44,9 +44,10 @@ extern const char* const restore_message_id;
 /// failure or an unknown, info otherwise.
 JournalEntry restart_entry(const RestartOutcome& outcome, const std::string& firewalls);
 
-/// One restore line: fields GUARDED_UNIT, FIREWALL_UNIT, ACTION ("restored", or the
-/// fallback's restart action) and RULES (how many were put back); info for a restore,
-/// notice for a fallback.
+/// One restore line: fields GUARDED_UNIT, FIREWALL_UNIT, ACTION ("restored", "would
+/// restore" in a dry run, "skipped" when it could not take its turn, or the fallback's
+/// restart action) and RULES (how many were put back); info for a restore, warning for a
+/// skip, notice otherwise.
 JournalEntry restore_entry(const std::string& message, const std::string& service,
                            const std::string& firewall, const std::string& action,
                            std::size_t rules);

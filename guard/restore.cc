@@ -45,13 +45,18 @@ std::string why_stale(const Snapshot& snapshot, const std::string& firewall, Hos
 
 }  // namespace
 
-Expected<std::size_t> restore_snapshot(ProcessRunner& runner, const Snapshot& snapshot) {
+Expected<std::size_t> restore_snapshot(ProcessRunner& runner, const Snapshot& snapshot,
+                                       bool dry_run) {
   std::size_t rules = 0;
   for (const auto& [family, saved] : snapshot.families) {
     const std::string restore = family == "IPv6" ? "ip6tables-restore" : "iptables-restore";
     const auto now = save_family(runner, family);
     if (!now) return fail(now);
     for (const auto& script : plan_restore(saved, now.value())) {
+      if (dry_run) {
+        rules += script.rules;
+        continue;
+      }
       const auto run = runner.run({restore, "--wait=5", "--noflush"}, restore_timeout, script.text);
       if (!run.started || run.timed_out || run.exit_code != 0)
         return fail(restore + " of " + family + " " + script.table + ": " + failure_reason(run));
@@ -92,7 +97,10 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool after_s
                                     after_stop ? std::chrono::seconds(5) : view.timeout());
   if (!lock) {
     unlink(path.c_str());  // never left for a later cycle
-    host.out << "restore: nothing done: " << lock.error() << "\n";
+    // Said, not only printed: whatever held the lock, these rules stay as they are now.
+    const auto line = "restore: nothing done: " + lock.error();
+    host.journal.send(restore_entry(line, view.service(), firewall, "skipped", 0));
+    if (!host.journal.holds_stdout()) host.out << line << "\n";
     return ExitStatus::Ok;
   }
 
@@ -105,6 +113,18 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool after_s
     why = start.error();
   } else {
     why = why_stale(snapshot.value(), firewall, view, main_pid, start.value());
+  }
+  const bool dry_run = view.config().dry_run;
+  if (why.empty() && dry_run) {
+    const auto would = restore_snapshot(host.runner, snapshot.value(), true);
+    if (would) {
+      const auto line = "restore: would put back " + std::to_string(would.value()) +
+                        " of Docker's rules after " + firewall + " (dry run)";
+      host.journal.send(restore_entry(line, view.service(), firewall, "would restore", 0));
+      if (!host.journal.holds_stdout()) host.out << line << "\n";
+      return ExitStatus::Ok;
+    }
+    why = would.error();
   }
   if (why.empty()) {
     const auto restored = restore_snapshot(host.runner, snapshot.value());
@@ -127,7 +147,7 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool after_s
   options.no_block = after_stop;
   options.settle_companions = false;
   options.rules_grace = restart_rules_grace;
-  options.dry_run = view.config().dry_run;
+  options.dry_run = dry_run;
   auto canary = [&] { return check_docker_rules(host.runner, families.value()); };
   const auto outcome = restart_if_flushed(systemd, host.clock, canary, view.config(), options);
   const auto line = "restore: " + why + "; " + to_line(outcome);

@@ -11,7 +11,9 @@ namespace dfg {
 /// Puts a snapshot back: per family, the tables as they are now (iptables-save), then one
 /// `iptables-restore --wait=5 --noflush` per table with plan_restore's script on its standard
 /// input. Returns the number of rules written, or an error naming the family and table with
-/// iptables-restore's own message. Tables before a failed one stay restored.
-Expected<std::size_t> restore_snapshot(ProcessRunner& runner, const Snapshot& snapshot);
+/// iptables-restore's own message. Tables before a failed one stay restored. With `dry_run`,
+/// counts what it would write and runs no iptables-restore.
+Expected<std::size_t> restore_snapshot(ProcessRunner& runner, const Snapshot& snapshot,
+                                       bool dry_run = false);
 
 }  // namespace dfg

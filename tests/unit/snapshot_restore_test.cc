@@ -12,6 +12,7 @@
 #include "fs.h"
 #include "journal.h"
 #include "proc_files.h"
+#include "run_lock.h"
 #include "subcommands.h"
 #include "temp_root.h"
 #include "test_host.h"
@@ -165,6 +166,39 @@ TEST(SnapshotRestore, ASnapshotLargerThanAConfigFileIsPutBackToo) {
   host.runner.results["iptables-save"] = exited(0, firewall_only);
   EXPECT_THAT(host.restore().out,
               HasSubstr("restore: put back 15038 of Docker's rules after iptables.service"));
+}
+
+TEST(SnapshotRestore, DryRunSaysWhatItWouldPutBackAndWritesNothing) {
+  Scene host;
+  host.root.write("/etc/docker-firewall-guard.conf", "[hook]\ndry-run = yes\n");
+  host.snapshot();
+  host.flush();
+  host.runner.results["iptables-save"] = exited(0, firewall_only);
+  const auto r = host.restore();
+  EXPECT_THAT(r.out, HasSubstr("restore: would put back 38 of Docker's rules after "
+                               "iptables.service (dry run)"));
+  EXPECT_TRUE(host.restore_inputs().empty()) << "no iptables-restore in a dry run";
+  EXPECT_TRUE(host.systemd.calls.empty()) << "and no restart";
+  ASSERT_EQ(host.test.journal.entries.size(), 1u);
+  EXPECT_EQ(host.test.journal.entries[0].field("ACTION"), "would restore");
+}
+
+TEST(SnapshotRestore, ARestoreThatCannotTakeItsTurnSaysSoInTheJournal) {
+  Scene host;
+  host.root.write("/etc/docker-firewall-guard.conf", "[hook]\ntimeout = 1\n");
+  host.snapshot();
+  host.flush();
+  auto held = RunLock::acquire(host.root.path() + "/run/docker-firewall-guard/restore.lock",
+                               std::chrono::milliseconds(100));
+  ASSERT_TRUE(held.ok()) << held.error();
+  const auto r = host.restore();
+  EXPECT_THAT(r.out, HasSubstr("restore: nothing done: "));
+  EXPECT_THAT(r.out, HasSubstr("restore.lock: still held by another docker-firewall-guard"));
+  ASSERT_EQ(host.test.journal.entries.size(), 1u);
+  const auto& skipped = host.test.journal.entries[0];
+  EXPECT_EQ(skipped.field("ACTION"), "skipped");
+  EXPECT_EQ(skipped.priority, 4) << "a warning: the rules stay as they are";
+  EXPECT_FALSE(entry_exists(host.snapshot_path)) << "never left for a later cycle";
 }
 
 TEST(SnapshotRestore, AnAlteredSnapshotIsRefusedAndTheFallbackTaken) {
