@@ -33,6 +33,15 @@ DockerSettingsResult parse_daemon_json(std::string_view text, const std::string&
   });
   read_bool("ip6tables", [&](bool v) { result.settings.ip6tables = v; });
   read_bool("live-restore", [&](bool v) { result.settings.live_restore = v; });
+  if (const auto it = json.find("firewall-backend"); it != json.end()) {
+    if (it->is_string()) {
+      result.settings.firewall_backend = it->get<std::string>();
+      result.settings.firewall_backend_origin = file;
+    } else {
+      if (!result.warning.empty()) result.warning += "; ";
+      result.warning += file + ": \"firewall-backend\" is not a string; assuming Docker's default";
+    }
+  }
   return result;
 }
 

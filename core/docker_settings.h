@@ -14,6 +14,12 @@ struct DockerSettings {
   std::optional<bool> ip6tables;
   bool live_restore = false;
   std::string iptables_origin;  ///< what set `iptables` (a file, or dockerd's flag); empty: default
+  /// "firewall-backend" (Docker 29): "iptables", Docker's default, or "nftables", which the
+  /// guard does not support yet (its rules are in nftables tables of Docker's own).
+  std::string firewall_backend = "iptables";
+  std::string firewall_backend_origin;  ///< what set it; empty: default
+
+  bool nftables_backend() const { return firewall_backend == "nftables"; }
 };
 
 /// The settings, and a warning naming the file and key when something could not be used.

@@ -170,6 +170,10 @@ DockerSettingsResult combine(std::string_view root, const DockerdFlags& flags) {
   }
   if (flags.ip6tables) result.settings.ip6tables = *flags.ip6tables;
   if (flags.live_restore) result.settings.live_restore = *flags.live_restore;
+  if (flags.firewall_backend) {
+    result.settings.firewall_backend = *flags.firewall_backend;
+    result.settings.firewall_backend_origin = "dockerd's --firewall-backend flag";
+  }
   return result;
 }
 
@@ -193,11 +197,12 @@ DockerdFlags parse_dockerd_args(const std::vector<std::string>& args) {
       boolean(flags.ip6tables);
     } else if (name == "live-restore") {
       boolean(flags.live_restore);
-    } else if (name == "config-file") {
+    } else if (name == "config-file" || name == "firewall-backend") {
+      auto& into = name == "config-file" ? flags.config_file : flags.firewall_backend;
       if (value) {
-        flags.config_file = std::string(*value);
+        into = std::string(*value);
       } else if (i + 1 < args.size()) {
-        flags.config_file = args[++i];
+        into = args[++i];
       }
     }
   }

@@ -17,11 +17,13 @@ struct DockerdFlags {
   std::optional<bool> ip6tables;
   std::optional<bool> live_restore;
   std::optional<std::string> config_file;
+  std::optional<std::string> firewall_backend;
 };
 
 /// Reads dockerd's arguments (argv[0] included or not) the way its flag parser does:
 /// "--iptables", "--iptables=false" (a boolean flag takes its value only after '='),
-/// "--config-file PATH" or "--config-file=PATH". Everything else is ignored.
+/// "--config-file PATH" or "--config-file=PATH", the same for "--firewall-backend". Everything
+/// else is ignored.
 DockerdFlags parse_dockerd_args(const std::vector<std::string>& args);
 
 /// Splits a systemd command line (ExecStart=) into words as systemd does: white space

@@ -80,6 +80,12 @@ GuardPlan plan_guard(const LoadedConfig& loaded, const DockerSettings& docker,
                             " turns Docker's iptables handling off; writing nothing");
     return plan;
   }
+  if (docker.firewall_backend != "iptables") {
+    plan.notes.emplace_back(docker.firewall_backend_origin + " sets Docker's firewall backend to " +
+                            docker.firewall_backend +
+                            ", which the guard does not support yet; writing nothing");
+    return plan;
+  }
 
   std::vector<std::string> bound;
   for (const auto& unit : config.firewalls) {

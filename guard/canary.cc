@@ -101,17 +101,22 @@ std::string describe(const CanaryResult& result) {
   return out;
 }
 
-CanaryResult check_docker_rules(ProcessRunner& runner, ManagedFamilies families) {
+CanaryResult check_docker_rules(ProcessRunner& runner, ManagedFamilies families,
+                                std::string_view why_not_managed) {
   CanaryResult result;
   if (families.ipv4) {
     result.families.push_back(check_family(runner, "IPv4", "iptables"));
   } else {
-    result.families.push_back({"IPv4", RulesState::NotManaged, "Docker's iptables is off"});
+    result.families.push_back(
+        {"IPv4", RulesState::NotManaged,
+         why_not_managed.empty() ? "Docker's iptables is off" : std::string(why_not_managed)});
   }
   if (families.ipv6) {
     result.families.push_back(check_family(runner, "IPv6", "ip6tables"));
   } else {
-    result.families.push_back({"IPv6", RulesState::NotManaged, "Docker's ip6tables is off"});
+    result.families.push_back(
+        {"IPv6", RulesState::NotManaged,
+         why_not_managed.empty() ? "Docker's ip6tables is off" : std::string(why_not_managed)});
   }
   return result;
 }

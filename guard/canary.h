@@ -49,6 +49,9 @@ struct ManagedFamilies {
 ///   filter  FORWARD     -j DOCKER-USER
 ///   nat     PREROUTING  -m addrtype --dst-type LOCAL -j DOCKER
 /// Each is one `iptables -w 5 -t TABLE -C ...` (ip6tables for IPv6), run without a shell.
-CanaryResult check_docker_rules(ProcessRunner& runner, ManagedFamilies families);
+/// A family Docker does not manage is NotManaged, with `why_not_managed` as its detail when
+/// given (else "Docker's iptables is off").
+CanaryResult check_docker_rules(ProcessRunner& runner, ManagedFamilies families,
+                                std::string_view why_not_managed = {});
 
 }  // namespace dfg

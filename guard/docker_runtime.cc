@@ -69,6 +69,11 @@ std::optional<int> dockerd_major(ProcessRunner& runner, std::string_view root) {
 
 ManagedFamilies managed_families(const DockerSettings& settings, std::optional<int> major) {
   ManagedFamilies families;
+  if (settings.firewall_backend != "iptables") {
+    // Docker's rules are in nftables tables of its own: nothing of them to check or keep yet.
+    families.ipv4 = families.ipv6 = false;
+    return families;
+  }
   families.ipv4 = settings.iptables;
   // Independent of "iptables": Docker 28 with "iptables": false still writes its ip6tables
   // rules (seen in the lab on forky).
@@ -78,8 +83,8 @@ ManagedFamilies managed_families(const DockerSettings& settings, std::optional<i
 
 ManagedFamilies families_to_check(ProcessRunner& runner, std::string_view root,
                                   const DockerSettings& settings) {
-  return managed_families(settings,
-                          settings.ip6tables ? std::nullopt : dockerd_major(runner, root));
+  const bool ask = !settings.ip6tables && settings.firewall_backend == "iptables";
+  return managed_families(settings, ask ? dockerd_major(runner, root) : std::nullopt);
 }
 
 }  // namespace dfg

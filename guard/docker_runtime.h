@@ -31,6 +31,7 @@ std::optional<int> dockerd_major(ProcessRunner& runner, std::string_view root);
 /// The families Docker manages rules for, each on its own: IPv4 unless "iptables" is false;
 /// IPv6 when "ip6tables" says so, else by Docker's default, which is on from Docker 27 (off
 /// when the version is unknown: never report rules flushed that Docker may not have written).
+/// Neither with a firewall backend other than iptables (Docker 29's nftables).
 ManagedFamilies managed_families(const DockerSettings& settings, std::optional<int> dockerd_major);
 
 /// managed_families, asking dockerd's version only when daemon.json and the flags leave

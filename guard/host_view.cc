@@ -52,7 +52,11 @@ ManagedFamilies HostView::families() {
   return *m_families;
 }
 
-CanaryResult HostView::canary() { return check_docker_rules(m_host.runner, families()); }
+CanaryResult HostView::canary() {
+  const auto& backend = docker_settings().settings.firewall_backend;
+  return check_docker_rules(m_host.runner, families(),
+                            backend == "iptables" ? "" : "Docker's firewall backend is " + backend);
+}
 
 void HostView::arm_deadline() {
   if (m_host.arm_deadline) m_host.arm_deadline(2 * m_loaded.config.timeout_seconds + 30);

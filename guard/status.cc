@@ -63,6 +63,11 @@ void judge(StatusReport& r) {
     verdict("no", "strategy is none: the generator ties Docker to no firewall");
   } else if (const auto why = unrestartable_service(r); !why.empty()) {
     verdict("no", why);
+  } else if (r.docker.settings.firewall_backend != "iptables") {
+    verdict("no", r.docker.settings.firewall_backend_origin +
+                      " sets Docker's firewall backend to " + r.docker.settings.firewall_backend +
+                      ", which docker-firewall-guard does not support yet: it leaves Docker "
+                      "alone, and nothing keeps Docker's rules across a flush");
   } else if (r.rules.overall() == RulesState::NotManaged) {
     verdict("yes", "Docker manages no firewall rules: nothing to guard");
   } else if (bound.empty()) {

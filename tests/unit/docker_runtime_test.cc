@@ -58,6 +58,22 @@ TEST(DockerRuntime, IPv6FollowsDaemonJsonElseDockersDefault) {
   EXPECT_TRUE(managed_families(settings, 20).ipv4);
 }
 
+TEST(DockerRuntime, Docker29sNftablesBackendManagesNoIptablesRules) {
+  DockerSettings settings;
+  settings.firewall_backend = "nftables";
+  settings.ip6tables = true;
+  const auto families = managed_families(settings, 29);
+  EXPECT_FALSE(families.ipv4);
+  EXPECT_FALSE(families.ipv6);
+  FakeRunner runner;
+  const auto canary = check_docker_rules(runner, families, "Docker's firewall backend is nftables");
+  EXPECT_EQ(canary.overall(), RulesState::NotManaged);
+  EXPECT_EQ(describe(canary),
+            "IPv4 not-managed: Docker's firewall backend is nftables; IPv6 not-managed: Docker's "
+            "firewall backend is nftables");
+  EXPECT_TRUE(runner.calls.empty()) << "no iptables call for rules that are not there";
+}
+
 TEST(DockerRuntime, IptablesOffLeavesIPv6ToItsOwnSetting) {
   // Docker 28 with "iptables": false still writes its ip6tables rules (seen on forky).
   DockerSettings settings;

@@ -28,6 +28,17 @@ TEST(DockerSettings, ReadsTheThreeKeys) {
   EXPECT_TRUE(result.settings.live_restore);
 }
 
+TEST(DockerSettings, ReadsDocker29sFirewallBackend) {
+  auto result = parse_daemon_json(R"({"firewall-backend": "nftables"})", "/etc/docker/daemon.json");
+  EXPECT_EQ(result.warning, "");
+  EXPECT_TRUE(result.settings.nftables_backend());
+  EXPECT_EQ(result.settings.firewall_backend_origin, "/etc/docker/daemon.json");
+  EXPECT_EQ(parse_daemon_json("{}", "f").settings.firewall_backend, "iptables") << "the default";
+  result = parse_daemon_json(R"({"firewall-backend": 1})", "f");
+  EXPECT_EQ(result.warning, "f: \"firewall-backend\" is not a string; assuming Docker's default");
+  EXPECT_EQ(result.settings.firewall_backend, "iptables");
+}
+
 TEST(DockerSettings, MalformedFileWarnsAndUsesDefaults) {
   for (const char* text : {"{\"iptables\": false,}", "", "[]", "null", "{\"iptables\": fals"}) {
     const auto result = parse_daemon_json(text, "/etc/docker/daemon.json");

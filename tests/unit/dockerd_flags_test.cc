@@ -26,6 +26,8 @@ TEST(DockerdFlags, ReadsTheFlagsTheGuardCaresAbout) {
   EXPECT_EQ(parse_dockerd_args({"--iptables", "false"}).iptables, true);
   EXPECT_FALSE(parse_dockerd_args({"--iptables=maybe"}).iptables.has_value());
   EXPECT_FALSE(parse_dockerd_args({"--iptablesx=false", "-iptables=false"}).iptables.has_value());
+  EXPECT_EQ(parse_dockerd_args({"--firewall-backend", "nftables"}).firewall_backend, "nftables");
+  EXPECT_EQ(parse_dockerd_args({"--firewall-backend=nftables"}).firewall_backend, "nftables");
 }
 
 TEST(DockerdFlags, SplitsExecStartAsSystemdDoes) {

@@ -68,6 +68,18 @@ TEST_F(PlanTest, NothingWhenDockerLeavesIptablesAlone) {
   EXPECT_THAT(p.notes, ElementsAre(HasSubstr("iptables handling off")));
 }
 
+TEST_F(PlanTest, NothingForDocker29sNftablesBackend) {
+  enable("iptables.service");
+  DockerSettings docker;
+  docker.firewall_backend = "nftables";
+  docker.firewall_backend_origin = "/etc/docker/daemon.json";
+  const auto p = plan(docker);
+  EXPECT_THAT(p.dropins, IsEmpty()) << "never a restart per event for rules it cannot keep";
+  EXPECT_THAT(p.notes, ElementsAre("/etc/docker/daemon.json sets Docker's firewall backend to "
+                                   "nftables, which the guard does not support yet; writing "
+                                   "nothing"));
+}
+
 TEST_F(PlanTest, NothingForStrategyNone) {
   enable("iptables.service");
   loaded.config.strategy = Strategy::None;

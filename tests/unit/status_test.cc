@@ -82,6 +82,21 @@ TEST(Status, ADropInSystemdHasNotLoadedIsNotProtection) {
   EXPECT_EQ(j["firewalls"][0]["to_bind"], true);
 }
 
+TEST(Status, Docker29sNftablesBackendIsReportedNotGuarded) {
+  auto r = protected_host();
+  r.docker.settings.firewall_backend = "nftables";
+  r.docker.settings.firewall_backend_origin = "/etc/docker/daemon.json";
+  r.rules = {{{"IPv4", RulesState::NotManaged, "Docker's firewall backend is nftables"},
+              {"IPv6", RulesState::NotManaged, "Docker's firewall backend is nftables"}}};
+  judge(r);
+  EXPECT_EQ(r.protection, "no");
+  EXPECT_EQ(r.reason,
+            "/etc/docker/daemon.json sets Docker's firewall backend to nftables, which "
+            "docker-firewall-guard does not support yet: it leaves Docker alone, and nothing "
+            "keeps Docker's rules across a flush");
+  EXPECT_EQ(exit_status(r), ExitStatus::Problem);
+}
+
 TEST(Status, StrategyNoneIsNotProtectionAndNoFirewallIsNothingToGuard) {
   auto r = protected_host();
   r.config.config.strategy = Strategy::None;
