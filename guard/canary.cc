@@ -6,10 +6,11 @@
 namespace dfg {
 namespace {
 
-/// iptables' exit codes (iptables(8)): 0 the rule exists, 1 it does not, 2 a bad
-/// parameter, which includes a jump to a chain that does not exist, 4 a resource problem
-/// such as the xtables lock still held when -w gave up.
-constexpr int rule_found = 0, rule_missing = 1, bad_parameter = 2;
+/// iptables' exit codes (iptables(8), xtables.h): 0 the rule exists, 1 it does not, 2 a bad
+/// parameter, which includes a jump to a chain that does not exist, 3 the table cannot be
+/// used at all ("can't initialize ip6tables table", a kernel without IPv6), 4 a resource
+/// problem such as the xtables lock still held when -w gave up.
+constexpr int rule_found = 0, rule_missing = 1, bad_parameter = 2, table_unusable = 3;
 
 struct Probe {
   const char* table;
@@ -52,6 +53,11 @@ FamilyRules check_family(ProcessRunner& runner, const char* family, const char* 
         found = true;
         break;
       }
+      // Docker cannot have rules in a family this host cannot filter: not Docker's to lose,
+      // and never a reason to doubt the other family.
+      if (run.exit_code == table_unusable)
+        return {family, RulesState::NotManaged,
+                std::string(binary) + " cannot be used here: " + failure_reason(run)};
       // A jump to a missing chain is a parameter problem to iptables; a flush that deleted
       // Docker's chains shows that way. Any other parameter problem means we cannot tell.
       const bool chain_gone =

@@ -48,7 +48,8 @@ struct ManagedFamilies {
 /// which every firewall restart removes:
 ///   filter  FORWARD     -j DOCKER-USER
 ///   nat     PREROUTING  -m addrtype --dst-type LOCAL -j DOCKER
-/// Each is one `iptables -w 5 -t TABLE -C ...` (ip6tables for IPv6), run without a shell.
+/// Each is one `iptables -w 5 -t TABLE -C ...` (ip6tables for IPv6), run without a shell. A
+/// family whose tables this host cannot use (a kernel without IPv6) is NotManaged.
 /// A family Docker does not manage is NotManaged, with `why_not_managed` as its detail when
 /// given (else "Docker's iptables is off").
 CanaryResult check_docker_rules(ProcessRunner& runner, ManagedFamilies families,

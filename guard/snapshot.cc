@@ -44,6 +44,15 @@ Expected<Snapshot> take_snapshot(ProcessRunner& runner, ManagedFamilies families
   return stamp;
 }
 
+ManagedFamilies present_families(const CanaryResult& rules) {
+  ManagedFamilies present{false, false};
+  for (const auto& family : rules.families) {
+    if (family.state != RulesState::Present) continue;
+    (family.family == "IPv6" ? present.ipv6 : present.ipv4) = true;
+  }
+  return present;
+}
+
 Expected<ManagedFamilies> companion_families(HostView& view, const std::string& firewall) {
   if (const auto& why = view.refusal(); !why.empty()) return fail(why);
   const auto systemd = view.systemd();
@@ -97,9 +106,14 @@ ExitStatus run_snapshot(HostView& view, const std::string& firewall, bool before
     return ExitStatus::Ok;
   }
   // Rules already gone (a restart's second half, or someone flushed them): keep whatever
-  // this cycle saved before, never overwrite it with less.
+  // this cycle saved before, never overwrite it with less. A family whose rules Docker never
+  // set up (it says it manages IPv6, but could not) keeps nothing of the other from being
+  // saved.
   const auto rules = check_docker_rules(host.runner, families.value());
-  if (rules.overall() != RulesState::Present) {
+  const auto present = present_families(rules);
+  const bool some_gone = rules.overall() == RulesState::Flushed;
+  if (rules.overall() == RulesState::Unknown || (!present.ipv4 && !present.ipv6) ||
+      (some_gone && entry_exists(snapshot_path(host.root, firewall)))) {
     host.out << "snapshot: nothing saved: Docker's rules are not all there (" << describe(rules)
              << ")\n";
     return ExitStatus::Ok;
@@ -114,7 +128,7 @@ ExitStatus run_snapshot(HostView& view, const std::string& firewall, bool before
   stamp.dockerd_pid = docker.main_pid;
   stamp.dockerd_start = start.value();
   stamp.taken_ms = host.clock.boot_ms();
-  const auto snapshot = take_snapshot(host.runner, families.value(), stamp);
+  const auto snapshot = take_snapshot(host.runner, present, stamp);
   std::size_t count = 0;
   Expected<Ok> written = fail("");
   if (snapshot) {
@@ -135,7 +149,7 @@ ExitStatus run_snapshot(HostView& view, const std::string& firewall, bool before
     return ExitStatus::Unknown;
   }
   host.out << "snapshot: saved Docker's " << count << " rules before " << firewall
-           << " flushes them\n";
+           << " flushes them" << (some_gone ? " (" + describe(rules) + ")" : "") << "\n";
   return ExitStatus::Ok;
 }
 

@@ -21,6 +21,9 @@ std::string snapshot_path(std::string_view root, const std::string& firewall);
 /// unit (nftables.service's `flush ruleset`) both.
 ManagedFamilies families_flushed_by(const std::string& firewall, ManagedFamilies managed);
 
+/// The families whose rules the canary found present.
+ManagedFamilies present_families(const CanaryResult& rules);
+
 /// What `snapshot` and `restore` both ask before acting: the families `firewall` flushes,
 /// when the system is not shutting down, the Docker service runs and Docker manages rules
 /// there; otherwise the line that says why nothing is done.

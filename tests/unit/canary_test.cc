@@ -37,6 +37,20 @@ TEST(Canary, IPv6IsCheckedWithIp6tablesWhenDockerManagesIt) {
   EXPECT_THAT(result.families[1].detail, HasSubstr("nat PREROUTING -j DOCKER: missing"));
 }
 
+TEST(Canary, AFamilyThisHostCannotFilterIsNotManagedAndBlocksNothing) {
+  // Docker 27+ manages IPv6 by default; on a kernel without IPv6, ip6tables cannot start.
+  FakeRunner runner;
+  for (const char* table : {"ip6tables filter", "ip6tables nat"})
+    runner.results[table] = exited(
+        3, "",
+        "ip6tables v1.8.9 (legacy): can't initialize ip6tables table `filter': Address family "
+        "not supported by protocol\n");
+  const auto result = check_docker_rules(runner, {true, true});
+  EXPECT_EQ(result.families[1].state, RulesState::NotManaged);
+  EXPECT_THAT(result.families[1].detail, HasSubstr("ip6tables cannot be used here: exited with 3"));
+  EXPECT_EQ(result.overall(), RulesState::Present) << "IPv4's verdict stands";
+}
+
 TEST(Canary, AMissingRuleMeansFlushed) {
   FakeRunner runner;
   runner.results["iptables filter"] =

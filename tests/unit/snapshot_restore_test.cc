@@ -168,6 +168,31 @@ TEST(SnapshotRestore, ASnapshotLargerThanAConfigFileIsPutBackToo) {
               HasSubstr("restore: put back 15038 of Docker's rules after iptables.service"));
 }
 
+TEST(SnapshotRestore, AnIPv6FamilyDockerNeverSetUpDoesNotKeepIPv4FromBeingKept) {
+  // Docker 28 manages ip6tables by default; here its IPv6 rules were never made.
+  Scene host;
+  host.runner.results["/usr/bin/dockerd"] = exited(0, "Docker version 28.5.2, build ecc6942\n");
+  host.runner.results["ip6tables filter"] = exited(1);
+  host.systemd.add("nftables.service");
+  host.systemd.add("docker-firewall-guard-after-nftables.service");
+  auto run = [&](bool snapshot) {
+    return host.run([snapshot](HostView& v) {
+      return snapshot ? run_snapshot(v, "nftables.service", false)
+                      : run_restore(v, "nftables.service", false);
+    });
+  };
+  const auto saved = run(true);
+  EXPECT_THAT(saved.out, HasSubstr("snapshot: saved Docker's 38 rules before nftables.service "
+                                   "flushes them (IPv4 present; IPv6 flushed: "));
+  host.flush();
+  host.unflush();
+  host.runner.results["iptables-save"] = exited(0, firewall_only);
+  const auto restored = run(false);
+  EXPECT_THAT(restored.out,
+              HasSubstr("restore: put back 38 of Docker's rules after nftables.service"));
+  EXPECT_TRUE(host.systemd.calls.empty()) << "no restart for rules Docker never had";
+}
+
 TEST(SnapshotRestore, DryRunSaysWhatItWouldPutBackAndWritesNothing) {
   Scene host;
   host.root.write("/etc/docker-firewall-guard.conf", "[hook]\ndry-run = yes\n");
