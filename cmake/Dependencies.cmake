@@ -6,3 +6,5 @@ pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
 find_package(fmt 6 REQUIRED)
 find_package(nlohmann_json 3.6 REQUIRED)
 find_package(CLI11 REQUIRED)
+# Docker's Engine API over its unix socket, for the command only (system/).
+find_package(CURL 7.40 REQUIRED)

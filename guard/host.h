@@ -7,6 +7,7 @@
 #include <string>
 
 #include "clock.h"
+#include "docker_engine.h"
 #include "error.h"
 #include "journal.h"
 #include "locks.h"
@@ -36,6 +37,7 @@ struct Host {
   Journal& journal;
   Clock& clock;
   Locks& locks;
+  DockerEngine& docker;
   std::ostream& out;
   std::ostream& err;
   /// Connects to systemd.

@@ -52,6 +52,12 @@ ManagedFamilies HostView::families() {
   return *m_families;
 }
 
+const Expected<DockerView>& HostView::docker_view() {
+  // dockerd answers these in milliseconds; a busy or hung one is "cannot tell".
+  if (!m_docker_view) m_docker_view = ask_docker(m_host.docker, std::chrono::seconds(5));
+  return *m_docker_view;
+}
+
 CanaryResult HostView::canary() {
   const auto& backend = docker_settings().settings.firewall_backend;
   return check_docker_rules(m_host.runner, families(),

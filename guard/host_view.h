@@ -8,6 +8,7 @@
 #include "canary.h"
 #include "config.h"
 #include "docker_settings.h"
+#include "docker_view.h"
 #include "host.h"
 #include "systemd.h"
 
@@ -46,6 +47,9 @@ class HostView {
   /// The families Docker manages rules for (docker_settings(), and dockerd's version when
   /// they leave IPv6 to its default).
   ManagedFamilies families();
+  /// What dockerd holds now (its Engine API), asked once; an error ("cannot tell") when it
+  /// does not answer within a few seconds.
+  const Expected<DockerView>& docker_view();
   /// The canary over families(); runs on every call.
   CanaryResult canary();
   /// Has the host end the process quietly after twice [hook] timeout plus 30 s (the longest
@@ -61,6 +65,7 @@ class HostView {
   std::optional<Expected<UnitStatus>> m_docker_unit;
   std::optional<DockerSettingsResult> m_docker_settings;
   std::optional<ManagedFamilies> m_families;
+  std::optional<Expected<DockerView>> m_docker_view;
 };
 
 }  // namespace dfg

@@ -186,7 +186,10 @@ std::string render_text(const StatusReport& r) {
   out += "\nDocker's rules: " + std::string(to_string(r.rules.overall())) + " (" +
          describe(r.rules) + ")\n";
   out += std::string("Docker: live-restore ") + (r.docker.settings.live_restore ? "on" : "off") +
-         (r.docker.warning.empty() ? "" : " (" + r.docker.warning + ")") + "\n";
+         (r.docker.warning.empty() ? "" : " (" + r.docker.warning + ")");
+  if (!r.docker_view.empty()) out += "; holds " + r.docker_view;
+  if (!r.docker_view_error.empty()) out += "; its API cannot tell: " + r.docker_view_error;
+  out += "\n";
   for (const auto& a : r.advice) out += "Advice: " + a + "\n";
   return out;
 }
@@ -247,7 +250,14 @@ std::string render_json(const StatusReport& r) {
         {"ip6tables",
          r.docker.settings.ip6tables ? json(*r.docker.settings.ip6tables) : json(nullptr)},
         {"live_restore", r.docker.settings.live_restore},
-        {"warning", r.docker.warning}}},
+        {"firewall_backend", r.docker.settings.firewall_backend},
+        {"warning", r.docker.warning},
+        {"api", r.docker_view_error.empty()
+                    ? (r.docker_view.empty() ? json(nullptr)
+                                             : json{{"containers", r.containers},
+                                                    {"published_ports", r.published_ports},
+                                                    {"networks", r.networks}})
+                    : json{{"error", r.docker_view_error}}}}},
       {"advice", r.advice},
   };
   return out.dump(2) + "\n";

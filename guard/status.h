@@ -33,6 +33,10 @@ struct StatusReport {
   std::map<std::string, UnitStatus> firewalls;   ///< as systemd sees them
   std::map<std::string, UnitStatus> companions;  ///< strategy reconcile's, as systemd sees them
   CanaryResult rules;
+  /// What dockerd holds (its Engine API), when it runs: a summary, or why it cannot tell.
+  std::string docker_view;
+  std::string docker_view_error;
+  std::size_t containers = 0, published_ports = 0, networks = 0;
   /// "yes", "no" or "unknown", and why, in one line.
   std::string protection = "unknown";
   std::string reason;

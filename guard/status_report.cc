@@ -63,6 +63,19 @@ ExitStatus run_status(HostView& view, bool json) {
       if (d.unit == s.name) s.dropin_expected = true;
   }
   r.rules = view.canary();
+  const bool docker_runs =
+      std::any_of(r.services.begin(), r.services.end(),
+                  [](const ServiceReport& s) { return s.unit.active_state == "active"; });
+  if (docker_runs) {
+    if (const auto& docker = view.docker_view(); docker) {
+      r.docker_view = summary(docker.value());
+      r.containers = docker.value().containers.size();
+      r.published_ports = docker.value().published_ports();
+      r.networks = docker.value().networks.size();
+    } else {
+      r.docker_view_error = docker.error();
+    }
+  }
   judge(r);
   host.out << (json ? render_json(r) : render_text(r));
   return exit_status(r);

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <string>
 
+#include "curl_docker_engine.h"
 #include "host.h"
 #include "proc_files.h"
 #include "run_lock.h"
@@ -30,6 +31,7 @@ class SystemHost {
   SdJournal m_journal;
   SystemClock m_clock;
   FlockLocks m_locks;
+  CurlDockerEngine m_docker;
   Host m_host;
 };
 

@@ -19,7 +19,7 @@ packages=(
   procps iproute2                   # ps, ip netns and veth for the "outside" namespace
   # the project's build, as a distribution builds it for this generation (build.sh)
   cmake g++ make pkg-config libfmt-dev libinih-dev nlohmann-json3-dev libgtest-dev
-  libgmock-dev libsystemd-dev libcli11-dev
+  libgmock-dev libsystemd-dev libcli11-dev libcurl4-openssl-dev
   scdoc                             # the man pages, which the project's RPM packages
 )
 read -ra extra <<<"${LAB_GEN_PACKAGES[$LAB_GEN]}"

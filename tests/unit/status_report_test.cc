@@ -20,6 +20,15 @@ struct StatusHost {
   test::TempRoot root;
   FakeRunner runner;
   FakeSystemd systemd;
+  /// dockerd's answers: one container publishing one port, on the default bridge.
+  std::map<std::string, Expected<std::string>> api{
+      {"/containers/json",
+       std::string(R"([{"Id": "c0ffee", "Names": ["/web"], "Ports": [{"IP": "0.0.0.0",
+          "PrivatePort": 80, "PublicPort": 8080, "Type": "tcp"}], "NetworkSettings":
+          {"Networks": {"bridge": {"IPAddress": "172.17.0.2", "GlobalIPv6Address": ""}}}}])")},
+      {"/networks", std::string(R"([{"Name": "bridge", "Id": "b1", "Driver": "bridge", "Options":
+          {"com.docker.network.bridge.name": "docker0"}, "IPAM": {"Config":
+          [{"Subnet": "172.17.0.0/16"}]}}, {"Name": "host", "Id": "h1", "Driver": "host"}])")}};
 
   StatusHost() {
     root.mkdirs("/run/systemd/system");
@@ -45,6 +54,7 @@ struct StatusHost {
     test::TestHost host(root.path(), runner, [this]() -> Expected<std::unique_ptr<Systemd>> {
       return std::unique_ptr<Systemd>(new ForwardingSystemd(systemd));
     });
+    host.docker.answers = api;
     HostView view(host.host);
     const auto rc = run_status(view, json);
     EXPECT_EQ(host.err.str(), "");
@@ -66,7 +76,7 @@ TEST(StatusReport, TextOfAProtectedHost) {
             "Firewalls: iptables.service active, bound; ip6tables.service inactive, not bound (not "
             "installed); nftables.service inactive, not bound (installed but not enabled);\n"
             "Docker's rules: present (IPv4 present; IPv6 not-managed: Docker's ip6tables is off)\n"
-            "Docker: live-restore off\n"
+            "Docker: live-restore off; holds 1 container, 1 published port, 2 networks\n"
             "Advice: with strategy requires, stopping a firewall unit stops Docker too\n"
             "Advice: live-restore is off: each firewall restart restarts Docker and stops every "
             "container for about 10 s; set \"live-restore\": true in /etc/docker/daemon.json, or "
@@ -121,10 +131,26 @@ TEST(StatusReport, JsonOfAProtectedHost) {
               "families": [{"family": "IPv4", "state": "present", "detail": ""},
                            {"family": "IPv6", "state": "not-managed",
                             "detail": "Docker's ip6tables is off"}]},
-    "docker": {"iptables": true, "ip6tables": null, "live_restore": true, "warning": ""},
+    "docker": {"iptables": true, "ip6tables": null, "live_restore": true, "warning": "",
+               "firewall_backend": "iptables",
+               "api": {"containers": 1, "published_ports": 1, "networks": 2}},
     "advice": ["with strategy requires, stopping a firewall unit stops Docker too"]
   })json");
   EXPECT_EQ(j, expected) << j.dump(2);
+}
+
+TEST(StatusReport, ADockerdThatDoesNotAnswerIsCannotTellNeverNothing) {
+  StatusHost h;
+  h.api.at("/containers/json") =
+      fail("GET /containers/json on /run/docker.sock: Operation timed out after 5000 milliseconds");
+  const auto [rc, text] = h.status(false);
+  EXPECT_THAT(text, ::testing::HasSubstr(
+                        "\nDocker: live-restore off; its API cannot tell: GET /containers/json on "
+                        "/run/docker.sock: Operation timed out after 5000 milliseconds\n"));
+  const auto j = nlohmann::json::parse(h.status(true).second);
+  EXPECT_EQ(
+      j["docker"]["api"]["error"],
+      "GET /containers/json on /run/docker.sock: Operation timed out after 5000 milliseconds");
 }
 
 TEST(StatusReport, WithoutSystemdItCannotTellAndSaysWhy) {

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -40,6 +41,19 @@ class FakeClock : public Clock {
   }
 };
 
+/// dockerd's Engine API as recorded: an answer per path, anything else 404.
+class RecordedDockerEngine : public DockerEngine {
+ public:
+  std::map<std::string, Expected<std::string>> answers;
+  std::vector<std::string> asked;
+  Expected<std::string> get(const std::string& path, std::chrono::milliseconds) override {
+    asked.push_back(path);
+    const auto it = answers.find(path);
+    if (it == answers.end()) return fail("GET " + path + ": HTTP status 404");
+    return it->second;
+  }
+};
+
 /// A Host on a temporary root: the test's runner and systemd, /proc and flock(2) locks under
 /// the root (system/'s own, on the test's files), the refusals as the command makes them, a
 /// recording journal, a fake clock, output captured.
@@ -53,6 +67,7 @@ struct TestHost {
              journal,
              clock,
              locks,
+             docker,
              out,
              err,
              std::move(connect),
@@ -65,6 +80,7 @@ struct TestHost {
   RecordingJournal journal;
   FakeClock clock;
   FlockLocks locks;
+  RecordedDockerEngine docker;
   std::ostringstream out, err;
   Host host;
 };

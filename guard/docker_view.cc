@@ -1,0 +1,140 @@
+#include "docker_view.h"
+
+#include <nlohmann/json.hpp>
+
+namespace dfg {
+namespace {
+
+using nlohmann::json;
+
+/// A string member, or "" when absent or of another type.
+std::string text(const json& object, const char* key) {
+  const auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+/// The JSON array an answer must be, or why not.
+Expected<json> array_of(std::string_view body, const char* what) {
+  auto parsed = json::parse(body.begin(), body.end(), nullptr, false);
+  if (parsed.is_discarded() || !parsed.is_array())
+    return fail(std::string(what) + ": not a JSON array");
+  return parsed;
+}
+
+Expected<ContainerView> container_of(const json& c) {
+  if (!c.is_object() || text(c, "Id").empty()) return fail("a container without an Id");
+  ContainerView view;
+  view.id = text(c, "Id");
+  if (const auto names = c.find("Names");
+      names != c.end() && names->is_array() && !names->empty() && names->front().is_string()) {
+    view.name = names->front().get<std::string>();
+    if (!view.name.empty() && view.name.front() == '/') view.name.erase(0, 1);
+  }
+  if (const auto ports = c.find("Ports"); ports != c.end() && ports->is_array()) {
+    for (const auto& p : *ports) {
+      const auto pub = p.find("PublicPort");
+      const auto priv = p.find("PrivatePort");
+      // A port exposed but not published has no PublicPort: no rule of Docker's for it.
+      if (pub == p.end() || priv == p.end() || !pub->is_number_unsigned() ||
+          !priv->is_number_unsigned())
+        continue;
+      view.ports.push_back(
+          {text(p, "Type"), text(p, "IP"), pub->get<std::uint16_t>(), priv->get<std::uint16_t>()});
+    }
+  }
+  const auto settings = c.find("NetworkSettings");
+  if (settings != c.end() && settings->is_object()) {
+    const auto networks = settings->find("Networks");
+    if (networks != settings->end() && networks->is_object()) {
+      for (const auto& [name, endpoint] : networks->items()) {
+        if (!endpoint.is_object()) continue;
+        view.attachments.push_back(
+            {name, text(endpoint, "IPAddress"), text(endpoint, "GlobalIPv6Address")});
+      }
+    }
+  }
+  return view;
+}
+
+Expected<NetworkView> network_of(const json& n) {
+  if (!n.is_object() || text(n, "Id").empty() || text(n, "Name").empty())
+    return fail("a network without an Id or Name");
+  NetworkView view;
+  view.id = text(n, "Id");
+  view.name = text(n, "Name");
+  view.driver = text(n, "Driver");
+  if (const auto internal = n.find("Internal"); internal != n.end() && internal->is_boolean())
+    view.internal = internal->get<bool>();
+  std::string bridge, masquerade;
+  if (const auto options = n.find("Options"); options != n.end() && options->is_object()) {
+    bridge = text(*options, "com.docker.network.bridge.name");
+    masquerade = text(*options, "com.docker.network.bridge.enable_ip_masquerade");
+  }
+  // libnetwork names a bridge it makes "br-" and the network ID's first 12 characters.
+  if (view.driver == "bridge")
+    view.bridge = bridge.empty() ? "br-" + view.id.substr(0, 12) : bridge;
+  view.masquerade = masquerade != "false";
+  const auto ipam = n.find("IPAM");
+  if (ipam != n.end() && ipam->is_object()) {
+    const auto config = ipam->find("Config");
+    if (config != ipam->end() && config->is_array()) {
+      for (const auto& c : *config)
+        if (c.is_object() && !text(c, "Subnet").empty()) view.subnets.push_back(text(c, "Subnet"));
+    }
+  }
+  return view;
+}
+
+}  // namespace
+
+const NetworkView* DockerView::network(std::string_view name) const {
+  for (const auto& n : networks)
+    if (n.name == name) return &n;
+  return nullptr;
+}
+
+std::size_t DockerView::published_ports() const {
+  std::size_t count = 0;
+  for (const auto& c : containers) count += c.ports.size();
+  return count;
+}
+
+Expected<DockerView> parse_docker_view(std::string_view containers_json,
+                                       std::string_view networks_json) {
+  const auto containers = array_of(containers_json, "GET /containers/json");
+  if (!containers) return fail(containers);
+  const auto networks = array_of(networks_json, "GET /networks");
+  if (!networks) return fail(networks);
+  DockerView view;
+  for (const auto& c : containers.value()) {
+    auto container = container_of(c);
+    if (!container) return fail("GET /containers/json: " + container.error());
+    view.containers.push_back(std::move(container).value());
+  }
+  for (const auto& n : networks.value()) {
+    auto network = network_of(n);
+    if (!network) return fail("GET /networks: " + network.error());
+    view.networks.push_back(std::move(network).value());
+  }
+  return view;
+}
+
+Expected<DockerView> ask_docker(DockerEngine& engine, std::chrono::milliseconds timeout) {
+  // Running containers only (the API's default): a stopped one has no rules of Docker's.
+  const auto containers = engine.get("/containers/json", timeout);
+  if (!containers) return fail(containers);
+  const auto networks = engine.get("/networks", timeout);
+  if (!networks) return fail(networks);
+  return parse_docker_view(containers.value(), networks.value());
+}
+
+std::string summary(const DockerView& view) {
+  auto count = [](std::size_t n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+  };
+  return count(view.containers.size(), "container", "containers") + ", " +
+         count(view.published_ports(), "published port", "published ports") + ", " +
+         count(view.networks.size(), "network", "networks");
+}
+
+}  // namespace dfg

@@ -1,0 +1,70 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "docker_engine.h"
+#include "error.h"
+
+namespace dfg {
+
+/// A port a container publishes on the host.
+struct PublishedPort {
+  std::string protocol;  ///< tcp, udp, sctp
+  std::string host_ip;   ///< "0.0.0.0", "::", or one address
+  std::uint16_t host_port = 0;
+  std::uint16_t container_port = 0;
+};
+
+/// A container's address on one network.
+struct Attachment {
+  std::string network;  ///< the network's name
+  std::string ipv4;     ///< "" when it has none there
+  std::string ipv6;
+};
+
+/// A running container, as dockerd holds it now.
+struct ContainerView {
+  std::string id;
+  std::string name;
+  std::vector<Attachment> attachments;
+  std::vector<PublishedPort> ports;
+};
+
+/// A network of dockerd's.
+struct NetworkView {
+  std::string id;
+  std::string name;
+  std::string driver;  ///< bridge, host, null, macvlan, ...
+  std::string bridge;  ///< the bridge interface of a bridge network ("docker0", "br-<id12>")
+  std::vector<std::string> subnets;  ///< IPv4 and IPv6 prefixes
+  bool internal = false;
+  bool masquerade = true;  ///< com.docker.network.bridge.enable_ip_masquerade
+};
+
+/// What dockerd holds now: its running containers and its networks.
+struct DockerView {
+  std::vector<ContainerView> containers;
+  std::vector<NetworkView> networks;
+
+  const NetworkView* network(std::string_view name) const;
+  /// How many ports are published on the host, over every container.
+  std::size_t published_ports() const;
+};
+
+/// Reads the answers of GET /containers/json and GET /networks (Docker 20.10 to 28); an
+/// error naming what is not as the Engine API documents it.
+Expected<DockerView> parse_docker_view(std::string_view containers_json,
+                                       std::string_view networks_json);
+
+/// Asks dockerd (both requests, `timeout` each). An API that does not answer in time is an
+/// error: "cannot tell", never "nothing there".
+Expected<DockerView> ask_docker(DockerEngine& engine, std::chrono::milliseconds timeout);
+
+/// One line: "3 containers, 2 published ports, 4 networks".
+std::string summary(const DockerView& view);
+
+}  // namespace dfg
