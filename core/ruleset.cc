@@ -66,35 +66,6 @@ bool has_chain(const Table& table, std::string_view name) {
                      [&](const Chain& c) { return c.name == name; });
 }
 
-/// The value after `option` in `words` ("-i docker0" gives docker0), each occurrence.
-std::vector<std::string> values_of(const std::vector<std::string>& words, std::string_view option) {
-  std::vector<std::string> values;
-  for (std::size_t i = 0; i + 1 < words.size(); ++i)
-    if (words[i] == option) values.push_back(words[i + 1]);
-  return values;
-}
-
-/// "172.17.0.2:80", "172.17.0.2", "[fd00::2]:80" or "fd00::2" as an address with its host
-/// prefix, as iptables-save prints -d: "172.17.0.2/32", "fd00::2/128". Empty for a range.
-std::string dnat_host(const std::string& destination) {
-  std::string address;
-  if (!destination.empty() && destination.front() == '[') {
-    address = destination.substr(1, destination.find(']') - 1) + "/128";
-  } else if (std::count(destination.begin(), destination.end(), ':') >= 2) {
-    address = destination + "/128";
-  } else {
-    address = destination.substr(0, destination.find(':')) + "/32";
-  }
-  return address.find('-') == std::string::npos ? address : std::string();
-}
-
-bool is_host_address(const std::string& address) {
-  const auto slash = address.rfind('/');
-  if (slash == std::string::npos) return false;
-  const auto prefix = address.substr(slash + 1);
-  return prefix == "32" || prefix == "128";
-}
-
 /// The built-in chains where Docker 20.10 to 28 puts rules other than jumps: FORWARD
 /// (bridges), nat POSTROUTING (masquerading, hairpin NAT), raw PREROUTING (Docker 28's drops
 /// of traffic to containers and loopback-published ports from elsewhere).
@@ -168,6 +139,35 @@ bool has_chain(const Ruleset& ruleset, const std::string& table, const std::stri
 }
 
 }  // namespace
+
+/// The value after `option` in `words` ("-i docker0" gives docker0), each occurrence.
+std::vector<std::string> values_of(const std::vector<std::string>& words, std::string_view option) {
+  std::vector<std::string> values;
+  for (std::size_t i = 0; i + 1 < words.size(); ++i)
+    if (words[i] == option) values.push_back(words[i + 1]);
+  return values;
+}
+
+/// "172.17.0.2:80", "172.17.0.2", "[fd00::2]:80" or "fd00::2" as an address with its host
+/// prefix, as iptables-save prints -d: "172.17.0.2/32", "fd00::2/128". Empty for a range.
+std::string dnat_host(const std::string& destination) {
+  std::string address;
+  if (!destination.empty() && destination.front() == '[') {
+    address = destination.substr(1, destination.find(']') - 1) + "/128";
+  } else if (std::count(destination.begin(), destination.end(), ':') >= 2) {
+    address = destination + "/128";
+  } else {
+    address = destination.substr(0, destination.find(':')) + "/32";
+  }
+  return address.find('-') == std::string::npos ? address : std::string();
+}
+
+bool is_host_address(const std::string& address) {
+  const auto slash = address.rfind('/');
+  if (slash == std::string::npos) return false;
+  const auto prefix = address.substr(slash + 1);
+  return prefix == "32" || prefix == "128";
+}
 
 Expected<Ruleset> parse_ruleset(std::string_view text) {
   Ruleset ruleset;

@@ -44,6 +44,16 @@ Expected<Ruleset> parse_ruleset(std::string_view text);
 /// The ruleset in iptables-save's format (counters zeroed), each table with its COMMIT.
 std::string to_text(const Ruleset& ruleset);
 
+/// The value after `option` in `words` ("-i docker0" gives docker0), each occurrence.
+std::vector<std::string> values_of(const std::vector<std::string>& words, std::string_view option);
+
+/// "172.17.0.2:80", "172.17.0.2", "[fd00::2]:80" or "fd00::2" as an address with its host
+/// prefix, as iptables-save prints -d: "172.17.0.2/32", "fd00::2/128". Empty for a range.
+std::string dnat_host(const std::string& destination);
+
+/// Whether `address` is one host's: a /32 or /128 prefix.
+bool is_host_address(const std::string& address);
+
 /// Docker's chains: DOCKER and DOCKER-* (DOCKER-USER, DOCKER-ISOLATION-STAGE-1/2,
 /// DOCKER-FORWARD, DOCKER-BRIDGE, DOCKER-CT, DOCKER-INGRESS ...).
 bool is_docker_chain(std::string_view name);

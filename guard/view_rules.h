@@ -1,0 +1,37 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "docker_view.h"
+#include "ruleset.h"
+
+namespace dfg {
+
+/// How Docker's part of one family's rules stands against what dockerd holds now.
+struct ViewComparison {
+  /// What dockerd holds that the rules lack: a published port's DNAT to the container's
+  /// current address, a masquerading network's MASQUERADE. One line each.
+  std::vector<std::string> missing;
+  /// Docker's rules of containers and networks dockerd no longer holds: a rule naming an
+  /// address no running container has, or a bridge no network has. One line each.
+  std::vector<std::string> stale;
+
+  bool matches() const { return missing.empty() && stale.empty(); }
+};
+
+/// Compares `part` (docker_part of one family's listing, "IPv4" or "IPv6") with `view`.
+/// DOCKER-USER is the administrator's and never judged. Published ports on one family's
+/// addresses count for that family only ("0.0.0.0" for IPv4, "::" for IPv6).
+ViewComparison compare_to_view(const Ruleset& part, const DockerView& view,
+                               const std::string& family);
+
+/// `saved` (a snapshot's docker_part) fitted to what dockerd holds now: its stale rules
+/// dropped (`comparison.stale` names them), and what it then lacks (`comparison.missing`).
+struct FittedRules {
+  Ruleset rules;
+  ViewComparison comparison;
+};
+FittedRules fit_to_view(const Ruleset& saved, const DockerView& view, const std::string& family);
+
+}  // namespace dfg
