@@ -194,8 +194,9 @@ lab__http_ok() {
     out=$(lab_exec docker exec "$where" sh -c "$get" "$address" "$port" "$ran" 2>&1) || true
   fi
   [[ $out == *"$mark"* ]] && return 0
-  if [[ $out == *"$ran" ]]; then
-    out=${out%"$ran"}
+  # (Its errors may come after the sentinel: docker exec passes the two streams apart.)
+  if [[ $out == *"$ran"* ]]; then
+    out=${out//"$ran"/}
     lab_log "probe from $where to $address:$port: ${out:-no answer}"
     return 1
   fi
