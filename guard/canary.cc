@@ -102,7 +102,8 @@ std::string describe(const CanaryResult& result) {
   for (const auto& family : result.families) {
     if (!out.empty()) out += "; ";
     out += family.family + " " + std::string(to_string(family.state));
-    if (family.state != RulesState::Present && !family.detail.empty()) out += ": " + family.detail;
+    if (!family.detail.empty())
+      out += (family.state == RulesState::Present ? ", " : ": ") + family.detail;
   }
   return out;
 }

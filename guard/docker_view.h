@@ -60,6 +60,9 @@ struct DockerView {
 Expected<DockerView> parse_docker_view(std::string_view containers_json,
                                        std::string_view networks_json);
 
+/// How long the guard waits for each answer of dockerd's: it answers these in milliseconds.
+constexpr std::chrono::seconds docker_api_timeout{5};
+
 /// Asks dockerd (both requests, `timeout` each). An API that does not answer in time is an
 /// error: "cannot tell", never "nothing there".
 Expected<DockerView> ask_docker(DockerEngine& engine, std::chrono::milliseconds timeout);

@@ -1,6 +1,7 @@
 #include "host_view.h"
 
 #include "docker_runtime.h"
+#include "view_rules.h"
 
 namespace dfg {
 
@@ -54,14 +55,19 @@ ManagedFamilies HostView::families() {
 
 const Expected<DockerView>& HostView::docker_view() {
   // dockerd answers these in milliseconds; a busy or hung one is "cannot tell".
-  if (!m_docker_view) m_docker_view = ask_docker(m_host.docker, std::chrono::seconds(5));
+  if (!m_docker_view) m_docker_view = ask_docker(m_host.docker, docker_api_timeout);
   return *m_docker_view;
 }
 
 CanaryResult HostView::canary() {
   const auto& backend = docker_settings().settings.firewall_backend;
-  return check_docker_rules(m_host.runner, families(),
-                            backend == "iptables" ? "" : "Docker's firewall backend is " + backend);
+  auto jumps =
+      check_docker_rules(m_host.runner, families(),
+                         backend == "iptables" ? "" : "Docker's firewall backend is " + backend);
+  if (jumps.overall() == RulesState::NotManaged) return jumps;
+  // Asked afresh each time: after a restart, containers may hold other addresses.
+  return judge_by_view(std::move(jumps), ask_docker(m_host.docker, docker_api_timeout),
+                       m_host.runner);
 }
 
 void HostView::arm_deadline() {

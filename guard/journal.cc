@@ -42,7 +42,7 @@ JournalEntry restart_entry(const RestartOutcome& o, const std::string& firewalls
 
 JournalEntry restore_entry(const std::string& message, const std::string& service,
                            const std::string& firewall, const std::string& action,
-                           std::size_t rules) {
+                           std::size_t rules, std::size_t dropped) {
   return {message,
           restore_message_id,
           action == "restored"  ? log_info
@@ -51,7 +51,8 @@ JournalEntry restore_entry(const std::string& message, const std::string& servic
           {{"GUARDED_UNIT", service},
            {"FIREWALL_UNIT", firewall},
            {"ACTION", action},
-           {"RULES", std::to_string(rules)}}};
+           {"RULES", std::to_string(rules)},
+           {"RULES_DROPPED", std::to_string(dropped)}}};
 }
 
 }  // namespace dfg

@@ -46,10 +46,11 @@ JournalEntry restart_entry(const RestartOutcome& outcome, const std::string& fir
 
 /// One restore line: fields GUARDED_UNIT, FIREWALL_UNIT, ACTION ("restored", "would
 /// restore" in a dry run, "skipped" when it could not take its turn, or the fallback's
-/// restart action) and RULES (how many were put back); info for a restore, warning for a
-/// skip, notice otherwise.
+/// restart action), RULES (how many were put back) and RULES_DROPPED (rules of the snapshot
+/// left out: of containers, ports or networks Docker no longer holds); info for a restore,
+/// warning for a skip, notice otherwise.
 JournalEntry restore_entry(const std::string& message, const std::string& service,
                            const std::string& firewall, const std::string& action,
-                           std::size_t rules);
+                           std::size_t rules, std::size_t dropped = 0);
 
 }  // namespace dfg

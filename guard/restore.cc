@@ -11,6 +11,7 @@
 #include "snapshot.h"
 #include "subcommands.h"
 #include "unit_name.h"
+#include "view_rules.h"
 
 namespace dfg {
 namespace {
@@ -114,12 +115,42 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool after_s
   } else {
     why = why_stale(snapshot.value(), firewall, view, main_pid, start.value());
   }
+  // What dockerd holds now decides what of the snapshot still stands: rules of containers,
+  // ports and networks gone are dropped; when it holds what the snapshot lacks (a container
+  // started in between), one restart of Docker makes it all.
+  const auto docker = ask_docker(host.docker, docker_api_timeout);
+  Snapshot fitted = snapshot ? snapshot.value() : Snapshot{};
+  std::size_t dropped = 0;
+  std::string note;  // said after the count of rules put back
+  if (why.empty() && docker) {
+    std::vector<std::string> missing;
+    for (auto& [family, rules] : fitted.families) {
+      auto fit = fit_to_view(rules, docker.value(), family);
+      dropped += fit.comparison.stale.size();
+      for (auto& line : fit.comparison.missing) missing.push_back(family + " " + line);
+      rules = std::move(fit.rules);
+    }
+    if (!missing.empty()) {
+      why = "the snapshot lacks what Docker holds now (" + missing.front() +
+            (missing.size() > 1 ? " and " + std::to_string(missing.size() - 1) + " more" : "") +
+            ")";
+    } else if (dropped > 0) {
+      note = "; left out " + std::to_string(dropped) +
+             " of containers, ports or networks Docker no longer holds";
+    }
+  } else if (why.empty()) {
+    note = "; as saved: Docker's API cannot tell (" + docker.error() + ")";
+  }
+  auto canary_of = [&](ManagedFamilies judged) {
+    return judge_by_view(check_docker_rules(host.runner, judged),
+                         ask_docker(host.docker, docker_api_timeout), host.runner);
+  };
   const bool dry_run = view.config().dry_run;
   if (why.empty() && dry_run) {
-    const auto would = restore_snapshot(host.runner, snapshot.value(), true);
+    const auto would = restore_snapshot(host.runner, fitted, true);
     if (would) {
       const auto line = "restore: would put back " + std::to_string(would.value()) +
-                        " of Docker's rules after " + firewall + " (dry run)";
+                        " of Docker's rules after " + firewall + note + " (dry run)";
       host.journal.send(restore_entry(line, view.service(), firewall, "would restore", 0));
       if (!host.journal.holds_stdout()) host.out << line << "\n";
       return ExitStatus::Ok;
@@ -127,17 +158,17 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool after_s
     why = would.error();
   }
   if (why.empty()) {
-    const auto restored = restore_snapshot(host.runner, snapshot.value());
+    const auto restored = restore_snapshot(host.runner, fitted);
     // Judged on what it put back: a family the snapshot lacks was not there to keep.
     ManagedFamilies restored_families{false, false};
-    for (const auto& [family, saved] : snapshot.value().families)
+    for (const auto& [family, saved] : fitted.families)
       (family == "IPv6" ? restored_families.ipv6 : restored_families.ipv4) = true;
-    const auto rules = check_docker_rules(host.runner, restored_families);
+    const auto rules = canary_of(restored_families);
     if (restored && rules.overall() == RulesState::Present) {
       const auto line = "restore: put back " + std::to_string(restored.value()) +
-                        " of Docker's rules after " + firewall;
+                        " of Docker's rules after " + firewall + note;
       host.journal.send(
-          restore_entry(line, view.service(), firewall, "restored", restored.value()));
+          restore_entry(line, view.service(), firewall, "restored", restored.value(), dropped));
       if (!host.journal.holds_stdout()) host.out << line << "\n";
       return ExitStatus::Ok;
     }
@@ -152,7 +183,7 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool after_s
   options.settle_companions = false;
   options.rules_grace = restart_rules_grace;
   options.dry_run = dry_run;
-  auto canary = [&] { return check_docker_rules(host.runner, families.value()); };
+  auto canary = [&] { return canary_of(families.value()); };
   const auto outcome = restart_if_flushed(systemd, host.clock, canary, view.config(), options);
   const auto line = "restore: " + why + "; " + to_line(outcome);
   const bool journaled = outcome.action != RestartAction::Nothing;

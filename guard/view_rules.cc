@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "snapshot.h"
+
 namespace dfg {
 namespace {
 
@@ -201,6 +203,31 @@ FittedRules fit_to_view(const Ruleset& saved, const DockerView& view, const std:
   }
   fitted.comparison.missing = missing_from(fitted.rules, view, family);
   return fitted;
+}
+
+CanaryResult judge_by_view(CanaryResult jumps, const Expected<DockerView>& view,
+                           ProcessRunner& runner) {
+  for (auto& family : jumps.families) {
+    if (family.state != RulesState::Present) continue;
+    if (!view) {
+      family.detail = "judged by its jumps: Docker's API cannot tell (" + view.error() + ")";
+      continue;
+    }
+    const auto live = save_family(runner, family.family);
+    if (!live) {
+      family = {family.family, RulesState::Unknown, live.error()};
+      continue;
+    }
+    const auto comparison = compare_to_view(docker_part(live.value()), view.value(), family.family);
+    if (comparison.matches()) continue;
+    const auto& first =
+        comparison.missing.empty() ? comparison.stale.front() : comparison.missing.front();
+    const auto count = comparison.missing.size() + comparison.stale.size();
+    family = {family.family, RulesState::Flushed,
+              (comparison.missing.empty() ? "stale: " : "missing: ") + first +
+                  (count > 1 ? " (and " + std::to_string(count - 1) + " more)" : "")};
+  }
+  return jumps;
 }
 
 }  // namespace dfg

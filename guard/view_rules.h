@@ -3,7 +3,9 @@
 #include <string>
 #include <vector>
 
+#include "canary.h"
 #include "docker_view.h"
+#include "process_runner.h"
 #include "ruleset.h"
 
 namespace dfg {
@@ -33,5 +35,14 @@ struct FittedRules {
   ViewComparison comparison;
 };
 FittedRules fit_to_view(const Ruleset& saved, const DockerView& view, const std::string& family);
+
+/// The canary that cannot be fooled by copies of old rules: `jumps` (check_docker_rules), and
+/// for each family found present there, its live rules (iptables-save) compared with what
+/// dockerd holds now (`view`, asked just before). A family that lacks something dockerd
+/// holds, or keeps rules of containers or networks gone, is Flushed, with the first of them
+/// named. Without a view (dockerd's API cannot tell), the jumps decide, and the detail says
+/// so.
+CanaryResult judge_by_view(CanaryResult jumps, const Expected<DockerView>& view,
+                           ProcessRunner& runner);
 
 }  // namespace dfg

@@ -59,7 +59,7 @@ TEST(DockerView, AnAnswerNotAsDocumentedIsNamed) {
 
 TEST(DockerView, AnAPIThatDoesNotAnswerIsCannotTell) {
   test::RecordedDockerEngine engine;
-  engine.answers.emplace("/containers/json", std::string("[]"));
+  engine.answers.erase("/networks");
   const auto view = ask_docker(engine, std::chrono::seconds(5));
   EXPECT_FALSE(view.ok()) << "no answer for /networks: not an empty Docker";
   EXPECT_THAT(view.error(), HasSubstr("GET /networks: HTTP status 404"));

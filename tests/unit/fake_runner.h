@@ -1,6 +1,7 @@
 #pragma once
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -28,11 +29,14 @@ class FakeRunner : public ProcessRunner {
   std::map<std::string, ProcessResult> results;
   std::vector<std::vector<std::string>> calls;
   std::vector<std::string> inputs;  ///< each call's standard input
+  /// Runs before each call is answered (a test's world changing as programs act on it).
+  std::function<void(const std::vector<std::string>&)> on_call;
 
   ProcessResult run(const std::vector<std::string>& argv, std::chrono::milliseconds,
                     std::string_view input = {}) override {
     calls.push_back(argv);
     inputs.emplace_back(input);
+    if (on_call) on_call(argv);
     std::string key = argv.empty() ? std::string() : argv.front();
     const auto table = std::find(argv.begin(), argv.end(), "-t");
     if (table != argv.end() && table + 1 != argv.end()) {

@@ -52,7 +52,8 @@ TEST(Journal, ARestoreCarriesItsFirewallAndHowManyRules) {
   EXPECT_EQ(e.fields, (Fields{{"GUARDED_UNIT", "docker.service"},
                               {"FIREWALL_UNIT", "iptables.service"},
                               {"ACTION", "restored"},
-                              {"RULES", "38"}}));
+                              {"RULES", "38"},
+                              {"RULES_DROPPED", "0"}}));
   EXPECT_EQ(restore_entry("m", "docker.service", "iptables.service", "restarted", 0).priority, 5)
       << "a fallback that restarted Docker is a notice";
 }

@@ -29,6 +29,31 @@ std::string capture(const std::string& name) {
   return text.str();
 }
 
+/// What dockerd held when docker-26.1.5.iptables-save was captured: web on the default bridge
+/// publishing 8080, app on labnet (br-1a4034471461) publishing three ports, one of them on
+/// 127.0.0.1, and a container on the internal network dfgint.
+const char* const captured_containers = R"([
+  {"Id": "c1", "Names": ["/web"], "Ports": [{"IP": "0.0.0.0", "PrivatePort": 80,
+    "PublicPort": 8080, "Type": "tcp"}],
+   "NetworkSettings": {"Networks": {"bridge": {"IPAddress": "172.17.0.2"}}}},
+  {"Id": "c2", "Names": ["/app"], "Ports": [
+    {"IP": "0.0.0.0", "PrivatePort": 80, "PublicPort": 8090, "Type": "tcp"},
+    {"IP": "0.0.0.0", "PrivatePort": 53, "PublicPort": 5353, "Type": "udp"},
+    {"IP": "127.0.0.1", "PrivatePort": 443, "PublicPort": 8443, "Type": "tcp"}],
+   "NetworkSettings": {"Networks": {"labnet": {"IPAddress": "10.77.0.2"}}}},
+  {"Id": "c3", "Names": ["/quiet"], "Ports": [],
+   "NetworkSettings": {"Networks": {"labinternal": {"IPAddress": "10.78.0.2"}}}}])";
+const char* const captured_networks = R"([
+  {"Name": "bridge", "Id": "b0", "Driver": "bridge",
+   "Options": {"com.docker.network.bridge.name": "docker0"},
+   "IPAM": {"Config": [{"Subnet": "172.17.0.0/16"}]}},
+  {"Name": "labnet", "Id": "1a4034471461aa", "Driver": "bridge", "Options": {},
+   "IPAM": {"Config": [{"Subnet": "10.77.0.0/24"}]}},
+  {"Name": "labinternal", "Id": "i0", "Driver": "bridge", "Internal": true,
+   "Options": {"com.docker.network.bridge.name": "dfgint"},
+   "IPAM": {"Config": [{"Subnet": "10.78.0.0/24"}]}},
+  {"Name": "host", "Id": "h0", "Driver": "host"}])";
+
 const char* const firewall_only =
     "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n"
     "-A FORWARD -j REJECT --reject-with icmp-host-prohibited\nCOMMIT\n";
@@ -54,7 +79,18 @@ struct Scene {
     systemd.units["docker.service"].main_pid = 4242;
     systemd.add("iptables.service");
     systemd.add("docker-firewall-guard-after-iptables.service");
+    test.docker.answers = {{"/containers/json", std::string(captured_containers)},
+                           {"/networks", std::string(captured_networks)}};
+    // A restore that succeeds puts Docker's rules back into the listing.
+    runner.on_call = [this](const std::vector<std::string>& argv) {
+      if (argv.front() != "iptables-restore") return;
+      const auto it = runner.results.find("iptables-restore");
+      if (it == runner.results.end() || it->second.exit_code == 0)
+        runner.results["iptables-save"] = exited(0, listing_after_restore);
+    };
   }
+  /// What iptables-save lists once an iptables-restore succeeded.
+  std::string listing_after_restore = capture("docker-26.1.5.iptables-save");
   void set_dockerd_start(unsigned long ticks) {
     root.write("/proc/4242/stat",
                "4242 (dockerd) S 1 4242 4242 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 "
@@ -66,6 +102,11 @@ struct Scene {
     runner.results["iptables filter"] = exited(1);
   }
   void unflush() { runner.results.erase("iptables filter"); }
+  /// A restarted dockerd: its jumps and its rules back in the listing.
+  void docker_rewrites() {
+    unflush();
+    runner.results["iptables-save"] = exited(0, capture("docker-26.1.5.iptables-save"));
+  }
 
   struct Run {
     ExitStatus status;
@@ -140,7 +181,7 @@ TEST(SnapshotRestore, EachRestoreOrFallbackThatActedIsOneJournalEntry) {
   EXPECT_EQ(host.test.journal.entries.size(), 1u);
   // No snapshot and the rules gone: the fallback restarts Docker, one entry.
   host.flush();
-  host.systemd.on_restart = [&host] { host.unflush(); };
+  host.systemd.on_restart = [&host] { host.docker_rewrites(); };
   host.restore();
   ASSERT_EQ(host.test.journal.entries.size(), 2u);
   EXPECT_EQ(host.test.journal.entries[1].field("ACTION"), "restarted");
@@ -159,6 +200,17 @@ TEST(SnapshotRestore, ASnapshotLargerThanAConfigFileIsPutBackToo) {
   const auto nat_commit = rules.find("COMMIT", rules.find("*nat"));
   rules.insert(nat_commit, dnat);
   host.runner.results["iptables-save"] = exited(0, rules);
+  host.listing_after_restore = rules;
+  // ... each published by web, as dockerd says.
+  std::string ports;
+  for (int port = 10000; port < 25000; ++port)
+    ports += R"(, {"IP": "0.0.0.0", "PrivatePort": 80, "PublicPort": )" + std::to_string(port) +
+             R"(, "Type": "tcp"})";
+  std::string containers = captured_containers;
+  const auto web_ports =
+      containers.find(R"("Type": "tcp"}])") + std::string(R"("Type": "tcp"})").size();
+  containers.insert(web_ports, ports);
+  host.test.docker.answers.at("/containers/json") = containers;
   EXPECT_THAT(host.snapshot().out, HasSubstr("snapshot: saved Docker's 15038 rules"));
   ASSERT_GT(read_file(host.snapshot_path, max_snapshot_size).value().size(), max_file_size);
   host.flush();
@@ -191,6 +243,78 @@ TEST(SnapshotRestore, AnIPv6FamilyDockerNeverSetUpDoesNotKeepIPv4FromBeingKept) 
   EXPECT_THAT(restored.out,
               HasSubstr("restore: put back 38 of Docker's rules after nftables.service"));
   EXPECT_TRUE(host.systemd.calls.empty()) << "no restart for rules Docker never had";
+}
+
+TEST(SnapshotRestore, RulesOfAContainerGoneAreNotPutBack) {
+  // web removed while the firewall restarted, and a newcomer started on its address,
+  // publishing nothing: 8080 must not lead to the newcomer.
+  Scene host;
+  host.snapshot();
+  std::string containers = captured_containers;
+  const auto web = containers.find(R"("Names": ["/web"])");
+  containers.replace(web, std::string(R"("Names": ["/web"])").size(), R"("Names": ["/newcomer"])");
+  const auto ports = containers.find(R"("Ports": [{"IP": "0.0.0.0", "PrivatePort": 80,)");
+  containers.replace(ports, containers.find("}],", ports) + 3 - ports, R"("Ports": [],)");
+  host.test.docker.answers.at("/containers/json") = containers;
+  host.flush();
+  host.unflush();
+  host.runner.results["iptables-save"] = exited(0, firewall_only);
+  // What the tables hold once the restore ran: the capture without web's rules.
+  std::string listing, line;
+  std::istringstream capture_lines(capture("docker-26.1.5.iptables-save"));
+  while (std::getline(capture_lines, line))
+    if (line.find("172.17.0.2") == std::string::npos) listing += line + "\n";
+  host.listing_after_restore = listing;
+  const auto r = host.restore();
+  EXPECT_THAT(r.out, HasSubstr("restore: put back 35 of Docker's rules after iptables.service; "
+                               "left out 3 of containers, ports or networks Docker no longer "
+                               "holds"));
+  EXPECT_TRUE(host.systemd.calls.empty()) << "the rest matches what dockerd holds: no restart";
+  const auto inputs = host.restore_inputs();
+  ASSERT_EQ(inputs.size(), 2u) << r.out;
+  for (const auto& input : inputs) {
+    EXPECT_EQ(input.find("--dport 8080"), std::string::npos) << input;
+    EXPECT_EQ(input.find("-d 172.17.0.2/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 80"),
+              std::string::npos)
+        << input;
+  }
+  EXPECT_THAT(inputs[1], HasSubstr("--dport 8090 -j DNAT --to-destination 10.77.0.2:80"))
+      << "app's ports go back";
+  ASSERT_EQ(host.test.journal.entries.size(), 1u);
+  EXPECT_EQ(host.test.journal.entries[0].field("RULES_DROPPED"), "3")
+      << "its ACCEPT, DNAT and hairpin";
+}
+
+TEST(SnapshotRestore, AContainerStartedSinceTheSnapshotMeansOneRestart) {
+  Scene host;
+  host.snapshot();
+  std::string containers = captured_containers;
+  containers.insert(containers.rfind(']'),
+                    R"(, {"Id": "c4", "Names": ["/late"], "Ports": [{"IP": "0.0.0.0",
+                       "PrivatePort": 80, "PublicPort": 9000, "Type": "tcp"}],
+                       "NetworkSettings": {"Networks": {"bridge": {"IPAddress": "172.17.0.4"}}}})");
+  host.test.docker.answers.at("/containers/json") = containers;
+  host.flush();
+  host.systemd.on_restart = [&host] { host.docker_rewrites(); };
+  const auto r = host.restore();
+  EXPECT_THAT(r.out, HasSubstr("restore: the snapshot lacks what Docker holds now (IPv4 nat "
+                               "DOCKER: tcp 9000 to late (172.17.0.4:80)); docker.service: "));
+  EXPECT_TRUE(host.restore_inputs().empty()) << "nothing put back that would cut it off";
+  EXPECT_THAT(host.systemd.calls, ::testing::Contains("try-restart docker.service"));
+}
+
+TEST(SnapshotRestore, WhenDockersAPICannotTellTheSnapshotGoesBackAsSavedAndSaysSo) {
+  Scene host;
+  host.snapshot();
+  host.test.docker.answers.at("/containers/json") =
+      fail("GET /containers/json on /run/docker.sock: Operation timed out after 5000 milliseconds");
+  host.flush();
+  host.unflush();
+  host.runner.results["iptables-save"] = exited(0, firewall_only);
+  const auto r = host.restore();
+  EXPECT_THAT(r.out, HasSubstr("restore: put back 38 of Docker's rules after iptables.service; "
+                               "as saved: Docker's API cannot tell (GET /containers/json on "
+                               "/run/docker.sock: Operation timed out after 5000 milliseconds)"));
 }
 
 TEST(SnapshotRestore, DryRunSaysWhatItWouldPutBackAndWritesNothing) {
@@ -239,7 +363,7 @@ TEST(SnapshotRestore, AnAlteredSnapshotIsRefusedAndTheFallbackTaken) {
     }
     host.root.write("/run/docker-firewall-guard/snapshots/iptables.service", text);
     host.flush();
-    host.systemd.on_restart = [&] { host.unflush(); };
+    host.systemd.on_restart = [&] { host.docker_rewrites(); };
     const auto r = host.restore();
     EXPECT_EQ(r.status, ExitStatus::Ok) << how;
     EXPECT_THAT(r.out, HasSubstr("restore: the snapshot is unusable: ")) << how;
@@ -274,7 +398,7 @@ TEST(SnapshotRestore, ARestartedDockerdGetsNothingRestored) {
 TEST(SnapshotRestore, WithoutASnapshotTheFallbackRestartsDockerOnce) {
   Scene host;
   host.flush();
-  host.systemd.on_restart = [&] { host.unflush(); };
+  host.systemd.on_restart = [&] { host.docker_rewrites(); };
   const auto r = host.restore();
   EXPECT_EQ(r.status, ExitStatus::Ok);
   EXPECT_THAT(r.out, HasSubstr("restore: no snapshot ("));
@@ -287,7 +411,7 @@ TEST(SnapshotRestore, TheFallbackWaitsForNoCompanion) {
   Scene host;
   host.root.write("/etc/docker-firewall-guard.conf", "[guard]\nstrategy = reconcile\n");
   host.flush();
-  host.systemd.on_restart = [&] { host.unflush(); };
+  host.systemd.on_restart = [&] { host.docker_rewrites(); };
   for (const char* unit : {"docker-firewall-guard-after-iptables.service",
                            "docker-firewall-guard-after-ip6tables.service"}) {
     host.systemd.add(unit, "activating");
@@ -325,7 +449,7 @@ TEST(SnapshotRestore, AnUnusableSnapshotIsRefusedAndTheFallbackTaken) {
   host.root.write("/run/docker-firewall-guard/snapshots/iptables.service",
                   text.substr(0, text.size() / 2));
   host.flush();
-  host.systemd.on_restart = [&] { host.unflush(); };
+  host.systemd.on_restart = [&] { host.docker_rewrites(); };
   const auto r = host.restore();
   EXPECT_THAT(r.out, HasSubstr("the snapshot is unusable: "));
   EXPECT_TRUE(host.restore_inputs().empty()) << "nothing of a damaged snapshot is restored";
@@ -337,7 +461,7 @@ TEST(SnapshotRestore, AFailedRestoreFallsBackToOneRestart) {
   host.snapshot();
   host.flush();
   host.runner.results["iptables-restore"] = exited(2, "", "iptables-restore: line 3 failed\n");
-  host.systemd.on_restart = [&] { host.unflush(); };
+  host.systemd.on_restart = [&] { host.docker_rewrites(); };
   const auto r = host.restore();
   EXPECT_THAT(r.out, HasSubstr("restore: iptables-restore of IPv4 filter: exited with 2: "
                                "iptables-restore: line 3 failed; docker.service: restarted: "));
@@ -348,7 +472,7 @@ TEST(SnapshotRestore, RulesStillGoneAfterTheRestoreFallBack) {
   Scene host;
   host.snapshot();
   host.flush();  // and they stay gone: the canary still fails after the restore
-  host.systemd.on_restart = [&] { host.unflush(); };
+  host.systemd.on_restart = [&] { host.docker_rewrites(); };
   const auto r = host.restore();
   EXPECT_THAT(r.out, HasSubstr("restore: restored, but IPv4 flushed: "));
   EXPECT_THAT(host.systemd.calls, ::testing::Contains("try-restart docker.service"));

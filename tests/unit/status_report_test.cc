@@ -37,6 +37,15 @@ struct StatusHost {
     root.link("/etc/systemd/system/multi-user.target.wants/iptables.service",
               "/usr/lib/systemd/system/iptables.service");
     root.write("/usr/bin/dockerd", "");
+    // Docker's rules for what dockerd holds (api below).
+    runner.results["iptables-save"] = exited(
+        0,
+        "*filter\n:FORWARD ACCEPT [0:0]\n:DOCKER-USER - [0:0]\n-A FORWARD -j DOCKER-USER\nCOMMIT\n"
+        "*nat\n:PREROUTING ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n:DOCKER - [0:0]\n"
+        "-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER\n"
+        "-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE\n"
+        "-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination "
+        "172.17.0.2:80\nCOMMIT\n");
     runner.results["/usr/bin/dockerd"] =
         exited(0, "Docker version 20.10.24+dfsg1, build 297e128\n");
     systemd.add("docker.service");
@@ -139,6 +148,21 @@ TEST(StatusReport, JsonOfAProtectedHost) {
   EXPECT_EQ(j, expected) << j.dump(2);
 }
 
+TEST(StatusReport, OldCopiesOfDockersRulesReadAsStaleNotPresent) {
+  // The firewall's saved file brought back both jumps and a DNAT of a container since
+  // re-created elsewhere: the jumps alone would say "present".
+  StatusHost h;
+  h.api.at("/containers/json") = std::string(
+      R"([{"Id": "c0ffee", "Names": ["/web"], "Ports": [{"IP": "0.0.0.0", "PrivatePort": 80,
+          "PublicPort": 8080, "Type": "tcp"}], "NetworkSettings": {"Networks": {"bridge":
+          {"IPAddress": "172.17.0.3"}}}}])");
+  const auto [rc, text] = h.status(false);
+  EXPECT_EQ(rc, ExitStatus::Problem);
+  EXPECT_THAT(text, ::testing::HasSubstr(
+                        "\nDocker's rules: flushed (IPv4 flushed: missing: nat DOCKER: tcp 8080 "
+                        "to web (172.17.0.3:80) (and 1 more); "));
+}
+
 TEST(StatusReport, ADockerdThatDoesNotAnswerIsCannotTellNeverNothing) {
   StatusHost h;
   h.api.at("/containers/json") =
@@ -147,6 +171,12 @@ TEST(StatusReport, ADockerdThatDoesNotAnswerIsCannotTellNeverNothing) {
   EXPECT_THAT(text, ::testing::HasSubstr(
                         "\nDocker: live-restore off; its API cannot tell: GET /containers/json on "
                         "/run/docker.sock: Operation timed out after 5000 milliseconds\n"));
+  EXPECT_THAT(text,
+              ::testing::HasSubstr(
+                  "Docker's rules: present (IPv4 present, judged by its jumps: Docker's API "
+                  "cannot tell (GET /containers/json on /run/docker.sock: Operation timed out "
+                  "after 5000 milliseconds); "))
+      << "a host whose dockerd does not answer reads as before, and says so";
   const auto j = nlohmann::json::parse(h.status(true).second);
   EXPECT_EQ(
       j["docker"]["api"]["error"],

@@ -41,10 +41,12 @@ class FakeClock : public Clock {
   }
 };
 
-/// dockerd's Engine API as recorded: an answer per path, anything else 404.
+/// dockerd's Engine API as recorded: an answer per path, anything else 404. By default a
+/// dockerd that holds nothing (no container, no network).
 class RecordedDockerEngine : public DockerEngine {
  public:
-  std::map<std::string, Expected<std::string>> answers;
+  std::map<std::string, Expected<std::string>> answers{{"/containers/json", std::string("[]")},
+                                                       {"/networks", std::string("[]")}};
   std::vector<std::string> asked;
   Expected<std::string> get(const std::string& path, std::chrono::milliseconds) override {
     asked.push_back(path);
