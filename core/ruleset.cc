@@ -1,6 +1,7 @@
 #include "ruleset.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
 
@@ -256,7 +257,7 @@ Ruleset docker_part(const Ruleset& all) {
 std::vector<RestoreScript> plan_restore(const Ruleset& saved, const Ruleset& now) {
   std::vector<RestoreScript> scripts;
   for (const auto& table : saved.tables) {
-    RestoreScript script{table.name, "*" + table.name + "\n", 0};
+    RestoreScript script{table.name, "*" + table.name + "\n", 0, {}};
     const auto current = std::find_if(now.tables.begin(), now.tables.end(),
                                       [&](const Table& t) { return t.name == table.name; });
     // DOCKER-USER is the administrator's: when the firewall's own file defines it, that
@@ -278,10 +279,30 @@ std::vector<RestoreScript> plan_restore(const Ruleset& saved, const Ruleset& now
         script.text += "-D " + rule.chain + " " + rule.spec + "\n";
       }
     }
+    // A rule that jumps to a chain of someone else's (fail2ban's f2b-* in DOCKER-USER) that
+    // the flush deleted would fail the whole table's restore: its owner re-adds it.
+    auto is_chain = [&](const std::string& name) {
+      return has_chain(table, name) || (current != now.tables.end() && has_chain(*current, name));
+    };
+    auto foreign_jump = [&](const Rule& rule) -> std::string {
+      for (const char* option : {"-j", "-g"}) {
+        for (const auto& target : values_of(rule.words, option)) {
+          // Targets (ACCEPT, DNAT, MASQUERADE, ...) are upper case; chains of others are not.
+          const bool target_extension =
+              std::none_of(target.begin(), target.end(), [](char c) { return std::islower(c); });
+          if (!target_extension && !is_chain(target)) return target;
+        }
+      }
+      return {};
+    };
     // ... then Docker's chains are refilled, and its rules in built-in chains inserted at the
     // top, last first, so they end up in their saved order (no rule numbers needed).
     for (const auto& rule : table.rules) {
       if (!is_docker_chain(rule.chain) || !restored(rule.chain)) continue;
+      if (const auto chain = foreign_jump(rule); !chain.empty()) {
+        script.left_out.push_back(table.name + " -A " + rule.chain + " " + rule.spec);
+        continue;
+      }
       script.text += "-A " + rule.chain + (rule.spec.empty() ? "" : " " + rule.spec) + "\n";
       ++script.rules;
     }

@@ -76,6 +76,9 @@ struct RestoreScript {
   std::string table;
   std::string text;
   std::size_t rules = 0;  ///< rules it writes
+  /// Saved rules it leaves to their owners: jumps to a chain that is not Docker's and no
+  /// longer exists (fail2ban's, with chain = DOCKER-USER), which would fail the table.
+  std::vector<std::string> left_out;
 };
 
 /// What puts `saved` (a docker_part) back into tables that hold `now`, one script per table
@@ -86,7 +89,9 @@ struct RestoreScript {
 ///   - Docker's rules in each built-in chain go back at its top in their saved order; copies
 ///     already there (an administrator may have saved Docker's rules into the firewall's own
 ///     file) are deleted first, so no rule is ever doubled and the order is Docker's.
-/// Built-in chains are never declared, so the firewall's policies stay as it set them.
+/// Built-in chains are never declared, so the firewall's policies stay as it set them. A
+/// saved rule that jumps to a chain neither saved nor there now (someone else's, deleted by
+/// the flush) is left out, and named in `left_out`.
 std::vector<RestoreScript> plan_restore(const Ruleset& saved, const Ruleset& now);
 
 }  // namespace dfg

@@ -29,6 +29,15 @@ Expected<Snapshot> consume_snapshot(const std::string& path) {
   return parsed;
 }
 
+/// What the restore left to their owners, said after the count.
+std::string left_to_owners(const Restored& restored) {
+  if (restored.left_out.empty()) return {};
+  std::string out = "; left to their owners (their chains are gone until they start again): ";
+  for (std::size_t i = 0; i < restored.left_out.size(); ++i)
+    out += (i == 0 ? "" : ", ") + restored.left_out[i];
+  return out;
+}
+
 /// Why `snapshot` may not be put back now, or "".
 std::string why_stale(const Snapshot& snapshot, const std::string& firewall, HostView& view,
                       std::uint32_t dockerd_pid, std::uint64_t dockerd_start) {
@@ -46,14 +55,15 @@ std::string why_stale(const Snapshot& snapshot, const std::string& firewall, Hos
 
 }  // namespace
 
-Expected<std::size_t> restore_snapshot(ProcessRunner& runner, const Snapshot& snapshot,
-                                       bool dry_run) {
-  std::size_t rules = 0;
+Expected<Restored> restore_snapshot(ProcessRunner& runner, const Snapshot& snapshot, bool dry_run) {
+  Restored restored;
+  auto& rules = restored.rules;
   for (const auto& [family, saved] : snapshot.families) {
     const std::string restore = family == "IPv6" ? "ip6tables-restore" : "iptables-restore";
     const auto now = save_family(runner, family);
     if (!now) return fail(now);
     for (const auto& script : plan_restore(saved, now.value())) {
+      for (const auto& rule : script.left_out) restored.left_out.push_back(family + " " + rule);
       if (dry_run) {
         rules += script.rules;
         continue;
@@ -64,7 +74,7 @@ Expected<std::size_t> restore_snapshot(ProcessRunner& runner, const Snapshot& sn
       rules += script.rules;
     }
   }
-  return rules;
+  return restored;
 }
 
 ExitStatus run_restore(HostView& view, const std::string& firewall, bool after_stop) {
@@ -149,8 +159,9 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool after_s
   if (why.empty() && dry_run) {
     const auto would = restore_snapshot(host.runner, fitted, true);
     if (would) {
-      const auto line = "restore: would put back " + std::to_string(would.value()) +
-                        " of Docker's rules after " + firewall + note + " (dry run)";
+      const auto line = "restore: would put back " + std::to_string(would.value().rules) +
+                        " of Docker's rules after " + firewall + note +
+                        left_to_owners(would.value()) + " (dry run)";
       host.journal.send(restore_entry(line, view.service(), firewall, "would restore", 0));
       if (!host.journal.holds_stdout()) host.out << line << "\n";
       return ExitStatus::Ok;
@@ -165,10 +176,11 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool after_s
       (family == "IPv6" ? restored_families.ipv6 : restored_families.ipv4) = true;
     const auto rules = canary_of(restored_families);
     if (restored && rules.overall() == RulesState::Present) {
-      const auto line = "restore: put back " + std::to_string(restored.value()) +
-                        " of Docker's rules after " + firewall + note;
-      host.journal.send(
-          restore_entry(line, view.service(), firewall, "restored", restored.value(), dropped));
+      const auto line = "restore: put back " + std::to_string(restored.value().rules) +
+                        " of Docker's rules after " + firewall + note +
+                        left_to_owners(restored.value());
+      host.journal.send(restore_entry(line, view.service(), firewall, "restored",
+                                      restored.value().rules, dropped));
       if (!host.journal.holds_stdout()) host.out << line << "\n";
       return ExitStatus::Ok;
     }

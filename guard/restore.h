@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
+#include <vector>
 
 #include "error.h"
 #include "process_runner.h"
@@ -13,7 +15,12 @@ namespace dfg {
 /// input. Returns the number of rules written, or an error naming the family and table with
 /// iptables-restore's own message. Tables before a failed one stay restored. With `dry_run`,
 /// counts what it would write and runs no iptables-restore.
-Expected<std::size_t> restore_snapshot(ProcessRunner& runner, const Snapshot& snapshot,
-                                       bool dry_run = false);
+struct Restored {
+  std::size_t rules = 0;
+  /// Rules left to their owners (plan_restore's left_out), "IPv4 filter -A DOCKER-USER ...".
+  std::vector<std::string> left_out;
+};
+Expected<Restored> restore_snapshot(ProcessRunner& runner, const Snapshot& snapshot,
+                                    bool dry_run = false);
 
 }  // namespace dfg

@@ -269,6 +269,29 @@ TEST(PlanRestore, KeepsTheFirewallsOwnDockerUser) {
       << "missing, it is created from the snapshot";
 }
 
+TEST(PlanRestore, LeavesJumpsToOthersChainsThatAreGoneToTheirOwners) {
+  // fail2ban with chain = DOCKER-USER: its jump saved with Docker's rules, its chain deleted
+  // by the flush. Restoring the jump would fail the whole filter table.
+  const auto saved = docker_part(
+      parse("*filter\n:FORWARD ACCEPT [0:0]\n:DOCKER-USER - [0:0]\n:f2b-sshd - [0:0]\n"
+            "-A FORWARD -j DOCKER-USER\n-A DOCKER-USER -p tcp -m multiport --dports 22 -j "
+            "f2b-sshd\n-A DOCKER-USER -j RETURN\n-A f2b-sshd -j RETURN\nCOMMIT\n"));
+  auto scripts = plan_restore(saved, Ruleset{});
+  ASSERT_EQ(scripts.size(), 1u);
+  EXPECT_EQ(scripts[0].text,
+            "*filter\n:DOCKER-USER - [0:0]\n-A DOCKER-USER -j RETURN\n-I FORWARD -j "
+            "DOCKER-USER\nCOMMIT\n");
+  EXPECT_THAT(
+      scripts[0].left_out,
+      ::testing::ElementsAre("filter -A DOCKER-USER -p tcp -m multiport --dports 22 -j f2b-sshd"));
+  // Its chain there again (fail2ban started first): the jump goes back with the rest.
+  const auto now = parse("*filter\n:INPUT ACCEPT [0:0]\n:f2b-sshd - [0:0]\nCOMMIT\n");
+  scripts = plan_restore(saved, now);
+  EXPECT_THAT(scripts[0].left_out, ::testing::IsEmpty());
+  EXPECT_THAT(scripts[0].text,
+              ::testing::HasSubstr("-A DOCKER-USER -p tcp -m multiport --dports 22 -j f2b-sshd\n"));
+}
+
 TEST(PlanRestore, NeverDeclaresBuiltinChainsSoPoliciesStay) {
   const auto saved = docker_part(parse(read_capture("docker-26.1.5.iptables-save")));
   for (const auto& script : plan_restore(saved, Ruleset{})) {
