@@ -113,6 +113,14 @@ const Key keys[] = {
      }},
     {"guard", "firewalls",
      [](Config& c, const std::string& v) { return parse_service_list(v, c.firewalls); }},
+    {"guard", "restore-before",
+     [](Config& c, const std::string& v) -> std::optional<std::string> {
+       if (split_words(v).empty()) {  // nothing to wait for
+         c.restore_before.clear();
+         return std::nullopt;
+       }
+       return parse_service_list(v, c.restore_before);
+     }},
     {"guard", "strategy",
      [](Config& c, const std::string& v) -> std::optional<std::string> {
        for (auto s : {Strategy::Requires, Strategy::PartOf, Strategy::Reconcile, Strategy::None}) {

@@ -26,6 +26,10 @@ struct Config {
   std::string service{"docker.service"};
   std::vector<std::string> firewalls{"iptables.service", "ip6tables.service", "nftables.service"};
   Strategy strategy = Strategy::Requires;
+  /// Units that hook their own rules into Docker's chains (fail2ban's chain = DOCKER-USER):
+  /// strategy reconcile's restore runs before they start, so they re-add their jumps to the
+  /// chains it put back, and never lose them to it.
+  std::vector<std::string> restore_before{"fail2ban.service"};
   // [hook]
   bool hook_enabled = true;
   std::vector<std::string> packages{"iptables-services", "iptables-nft-services", "nftables"};

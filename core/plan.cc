@@ -43,12 +43,16 @@ std::string render_for_firewall(const char* text, const std::string& firewall,
   const auto companions = companions_of(firewall);
   // The command stops itself after two timeouts and 30 s; systemd's limit comes later.
   const auto timeout = std::to_string(2 * loaded.config.timeout_seconds + 60);
+  const auto restore_before = loaded.config.restore_before.empty()
+                                  ? std::string()
+                                  : " " + join(loaded.config.restore_before);
   std::string body = text;
   for (const auto& [from, to] : {std::pair<const char*, const std::string&>{"@FIREWALL@", firewall},
                                  {"@BEFORE@", companions.before},
                                  {"@AFTER@", companions.after},
                                  {"@COMMAND@", command_path},
-                                 {"@TIMEOUT@", timeout}})
+                                 {"@TIMEOUT@", timeout},
+                                 {"@RESTORE_BEFORE@", restore_before}})
     body = replace_all(body, from, to);
   return replace_all(templates::dropin_header, "@CONFIG@", config_lines(loaded.files)) + body;
 }

@@ -33,6 +33,7 @@ ExitStatus run_config(HostView& view, bool check_only) {
   out << "# docker-firewall-guard: the configuration in effect\n[guard]\n";
   line("guard", "services", c.service);
   line("guard", "firewalls", join(c.firewalls));
+  line("guard", "restore-before", join(c.restore_before));
   line("guard", "strategy", std::string(to_string(c.strategy)));
   out << "\n[hook]\n";
   line("hook", "enabled", yes_no(c.hook_enabled));

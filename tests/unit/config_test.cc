@@ -58,8 +58,9 @@ TEST(Config, ShippedFileDocumentsTheCompiledInDefaults) {
   }
   const auto loaded = parse(text);
   EXPECT_THAT(problem_strings(loaded), IsEmpty());
-  EXPECT_EQ(loaded.config.origin.size(), 8u) << "every key must be documented";
+  EXPECT_EQ(loaded.config.origin.size(), 9u) << "every key must be documented";
   const Config defaults;
+  EXPECT_EQ(loaded.config.restore_before, defaults.restore_before);
   EXPECT_EQ(loaded.config.service, defaults.service);
   EXPECT_EQ(loaded.config.firewalls, defaults.firewalls);
   EXPECT_EQ(loaded.config.strategy, defaults.strategy);
@@ -106,6 +107,20 @@ TEST(Config, ServicesNamesTheOneDockerService) {
   loaded = parse("[guard]\nservices = docker.service docker.service\n");
   EXPECT_THAT(problem_strings(loaded), IsEmpty()) << "the same name twice is one service";
   EXPECT_EQ(loaded.config.service, "docker.service");
+}
+
+TEST(Config, RestoreBeforeNamesUnitsOrNone) {
+  auto loaded =
+      parse("[guard]\nrestore-before = fail2ban.service crowdsec-firewall-bouncer.service\n");
+  EXPECT_THAT(problem_strings(loaded), IsEmpty());
+  EXPECT_THAT(loaded.config.restore_before,
+              ElementsAre("fail2ban.service", "crowdsec-firewall-bouncer.service"));
+  loaded = parse("[guard]\nrestore-before =\n");
+  EXPECT_THAT(problem_strings(loaded), IsEmpty()) << "empty: wait for none";
+  EXPECT_THAT(loaded.config.restore_before, IsEmpty());
+  loaded = parse("[guard]\nrestore-before = ../x.service\n");
+  EXPECT_THAT(problem_strings(loaded), ::testing::Not(IsEmpty()));
+  EXPECT_THAT(loaded.config.restore_before, ElementsAre("fail2ban.service")) << "ignored";
 }
 
 TEST(Config, EmptyListsAreRefusedWithTheWayToSayIt) {
