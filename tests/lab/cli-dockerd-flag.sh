@@ -29,7 +29,7 @@ lab_expect "check: IPv4 not managed" grep -q "IPv4 not-managed" <<<"$OUT"
 
 starts=$(lab_dockerd_starts)
 lab_iptables_restart
-lab_guard reconcile
+lab_guard restart-docker
 lab_expect_eq "reconcile after a firewall restart: exit" 0 "$RC"
 lab_expect "reconcile restarts nothing" grep -q "^docker.service: nothing to do: " <<<"$OUT"
 lab_expect_eq "dockerd starts unchanged" "$starts" "$(lab_dockerd_starts)"

@@ -43,7 +43,7 @@ flush() {
 restored_by_reconcile() {
   local starts
   starts=$(lab_dockerd_starts)
-  lab_guard reconcile
+  lab_guard restart-docker
   lab_expect "$1: once the fault is gone, reconcile restarts Docker" \
     grep -q "^docker.service: restarted: " <<<"$OUT"
   lab_expect_eq "$1: dockerd started once" "$((starts + 1))" "$(lab_dockerd_starts)"
@@ -57,7 +57,7 @@ lab_install_cli
 lab_log "-- D-Bus's socket unreachable"
 flush "no D-Bus"
 starts=$(lab_dockerd_starts)
-guard_unreachable /run/dbus/system_bus_socket reconcile
+guard_unreachable /run/dbus/system_bus_socket restart-docker
 lab_expect_eq "no D-Bus: exit" 0 "$RC"
 lab_expect "no D-Bus: restarted over systemd's private socket" grep -q "^docker.service: restarted: " <<<"$OUT"
 lab_expect_eq "no D-Bus: dockerd started once" "$((starts + 1))" "$(lab_dockerd_starts)"
@@ -66,7 +66,7 @@ lab_wait_for 30 "no D-Bus: container reaches outside again" lab_reaches_outside
 lab_log "-- no bus at all"
 flush "no bus"
 starts=$(lab_dockerd_starts)
-guard_unreachable "/run/dbus/system_bus_socket /run/systemd/private" reconcile
+guard_unreachable "/run/dbus/system_bus_socket /run/systemd/private" restart-docker
 lab_expect_eq "no bus: reconcile exit" 2 "$RC"
 lab_expect "no bus: says why" grep -q "^docker-firewall-guard: nothing done: connecting to the system bus: " <<<"$OUT"
 guard_unreachable "/run/dbus/system_bus_socket /run/systemd/private" after-transaction --changed "$flushing_change"
@@ -81,7 +81,7 @@ lab_log "-- docker.service masked"
 flush "masked"
 starts=$(lab_dockerd_starts)
 lab_exec systemctl mask --runtime docker.service
-lab_guard reconcile
+lab_guard restart-docker
 lab_expect_eq "masked: exit" 0 "$RC"
 lab_expect "masked: says it left it alone" grep -q "^docker.service: nothing to do: masked; left alone$" <<<"$OUT"
 lab_expect_eq "masked: still masked and running, not restarted" "masked active $starts" \
@@ -101,7 +101,7 @@ lab_sh 'mv /usr/lib/systemd/system/docker.service /root/docker.service.away
   [ ! -e /etc/init.d/docker ] || mv /etc/init.d/docker /root/docker.init.away
   systemctl daemon-reload'
 
-lab_guard reconcile
+lab_guard restart-docker
 lab_expect_eq "unit file gone: exit" 0 "$RC"
 lab_expect "unit file gone: says so" grep -q "^docker.service: nothing to do: not installed (not-found)$" <<<"$OUT"
 lab_guard status
@@ -145,7 +145,7 @@ starts=$(lab_dockerd_starts)
 lab_sh 'mkdir -p /etc/docker; [ ! -e /etc/docker/daemon.json ] || mv /etc/docker/daemon.json /root/daemon.json.saved
   printf "{\"live-restore\": tru" >/etc/docker/daemon.json'
 failures_before=$(lab_journal_count -t docker-firewall-guard ACTION=failed)
-lab_guard reconcile
+lab_guard restart-docker
 lab_expect_eq "Docker failing: exit" 1 "$RC"
 lab_expect_eq "Docker failing: one line, the failure" 1 "$(grep -c "^docker.service: failed: " <<<"$OUT" || true)"
 sleep 5 # time for a retry, were there one

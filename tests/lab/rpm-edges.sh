@@ -16,7 +16,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-hook_runs() { lab_journal_count MESSAGE_ID=$LAB_RECONCILE_MESSAGE_ID; }
+hook_runs() { lab_journal_count MESSAGE_ID=$LAB_RESTART_MESSAGE_ID; }
 dnf() { lab_exec /usr/bin/python3 /usr/bin/dnf -y --refresh "$@" 2>&1; }
 plugin_conf=/etc/dnf/plugins/docker-firewall-guard.conf
 
@@ -52,7 +52,7 @@ lab_expect "dry-run: dnf shows the plan" grep -q "would restart docker.service" 
 lab_expect "dry-run: Docker's rules stay gone" lab_docker_rules_absent
 lab_expect_eq "dry-run: nothing restarted" "$starts" "$(lab_dockerd_starts)"
 lab_exec rm /etc/docker-firewall-guard.conf.d/60-dry-run.conf
-lab_guard reconcile
+lab_guard restart-docker
 lab_expect_eq "dry-run off, reconcile by hand: exit" 0 "$RC"
 restored "dry-run, then reconcile by hand" "$starts"
 

@@ -16,7 +16,7 @@ strategy=${1:?usage: rpm-hooks.sh requires|none|reconcile}
 LAB_MEASURED_TSV=$LAB_BUILD_DIR/lab/$LAB_GEN/rpm-hooks-$strategy.tsv
 rm -f "$LAB_MEASURED_TSV"
 
-hook_runs() { lab_journal_count MESSAGE_ID=$LAB_RECONCILE_MESSAGE_ID; }
+hook_runs() { lab_journal_count MESSAGE_ID=$LAB_RESTART_MESSAGE_ID; }
 
 # event NAME PROGRAM ARGS...: the package transaction, measured (lab_measure), then checked.
 event() {

@@ -22,6 +22,9 @@ lab_expect "docker.service Requires=iptables.service" has_word Requires iptables
 lab_expect_eq "dockerd not restarted by the install" "$starts" "$(lab_dockerd_starts)"
 lab_guard status
 lab_expect_eq "docker-firewall-guard status: protected (exit)" 0 "$RC"
+# The runtime directory's one owner, the package's tmpfiles.d entry, made it in %post.
+lab_expect_eq "/run/docker-firewall-guard made by tmpfiles.d: mode and owner" "700 root" \
+  "$(lab_exec stat -c '%a %U' /run/docker-firewall-guard)"
 mapfile -t files < <(lab_exec rpm -ql "${packages[@]}" | sort)
 
 # The administrator's edit, then an upgrade (the packaged config is unchanged in it).

@@ -19,7 +19,7 @@ LAB_OUTSIDE_MARK=lab-outside-ok
 # and the command's own (cli/journal.cc): the outcome of each reconcile or after-transaction run
 # (a restart or not), and each restore of strategy reconcile.
 readonly LAB_UNIT_STARTED_MESSAGE_ID=39f53479d3a045ac8e11786248231fbf
-readonly LAB_RECONCILE_MESSAGE_ID=0e7cfa4f28194de8b0315b5cdf4c8259
+readonly LAB_RESTART_MESSAGE_ID=0e7cfa4f28194de8b0315b5cdf4c8259
 readonly LAB_RESTORE_MESSAGE_ID=5a1d3e0b9c8f4c27a6e2d4b7f0c91e38
 
 # ---------------------------------------------------------------------------------------------
