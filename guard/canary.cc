@@ -111,19 +111,20 @@ std::string describe(const CanaryResult& result) {
 CanaryResult check_docker_rules(ProcessRunner& runner, ManagedFamilies families,
                                 std::string_view why_not_managed) {
   CanaryResult result;
-  if (families.ipv4) {
-    result.families.push_back(check_family(runner, "IPv4", "iptables"));
-  } else {
-    result.families.push_back(
-        {"IPv4", RulesState::NotManaged,
-         why_not_managed.empty() ? "Docker's iptables is off" : std::string(why_not_managed)});
-  }
-  if (families.ipv6) {
-    result.families.push_back(check_family(runner, "IPv6", "ip6tables"));
-  } else {
-    result.families.push_back(
-        {"IPv6", RulesState::NotManaged,
-         why_not_managed.empty() ? "Docker's ip6tables is off" : std::string(why_not_managed)});
+  const struct {
+    const char* family;
+    const char* binary;
+    bool managed;
+  } checks[] = {{"IPv4", "iptables", families.ipv4}, {"IPv6", "ip6tables", families.ipv6}};
+  for (const auto& c : checks) {
+    if (c.managed) {
+      result.families.push_back(check_family(runner, c.family, c.binary));
+    } else {
+      result.families.push_back({c.family, RulesState::NotManaged,
+                                 why_not_managed.empty()
+                                     ? "Docker's " + std::string(c.binary) + " is off"
+                                     : std::string(why_not_managed)});
+    }
   }
   return result;
 }
