@@ -117,11 +117,27 @@ bool has_value(const Rule& rule, const char* option, const std::string& value) {
 std::vector<std::string> missing_from(const Ruleset& rules, const DockerView& view,
                                       const std::string& family) {
   std::vector<std::string> missing;
-  static const Table empty;
-  const Table& nat = table_of(rules, "nat") ? *table_of(rules, "nat") : empty;
-  auto any_rule = [&](const auto& matches) {
-    return std::any_of(nat.rules.begin(), nat.rules.end(), matches);
-  };
+  // What nat holds, as keys looked up below: one pass over the rules, however many ports.
+  // "PROTO DPORT [-d HOST] DESTINATION" per DNAT of DOCKER, "SUBNET BRIDGE" per MASQUERADE.
+  std::set<std::string> dnats, masquerades;
+  if (const Table* nat = table_of(rules, "nat")) {
+    for (const auto& r : nat->rules) {
+      if (r.chain == "DOCKER" && has_value(r, "-j", "DNAT")) {
+        for (const auto& protocol : values_of(r.words, "-p"))
+          for (const auto& dport : values_of(r.words, "--dport"))
+            for (const auto& destination : values_of(r.words, "--to-destination")) {
+              const auto prefix = protocol + " " + dport + " ";
+              dnats.insert(prefix + destination);
+              for (const auto& host : values_of(r.words, "-d"))
+                dnats.insert(prefix + "-d " + host + " " + destination);
+            }
+      } else if (r.chain == "POSTROUTING" && has_value(r, "-j", "MASQUERADE")) {
+        for (const auto& subnet : values_of(r.words, "-s"))
+          for (const auto& bridge : values_of(r.words, "-o"))
+            masquerades.insert(subnet + " " + bridge);
+      }
+    }
+  }
   for (const auto& c : view.containers) {
     // The container's addresses on the networks Docker publishes from.
     std::vector<std::string> targets;
@@ -136,15 +152,11 @@ std::vector<std::string> missing_from(const Ruleset& rules, const DockerView& vi
       std::string host;
       if (!port_in_family(p, family, host)) continue;
       const auto port = std::to_string(p.container_port);
-      const bool found = any_rule([&](const Rule& r) {
-        if (r.chain != "DOCKER" || !has_value(r, "-j", "DNAT") || !has_value(r, "-p", p.protocol) ||
-            !has_value(r, "--dport", std::to_string(p.host_port)))
-          return false;
-        if (!host.empty() && !has_value(r, "-d", host)) return false;
-        return std::any_of(targets.begin(), targets.end(), [&](const std::string& t) {
-          return has_value(r, "--to-destination",
-                           is_ipv6(family) ? "[" + t + "]:" + port : t + ":" + port);
-        });
+      const auto prefix = p.protocol + " " + std::to_string(p.host_port) + " " +
+                          (host.empty() ? std::string() : "-d " + host + " ");
+      const bool found = std::any_of(targets.begin(), targets.end(), [&](const std::string& t) {
+        return dnats.count(prefix + (is_ipv6(family) ? "[" + t + "]:" + port : t + ":" + port)) !=
+               0;
       });
       if (!found) {
         missing.push_back("nat DOCKER: " + p.protocol + " " + std::to_string(p.host_port) + " to " +
@@ -156,11 +168,7 @@ std::vector<std::string> missing_from(const Ruleset& rules, const DockerView& vi
     if (n.bridge.empty() || n.internal || !n.masquerade) continue;
     for (const auto& subnet : n.subnets) {
       if ((subnet.find(':') != std::string::npos) != is_ipv6(family)) continue;
-      const bool found = any_rule([&](const Rule& r) {
-        return r.chain == "POSTROUTING" && has_value(r, "-j", "MASQUERADE") &&
-               has_value(r, "-s", subnet) && has_value(r, "-o", n.bridge);
-      });
-      if (!found)
+      if (masquerades.count(subnet + " " + n.bridge) == 0)
         missing.push_back("nat POSTROUTING: MASQUERADE of " + subnet + " (network " + n.name + ")");
     }
   }
