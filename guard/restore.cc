@@ -128,10 +128,12 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool after_s
   // What dockerd holds now decides what of the snapshot still stands: rules of containers,
   // ports and networks gone are dropped; when it holds what the snapshot lacks (a container
   // started in between), one restart of Docker makes it all.
-  const auto docker = ask_docker(host.docker, docker_api_timeout);
   Snapshot fitted = snapshot ? snapshot.value() : Snapshot{};
   std::size_t dropped = 0;
   std::string note;  // said after the count of rules put back
+  // Asked only for a snapshot that may go back: the fallback's canary asks for itself.
+  const auto docker =
+      why.empty() ? ask_docker(host.docker, docker_api_timeout) : Expected<DockerView>(fail(why));
   if (why.empty() && docker) {
     std::vector<std::string> missing;
     for (auto& [family, rules] : fitted.families) {
