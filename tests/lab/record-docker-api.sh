@@ -31,6 +31,6 @@ assert r.status == 200, r.status
 print(json.dumps(json.loads(r.read()), indent=1, sort_keys=True))'
 lab_exec python3 -c "$get" /containers/json >"$out/containers.json"
 lab_exec python3 -c "$get" /networks >"$out/networks.json"
-lab_exec iptables-save | grep -v '^#' >"$out/iptables-save"
-lab_exec ip6tables-save | grep -v '^#' >"$out/ip6tables-save"
+lab_exec iptables-save | sed '/^#/d' >"$out/iptables-save"
+lab_exec ip6tables-save | sed '/^#/d' >"$out/ip6tables-save"
 lab_log "recorded Docker $version's answers in $out"

@@ -171,3 +171,63 @@ TEST(ViewRules, PortsCountForTheirOwnFamily) {
 
 }  // namespace
 }  // namespace dfg
+
+namespace dfg {
+namespace {
+
+std::string recorded(const std::string& version, const std::string& file) {
+  std::ifstream in(std::string(DFG_TEST_DATA_DIR) + "/docker-api/docker-" + version + "/" + file);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+/// dockerd's own answers and the rules of the same moment, recorded in the lab on each
+/// generation by tests/lab/record-docker-api.sh: web (8080), dns on labnet (5353/udp), local
+/// (127.0.0.1:8443), quiet on an internal network.
+class Recorded : public ::testing::TestWithParam<const char*> {
+ protected:
+  DockerView view() const {
+    auto v = parse_docker_view(recorded(GetParam(), "containers.json"),
+                               recorded(GetParam(), "networks.json"));
+    EXPECT_TRUE(v.ok()) << v.error();
+    return v.value_or(DockerView{});
+  }
+  Ruleset part(const char* file = "iptables-save") const {
+    return docker_part(parse_ruleset(recorded(GetParam(), file)).value());
+  }
+};
+
+TEST_P(Recorded, TheAnswersReadAsTheWorldTheyCameFrom) {
+  const auto v = view();
+  EXPECT_EQ(summary(v), "4 containers, 3 published ports, 5 networks");
+  ASSERT_NE(v.network("labnet"), nullptr);
+  EXPECT_EQ(v.network("labnet")->subnets, std::vector<std::string>{"10.77.0.0/24"});
+  EXPECT_TRUE(v.network("labinternal")->internal);
+}
+
+TEST_P(Recorded, DockersRulesMatchWhatItHolds) {
+  const auto comparison = compare_to_view(part(), view(), "IPv4");
+  EXPECT_THAT(comparison.missing, IsEmpty());
+  EXPECT_THAT(comparison.stale, IsEmpty());
+  EXPECT_TRUE(compare_to_view(part("ip6tables-save"), view(), "IPv6").matches());
+}
+
+TEST_P(Recorded, AContainerGoneAndOneNewAreTold) {
+  auto v = view();
+  const auto web = std::find_if(v.containers.begin(), v.containers.end(),
+                                [](const ContainerView& c) { return c.name == "web"; });
+  ASSERT_NE(web, v.containers.end());
+  web->name = "late";  // web gone, and another on its address publishing 9090
+  web->ports = {{"tcp", "0.0.0.0", 9090, 80}};
+  const auto comparison = compare_to_view(part(), v, "IPv4");
+  EXPECT_THAT(comparison.missing, ElementsAre("nat DOCKER: tcp 9090 to late (172.17.0.2:80)"));
+  EXPECT_TRUE(std::any_of(comparison.stale.begin(), comparison.stale.end(), [](auto& l) {
+    return l.find("--dport 8080 -j DNAT --to-destination 172.17.0.2:80") != std::string::npos;
+  }));
+}
+
+INSTANTIATE_TEST_SUITE_P(Docker, Recorded, ::testing::Values("20.10.24", "26.1.5", "28.5.2"));
+
+}  // namespace
+}  // namespace dfg
