@@ -41,11 +41,11 @@ struct TransactionReport {
 ExitStatus run_after_transaction(HostView& view, const TransactionReport& report);
 
 /// `snapshot --firewall UNIT [--before-stop]` (the `reconcile` strategy's companions, just
-/// before UNIT flushes): saves Docker's part of the tables UNIT flushes under snapshot_dir,
-/// when Docker runs, its rules are all there and the snapshot will be put back in this cycle
-/// (the after-unit runs; with --before-stop, UNIT's stop or restart is pending); otherwise
-/// keeps what this cycle saved before. Ok but when it could not save (Unknown); Usage for a
-/// bad unit name.
+/// before UNIT flushes): saves Docker's part of the tables UNIT flushes under
+/// runtime::snapshot_dir, when Docker runs, its rules are all there and the snapshot will be put
+/// back in this cycle (the after-unit runs; with --before-stop, UNIT's stop or restart is pending);
+/// otherwise keeps what this cycle saved before. Ok but when it could not save (Unknown); Usage for
+/// a bad unit name.
 ExitStatus run_snapshot(HostView& view, const std::string& firewall, bool before_stop);
 
 /// `restore --firewall UNIT [--after-stop]` (just after UNIT loaded its rules, or in its

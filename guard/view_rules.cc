@@ -179,18 +179,9 @@ std::vector<std::string> missing_from(const Ruleset& rules, const DockerView& vi
 
 ViewComparison compare_to_view(const Ruleset& part, const DockerView& view,
                                const std::string& family) {
-  ViewComparison comparison;
-  const Held held(view, family);
-  for (const auto& table : part.tables) {
-    for (const auto& rule : table.rules) {
-      if (rule.chain == "DOCKER-USER") continue;  // the administrator's
-      if (const auto why = held.why_stale(rule); !why.empty())
-        comparison.stale.push_back(table.name + " -A " + rule.chain + " " + rule.spec + " (" + why +
-                                   ")");
-    }
-  }
-  comparison.missing = missing_from(part, view, family);
-  return comparison;
+  // What fitting would drop is what is stale; a stale rule never meets an expectation, so
+  // what the fitted rules lack is what `part` lacks.
+  return fit_to_view(part, view, family).comparison;
 }
 
 FittedRules fit_to_view(const Ruleset& saved, const DockerView& view, const std::string& family) {
