@@ -6,7 +6,7 @@ namespace dfg::cli {
 Subcommand add_restore(CLI::App& app) {
   return add_companion_subcommand(
       app, "restore", "Put Docker's saved rules back after FIREWALL", "--after-stop",
-      "Run from the firewall's ExecStopPost=: wait while a start follows", run_restore);
+      "Run from the firewall's ExecStopPost=, right after its flush", run_restore);
 }
 
 }  // namespace dfg::cli

@@ -79,6 +79,45 @@ Place place_of(const std::string& table, const std::string& chain) {
   return Place::Elsewhere;
 }
 
+/// Whether `rule` has a shape Docker writes at `place`: in FORWARD, ACCEPT or DROP of whole
+/// bridges (no protocol: ports are opened in Docker's own chains); in POSTROUTING, MASQUERADE;
+/// in raw PREROUTING, DROP. An administrator's rule naming a bridge (a REJECT, a LOG, one
+/// port) is theirs.
+bool docker_shape(Place place, const Rule& rule) {
+  const auto targets = values_of(rule.words, "-j");
+  if (targets.size() != 1) return false;
+  const auto& target = targets.front();
+  switch (place) {
+    case Place::Forward:
+      return (target == "ACCEPT" || target == "DROP") && values_of(rule.words, "-p").empty();
+    case Place::Postrouting: return target == "MASQUERADE";
+    case Place::RawPrerouting: return target == "DROP";
+    case Place::Elsewhere: break;
+  }
+  return false;
+}
+
+/// Whether Docker appends `rule` to its built-in chain (its jumps from nat PREROUTING and
+/// OUTPUT, the hairpin MASQUERADE of one published port) rather than inserting it at the top.
+bool docker_appends(const std::string& table, const Rule& rule) {
+  if (table != "nat") return false;
+  if (rule.chain == "PREROUTING" || rule.chain == "OUTPUT") return true;
+  return rule.chain == "POSTROUTING" && !values_of(rule.words, "--dport").empty();
+}
+
+const Table* find_table(const Ruleset& ruleset, const std::string& name) {
+  for (const auto& t : ruleset.tables)
+    if (t.name == name) return &t;
+  return nullptr;
+}
+
+std::vector<std::string> specs_in(const Table& table, const std::string& chain) {
+  std::vector<std::string> specs;
+  for (const auto& rule : table.rules)
+    if (rule.chain == chain) specs.push_back(rule.spec);
+  return specs;
+}
+
 bool jumps_to_docker(const Rule& rule) {
   for (const char* option : {"-j", "-g"})
     for (const auto& target : values_of(rule.words, option))
@@ -112,7 +151,7 @@ struct DockerMarks {
   bool owns(const std::string& table, const Rule& rule) const {
     if (jumps_to_docker(rule)) return true;
     const auto place = place_of(table, rule.chain);
-    if (place == Place::Elsewhere) return false;
+    if (place == Place::Elsewhere || !docker_shape(place, rule)) return false;
     for (const char* option : {"-i", "-o"})
       for (const auto& name : values_of(rule.words, option))
         if (interfaces.count(name) != 0) return true;
@@ -132,12 +171,6 @@ struct DockerMarks {
     return false;
   }
 };
-
-bool has_chain(const Ruleset& ruleset, const std::string& table, const std::string& chain) {
-  for (const auto& t : ruleset.tables)
-    if (t.name == table) return has_chain(t, chain);
-  return false;
-}
 
 }  // namespace
 
@@ -235,7 +268,11 @@ std::string to_text(const Ruleset& ruleset) {
 }
 
 bool is_docker_chain(std::string_view name) {
-  return name == "DOCKER" || name.substr(0, 7) == "DOCKER-";
+  static constexpr std::string_view chains[] = {
+      "DOCKER",         "DOCKER-USER",   "DOCKER-ISOLATION-STAGE-1", "DOCKER-ISOLATION-STAGE-2",
+      "DOCKER-FORWARD", "DOCKER-BRIDGE", "DOCKER-CT",                "DOCKER-INTERNAL",
+      "DOCKER-INGRESS"};
+  return std::find(std::begin(chains), std::end(chains), name) != std::end(chains);
 }
 
 Ruleset docker_part(const Ruleset& all) {
@@ -254,35 +291,60 @@ Ruleset docker_part(const Ruleset& all) {
   return part;
 }
 
-std::vector<RestoreScript> plan_restore(const Ruleset& saved, const Ruleset& now) {
+std::vector<RestoreScript> plan_restore(const Ruleset& saved, const Ruleset& now,
+                                        const Ruleset& stale) {
   std::vector<RestoreScript> scripts;
   for (const auto& table : saved.tables) {
-    RestoreScript script{table.name, "*" + table.name + "\n", 0, {}};
-    const auto current = std::find_if(now.tables.begin(), now.tables.end(),
-                                      [&](const Table& t) { return t.name == table.name; });
+    RestoreScript script{table.name, "*" + table.name + "\n", 0, {}, false};
+    const Table* current = find_table(now, table.name);
+    const Table* gone = find_table(stale, table.name);
     // DOCKER-USER is the administrator's: when the firewall's own file defines it, that
     // is the one to keep; the snapshot's fills it only where it is missing.
-    const bool keep_user_chain = has_chain(now, table.name, "DOCKER-USER");
+    const bool keep_user_chain = current != nullptr && has_chain(*current, "DOCKER-USER");
     auto restored = [&](const std::string& chain) {
       return !(chain == "DOCKER-USER" && keep_user_chain);
     };
-    for (const auto& chain : table.chains)
-      if (!chain.builtin() && restored(chain.name)) script.text += ":" + chain.name + " - [0:0]\n";
-    // Docker's rules in built-in chains: copies already there go first ...
-    std::set<std::string> docker_specs;
+    // Docker's rules in built-in chains, and those of `now` to delete: copies of them (an
+    // administrator may have saved Docker's rules into the firewall's own file), and rules of
+    // Docker's that name what it no longer holds.
+    std::set<std::string> docker_specs, deleted;
     for (const auto& rule : table.rules)
       if (!is_docker_chain(rule.chain)) docker_specs.insert(rule.chain + " " + rule.spec);
-    if (current != now.tables.end()) {
+    if (gone != nullptr)
+      for (const auto& rule : gone->rules)
+        if (!is_docker_chain(rule.chain)) deleted.insert(rule.chain + " " + rule.spec);
+    // In place already (the event did not flush this table: EL's reload and start leave a
+    // table their file does not name): checked, not rewritten.
+    if (current != nullptr && deleted.empty()) {
+      bool same = true;
+      for (const auto& chain : table.chains)
+        if (!chain.builtin() && restored(chain.name))
+          same = same && has_chain(*current, chain.name) &&
+                 specs_in(*current, chain.name) == specs_in(table, chain.name);
+      std::map<std::string, int> there;  // once each: a copy beside it is to delete
+      for (const auto& rule : current->rules) ++there[rule.chain + " " + rule.spec];
+      for (const auto& spec : docker_specs) same = same && there[spec] == 1;
+      if (same) {
+        script.in_place = true;
+        script.text.clear();
+        scripts.push_back(std::move(script));
+        continue;
+      }
+    }
+    for (const auto& chain : table.chains)
+      if (!chain.builtin() && restored(chain.name)) script.text += ":" + chain.name + " - [0:0]\n";
+    if (current != nullptr) {
       for (const auto& rule : current->rules) {
-        if (is_docker_chain(rule.chain) || docker_specs.count(rule.chain + " " + rule.spec) == 0)
+        const auto key = rule.chain + " " + rule.spec;
+        if (is_docker_chain(rule.chain) || (docker_specs.count(key) == 0 && deleted.count(key) == 0))
           continue;
-        script.text += "-D " + rule.chain + " " + rule.spec + "\n";
+        script.text += "-D " + key + "\n";
       }
     }
     // A rule that jumps to a chain of someone else's (fail2ban's f2b-* in DOCKER-USER) that
     // the flush deleted would fail the whole table's restore: its owner re-adds it.
     auto is_chain = [&](const std::string& name) {
-      return has_chain(table, name) || (current != now.tables.end() && has_chain(*current, name));
+      return has_chain(table, name) || (current != nullptr && has_chain(*current, name));
     };
     auto foreign_jump = [&](const Rule& rule) -> std::string {
       for (const char* option : {"-j", "-g"}) {
@@ -295,22 +357,25 @@ std::vector<RestoreScript> plan_restore(const Ruleset& saved, const Ruleset& now
       }
       return {};
     };
-    // ... then Docker's chains are refilled, and its rules in built-in chains inserted at the
-    // top, last first, so they end up in their saved order (no rule numbers needed).
+    auto add = [&](const char* how, const Rule& rule) {
+      script.text += how + (" " + rule.chain) + (rule.spec.empty() ? "" : " " + rule.spec) + "\n";
+      ++script.rules;
+    };
+    // Docker's chains are refilled; its rules in built-in chains go where Docker puts them:
+    // inserted at the top, last first, so they end up in their saved order (no rule numbers
+    // needed), or appended (docker_appends), in order.
     for (const auto& rule : table.rules) {
       if (!is_docker_chain(rule.chain) || !restored(rule.chain)) continue;
       if (const auto chain = foreign_jump(rule); !chain.empty()) {
         script.left_out.push_back(table.name + " -A " + rule.chain + " " + rule.spec);
         continue;
       }
-      script.text += "-A " + rule.chain + (rule.spec.empty() ? "" : " " + rule.spec) + "\n";
-      ++script.rules;
+      add("-A", rule);
     }
-    for (auto rule = table.rules.rbegin(); rule != table.rules.rend(); ++rule) {
-      if (is_docker_chain(rule->chain)) continue;
-      script.text += "-I " + rule->chain + (rule->spec.empty() ? "" : " " + rule->spec) + "\n";
-      ++script.rules;
-    }
+    for (auto rule = table.rules.rbegin(); rule != table.rules.rend(); ++rule)
+      if (!is_docker_chain(rule->chain) && !docker_appends(table.name, *rule)) add("-I", *rule);
+    for (const auto& rule : table.rules)
+      if (!is_docker_chain(rule.chain) && docker_appends(table.name, rule)) add("-A", rule);
     script.text += "COMMIT\n";
     scripts.push_back(std::move(script));
   }

@@ -54,13 +54,16 @@ std::string dnat_host(const std::string& destination);
 /// Whether `address` is one host's: a /32 or /128 prefix.
 bool is_host_address(const std::string& address);
 
-/// Docker's chains: DOCKER and DOCKER-* (DOCKER-USER, DOCKER-ISOLATION-STAGE-1/2,
-/// DOCKER-FORWARD, DOCKER-BRIDGE, DOCKER-CT, DOCKER-INGRESS ...).
+/// Docker's chains, those Docker 20.10 to 29 make: DOCKER, DOCKER-USER,
+/// DOCKER-ISOLATION-STAGE-1/2, DOCKER-FORWARD, DOCKER-BRIDGE, DOCKER-CT, DOCKER-INTERNAL,
+/// DOCKER-INGRESS. Any other chain, even named DOCKER-something, is someone else's.
 bool is_docker_chain(std::string_view name);
 
 /// Docker's part of `all`, in its order: per table, Docker's chains with every rule in them
 /// (DOCKER-USER's included, whoever wrote them), and those rules of the built-in chains that
 ///   - jump (-j, -g) to one of Docker's chains, or
+///   - have a shape Docker writes there (filter FORWARD: ACCEPT or DROP, no protocol; nat
+///     POSTROUTING: MASQUERADE; raw PREROUTING: DROP) and
 ///   - in filter FORWARD, nat POSTROUTING or raw PREROUTING, name with -i or -o an interface
 ///     Docker's own chains name (its bridges: docker0, br-<id>, custom names), or
 ///   - in nat POSTROUTING or raw PREROUTING, match with -s or -d a container's address
@@ -79,6 +82,9 @@ struct RestoreScript {
   /// Saved rules it leaves to their owners: jumps to a chain that is not Docker's and no
   /// longer exists (fail2ban's, with chain = DOCKER-USER), which would fail the table.
   std::vector<std::string> left_out;
+  /// The table holds every rule of `saved` already (the event did not flush it): nothing to
+  /// run, `text` is empty.
+  bool in_place = false;
 };
 
 /// What puts `saved` (a docker_part) back into tables that hold `now`, one script per table
@@ -86,12 +92,17 @@ struct RestoreScript {
 ///   - each of Docker's chains is declared, which creates it or, with --noflush, empties
 ///     it, then filled with its saved rules: the snapshot is the truth for Docker's chains;
 ///     but DOCKER-USER, when the firewall's own rules define it, is left as they made it;
-///   - Docker's rules in each built-in chain go back at its top in their saved order; copies
-///     already there (an administrator may have saved Docker's rules into the firewall's own
-///     file) are deleted first, so no rule is ever doubled and the order is Docker's.
+///   - Docker's rules in each built-in chain go back where Docker puts them, in their saved
+///     order: appended for its nat PREROUTING and OUTPUT jumps and its hairpin MASQUERADEs,
+///     at the top for the rest; copies already there (an administrator may have saved
+///     Docker's rules into the firewall's own file) are deleted first, so no rule is ever
+///     doubled and the order is Docker's; so are `stale`'s rules in built-in chains (Docker's
+///     rules of `now` naming what dockerd no longer holds, fit_to_view's `dropped`);
+///   - a table of `now` that holds all of that already is left alone (`in_place`).
 /// Built-in chains are never declared, so the firewall's policies stay as it set them. A
 /// saved rule that jumps to a chain neither saved nor there now (someone else's, deleted by
 /// the flush) is left out, and named in `left_out`.
-std::vector<RestoreScript> plan_restore(const Ruleset& saved, const Ruleset& now);
+std::vector<RestoreScript> plan_restore(const Ruleset& saved, const Ruleset& now,
+                                        const Ruleset& stale = {});
 
 }  // namespace dfg

@@ -29,12 +29,20 @@ Expected<Snapshot> consume_snapshot(const std::string& path) {
   return parsed;
 }
 
-/// What the restore left to their owners, said after the count.
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) out += (i == 0 ? "" : ", ") + items[i];
+  return out;
+}
+
+/// What the restore found in place and left to their owners, said after the count.
 std::string left_to_owners(const Restored& restored) {
-  if (restored.left_out.empty()) return {};
-  std::string out = "; left to their owners (their chains are gone until they start again): ";
-  for (std::size_t i = 0; i < restored.left_out.size(); ++i)
-    out += (i == 0 ? "" : ", ") + restored.left_out[i];
+  std::string out;
+  if (!restored.in_place.empty())
+    out += "; in place already, not rewritten: " + joined(restored.in_place);
+  if (!restored.left_out.empty())
+    out += "; left to their owners (their chains are gone until they start again): " +
+           joined(restored.left_out);
   return out;
 }
 
@@ -55,15 +63,24 @@ std::string why_stale(const Snapshot& snapshot, const std::string& firewall, Hos
 
 }  // namespace
 
-Expected<Restored> restore_snapshot(ProcessRunner& runner, const Snapshot& snapshot, bool dry_run) {
+Expected<Restored> restore_snapshot(ProcessRunner& runner, const Snapshot& snapshot,
+                                    const DockerView* view, bool dry_run) {
   Restored restored;
   auto& rules = restored.rules;
   for (const auto& [family, saved] : snapshot.families) {
     const std::string restore = family == "IPv6" ? "ip6tables-restore" : "iptables-restore";
     const auto now = save_family(runner, family);
     if (!now) return fail(now);
-    for (const auto& script : plan_restore(saved, now.value())) {
+    // Docker's rules there now that name what dockerd no longer holds (copies of old rules in
+    // the firewall's own file) go, as the snapshot's own stale rules went.
+    const auto stale = view != nullptr ? fit_to_view(docker_part(now.value()), *view, family).dropped
+                                       : Ruleset{};
+    for (const auto& script : plan_restore(saved, now.value(), stale)) {
       for (const auto& rule : script.left_out) restored.left_out.push_back(family + " " + rule);
+      if (script.in_place) {
+        restored.in_place.push_back(family + " " + script.table);
+        continue;
+      }
       if (dry_run) {
         rules += script.rules;
         continue;
@@ -90,16 +107,10 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool after_s
   view.arm_deadline();
   auto& systemd = *view.systemd().value();
   const auto main_pid = view.docker_unit().value().main_pid;
-  if (after_stop) {
-    // In the firewall's ExecStopPost=: a restart's stop half is followed by its start, after
-    // which the companion restores; only a plain stop is ours to mend here.
-    const auto unit = systemd.unit(firewall);
-    if (unit && !unit.value().job_type.empty() && unit.value().job_type != "stop") {
-      host.out << "restore: not yet: " << firewall << " is in a " << unit.value().job_type
-               << " job; its start restores\n";
-      return ExitStatus::Ok;
-    }
-  }
+  // In the firewall's ExecStopPost=, a restart's stop included: Docker's rules go back right
+  // after the flush, so that a start that fails, is refused (the unit's start limit) or never
+  // comes leaves them in place, and they are there while the start runs; the start's before-
+  // companion saves them again, and its after-companion mends what the start replaced.
   // Companions of two firewalls restarted together (iptables and ip6tables by one package)
   // take turns, so their fallbacks never restart Docker twice. Not restart-docker's lock: it
   // waits for the companions' jobs while it holds that one. Inside a firewall's stop, only
@@ -159,7 +170,8 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool after_s
   };
   const bool dry_run = view.config().dry_run;
   if (why.empty() && dry_run) {
-    const auto would = restore_snapshot(host.runner, fitted, true);
+    const auto would =
+        restore_snapshot(host.runner, fitted, docker ? &docker.value() : nullptr, true);
     if (would) {
       const auto line = "restore: would put back " + std::to_string(would.value().rules) +
                         " of Docker's rules after " + firewall + note +
@@ -171,7 +183,8 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool after_s
     why = would.error();
   }
   if (why.empty()) {
-    const auto restored = restore_snapshot(host.runner, fitted);
+    const auto restored =
+        restore_snapshot(host.runner, fitted, docker ? &docker.value() : nullptr);
     // Judged on what it put back: a family the snapshot lacks was not there to keep.
     ManagedFamilies restored_families{false, false};
     for (const auto& [family, saved] : fitted.families)

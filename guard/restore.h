@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "docker_view.h"
 #include "error.h"
 #include "process_runner.h"
 #include "snapshot_file.h"
@@ -13,14 +14,18 @@ namespace dfg {
 /// Puts a snapshot back: per family, the tables as they are now (iptables-save), then one
 /// `iptables-restore --wait=5 --noflush` per table with plan_restore's script on its standard
 /// input. Returns the number of rules written, or an error naming the family and table with
-/// iptables-restore's own message. Tables before a failed one stay restored. With `dry_run`,
-/// counts what it would write and runs no iptables-restore.
+/// iptables-restore's own message. Tables before a failed one stay restored; tables that hold
+/// it all already are left alone (`in_place`). With `view` (dockerd answered), Docker's rules
+/// there now that name what dockerd no longer holds are deleted too. With `dry_run`, counts
+/// what it would write and runs no iptables-restore.
 struct Restored {
   std::size_t rules = 0;
   /// Rules left to their owners (plan_restore's left_out), "IPv4 filter -A DOCKER-USER ...".
   std::vector<std::string> left_out;
+  /// Tables that held every rule already, not rewritten: "IPv4 nat".
+  std::vector<std::string> in_place;
 };
 Expected<Restored> restore_snapshot(ProcessRunner& runner, const Snapshot& snapshot,
-                                    bool dry_run = false);
+                                    const DockerView* view, bool dry_run = false);
 
 }  // namespace dfg

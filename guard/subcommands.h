@@ -49,7 +49,7 @@ ExitStatus run_after_transaction(HostView& view, const TransactionReport& report
 ExitStatus run_snapshot(HostView& view, const std::string& firewall, bool before_stop);
 
 /// `restore --firewall UNIT [--after-stop]` (just after UNIT loaded its rules, or in its
-/// ExecStopPost= with --after-stop, where it waits while a restart's start is still to come):
+/// ExecStopPost= with --after-stop, right after its flush, a restart's stop included):
 /// puts the snapshot back once (it is removed when read) when it is of this dockerd and no
 /// older than [hook] timeout, and checks with the canary; otherwise, or when the rules are
 /// still gone, falls back to restart-docker's rules (without waiting, after a stop). One journal

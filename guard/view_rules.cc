@@ -188,7 +188,7 @@ FittedRules fit_to_view(const Ruleset& saved, const DockerView& view, const std:
   FittedRules fitted;
   const Held held(view, family);
   for (const auto& table : saved.tables) {
-    Table kept{table.name, table.chains, {}};
+    Table kept{table.name, table.chains, {}}, dropped{table.name, table.chains, {}};
     for (const auto& rule : table.rules) {
       const auto why = rule.chain == "DOCKER-USER" ? std::string() : held.why_stale(rule);
       if (why.empty()) {
@@ -196,9 +196,11 @@ FittedRules fit_to_view(const Ruleset& saved, const DockerView& view, const std:
       } else {
         fitted.comparison.stale.push_back(table.name + " -A " + rule.chain + " " + rule.spec +
                                           " (" + why + ")");
+        dropped.rules.push_back(rule);
       }
     }
     fitted.rules.tables.push_back(std::move(kept));
+    if (!dropped.rules.empty()) fitted.dropped.tables.push_back(std::move(dropped));
   }
   fitted.comparison.missing = missing_from(fitted.rules, view, family);
   return fitted;

@@ -29,10 +29,12 @@ ViewComparison compare_to_view(const Ruleset& part, const DockerView& view,
                                const std::string& family);
 
 /// `saved` (a snapshot's docker_part) fitted to what dockerd holds now: its stale rules
-/// dropped (`comparison.stale` names them), and what it then lacks (`comparison.missing`).
+/// dropped (`dropped`, and `comparison.stale` names them), and what it then lacks
+/// (`comparison.missing`).
 struct FittedRules {
   Ruleset rules;
   ViewComparison comparison;
+  Ruleset dropped;  ///< the stale rules, by table (only tables that have some)
 };
 FittedRules fit_to_view(const Ruleset& saved, const DockerView& view, const std::string& family);
 

@@ -310,7 +310,102 @@ TEST(PlanRestore, CountsTheRulesItWrites) {
   EXPECT_EQ(scripts[0].rules, 2u);
   EXPECT_EQ(scripts[0].text,
             "*nat\n:DOCKER - [0:0]\n-A DOCKER -i docker0 -j RETURN\n"
-            "-I PREROUTING -m addrtype --dst-type LOCAL -j DOCKER\nCOMMIT\n");
+            "-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER\nCOMMIT\n");
+}
+
+/// A host whose firewall file has nat rules of the administrator's, with Docker's around them
+/// as Docker put them: its MASQUERADE inserted, its jumps and hairpin MASQUERADE appended.
+const char* const admin_nat_file =
+    "*nat\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n"
+    ":ADMIN-PORTS - [0:0]\n"
+    "-A PREROUTING -p tcp -m tcp --dport 2222 -j ADMIN-PORTS\n"
+    "-A POSTROUTING -s 192.0.2.0/24 -o lab-out -j MASQUERADE\n"
+    "-A ADMIN-PORTS -p tcp -j REDIRECT --to-ports 22\n"
+    "COMMIT\n";
+const char* const admin_nat_live =
+    "*nat\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n"
+    ":ADMIN-PORTS - [0:0]\n:DOCKER - [0:0]\n"
+    "-A PREROUTING -p tcp -m tcp --dport 2222 -j ADMIN-PORTS\n"
+    "-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER\n"
+    "-A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER\n"
+    "-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE\n"
+    "-A POSTROUTING -s 192.0.2.0/24 -o lab-out -j MASQUERADE\n"
+    "-A POSTROUTING -s 172.17.0.2/32 -d 172.17.0.2/32 -p tcp -m tcp --dport 80 -j MASQUERADE\n"
+    "-A ADMIN-PORTS -p tcp -j REDIRECT --to-ports 22\n"
+    "-A DOCKER -i docker0 -j RETURN\n"
+    "-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80\n"
+    "COMMIT\n";
+
+TEST(PlanRestore, PutsRulesBackWhereDockerPutsThem) {
+  const auto live = parse(admin_nat_live);
+  auto now = parse(admin_nat_file);  // the firewall restarted and loaded its file
+  for (const auto& script : plan_restore(docker_part(live), now)) apply(now, script);
+  EXPECT_EQ(by_chain(now), by_chain(live));
+}
+
+TEST(PlanRestore, LeavesATableThatHoldsItAllAlone) {
+  // EL's reload loads a file that names only *filter: nat keeps Docker's rules.
+  const auto capture = parse(read_capture("docker-26.1.5.iptables-save"));
+  const auto saved = docker_part(capture);
+  const auto flushed = without(capture, saved);
+  auto now = capture;
+  ASSERT_EQ(now.tables[0].name, "filter");
+  ASSERT_EQ(flushed.tables[0].name, "filter");
+  now.tables[0] = flushed.tables[0];
+  const auto scripts = plan_restore(saved, now);
+  std::vector<std::string> in_place, rewritten;
+  for (const auto& script : scripts) {
+    (script.in_place ? in_place : rewritten).push_back(script.table);
+    if (script.in_place) {
+      EXPECT_EQ(script.text, "");
+    }
+  }
+  EXPECT_THAT(in_place, ::testing::ElementsAre("nat"));
+  EXPECT_THAT(rewritten, ::testing::ElementsAre("filter"));
+  for (const auto& script : scripts) apply(now, script);
+  EXPECT_EQ(by_chain(now), by_chain(capture));
+}
+
+TEST(PlanRestore, DeletesStaleRulesOfDockersInBuiltinChains) {
+  // The firewall's file holds Docker's rules as saved long ago: a network's MASQUERADE and a
+  // container's hairpin that dockerd no longer holds.
+  const auto live = parse(admin_nat_live);
+  const char* const old_masquerade = "-s 10.99.0.0/24 ! -o br-0ld -j MASQUERADE";
+  const char* const old_hairpin =
+      "-s 172.17.0.9/32 -d 172.17.0.9/32 -p tcp -m tcp --dport 443 -j MASQUERADE";
+  auto now = live;
+  now.tables[0].rules.push_back({"POSTROUTING", old_masquerade, {}});
+  now.tables[0].rules.push_back({"POSTROUTING", old_hairpin, {}});
+  now = parse(to_text(now));
+  const auto stale = parse(std::string("*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING ") +
+                           old_masquerade + "\n-A POSTROUTING " + old_hairpin + "\nCOMMIT\n");
+  const auto scripts = plan_restore(docker_part(live), now, stale);
+  ASSERT_EQ(scripts.size(), 1u);
+  EXPECT_FALSE(scripts[0].in_place);
+  apply(now, scripts[0]);
+  EXPECT_EQ(by_chain(now), by_chain(live));
+}
+
+TEST(DockerPart, RulesOfTheAdministratorsStayTheirs) {
+  // A chain named DOCKER-something, and a FORWARD rule naming Docker's bridge with a shape
+  // Docker never writes (one port, REJECT), are the administrator's.
+  const auto all = parse(
+      "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:DOCKER - [0:0]\n"
+      ":DOCKER-ADMIN - [0:0]\n"
+      "-A INPUT -j DOCKER-ADMIN\n"
+      "-A FORWARD -o docker0 -j DOCKER\n"
+      "-A FORWARD -i docker0 ! -o docker0 -j ACCEPT\n"
+      "-A FORWARD -i docker0 -o lab-out -p tcp -m tcp --dport 25 -j REJECT --reject-with "
+      "icmp-port-unreachable\n"
+      "-A DOCKER-ADMIN -s 203.0.113.0/24 -j DROP\n"
+      "-A DOCKER -d 172.17.0.2/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 80 -j ACCEPT\n"
+      "COMMIT\n");
+  EXPECT_THAT(lines_of(docker_part(all)),
+              ::testing::ElementsAre(
+                  "filter -A FORWARD -o docker0 -j DOCKER",
+                  "filter -A FORWARD -i docker0 ! -o docker0 -j ACCEPT",
+                  "filter -A DOCKER -d 172.17.0.2/32 ! -i docker0 -o docker0 -p tcp -m tcp "
+                  "--dport 80 -j ACCEPT"));
 }
 
 TEST(ParseRuleset, KeepsQuotedWordsTogether) {
