@@ -491,6 +491,45 @@ TEST(SnapshotRestore, AnOldSnapshotIsStale) {
   EXPECT_TRUE(host.restore_inputs().empty());
 }
 
+TEST(SnapshotRestore, CopiesOfWhatDockerNoLongerHoldsAreDeleted) {
+  // The firewall's file holds Docker's rules as `service iptables save` wrote them long ago:
+  // a network's MASQUERADE and a container's hairpin that dockerd no longer holds.
+  Scene host;
+  host.snapshot();
+  host.runner.results["iptables-save"] = exited(
+      0, std::string(firewall_only) +
+             "*nat\n:PREROUTING ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n:DOCKER - [0:0]\n"
+             "-A POSTROUTING -s 10.99.0.0/24 ! -o br-0ld -j MASQUERADE\n"
+             "-A POSTROUTING -s 10.77.0.9/32 -d 10.77.0.9/32 -p tcp -m tcp --dport 443 "
+             "-j MASQUERADE\n"
+             "-A POSTROUTING -s 192.0.2.0/24 -o eth0 -j MASQUERADE\n"
+             "-A DOCKER -i br-0ld -j RETURN\n"
+             "-A DOCKER ! -i br-1a4034471461 -p tcp -m tcp --dport 9443 -j DNAT "
+             "--to-destination 10.77.0.9:443\n"
+             "COMMIT\n");
+  const auto r = host.restore();
+  EXPECT_THAT(r.out, HasSubstr("put back 38"));
+  const auto inputs = host.restore_inputs();
+  ASSERT_EQ(inputs.size(), 2u);
+  EXPECT_THAT(inputs[1], HasSubstr("-D POSTROUTING -s 10.99.0.0/24 ! -o br-0ld -j MASQUERADE\n"));
+  EXPECT_THAT(inputs[1], HasSubstr("-D POSTROUTING -s 10.77.0.9/32 -d 10.77.0.9/32"));
+  EXPECT_THAT(inputs[1], ::testing::Not(HasSubstr("192.0.2.0/24"))) << "the firewall's own";
+}
+
+TEST(SnapshotRestore, ATableThatHoldsItAllIsNotRewritten) {
+  // EL's reload: the file replaced filter; nat kept Docker's rules.
+  Scene host;
+  host.snapshot();
+  const auto capture26 = capture("docker-26.1.5.iptables-save");
+  host.runner.results["iptables-save"] =
+      exited(0, std::string(firewall_only) + capture26.substr(capture26.find("*nat")));
+  const auto r = host.restore();
+  EXPECT_THAT(r.out, HasSubstr("in place already, not rewritten: IPv4 nat"));
+  const auto inputs = host.restore_inputs();
+  ASSERT_EQ(inputs.size(), 1u) << "filter only";
+  EXPECT_THAT(inputs[0], HasSubstr("*filter\n"));
+}
+
 TEST(SnapshotRestore, AfterStopRestoresARestartsStopToo) {
   // Whatever the start then does (fails, is refused by the start limit, never comes), the
   // rules are back right after the flush.
