@@ -19,11 +19,9 @@ namespace {
 // -w 5 waits for the xtables lock (legacy iptables); the runner's deadline comes later.
 constexpr auto restore_timeout = std::chrono::seconds(10);
 
-/// Reads and removes the snapshot: it is used once, whatever happens next.
-Expected<Snapshot> consume_snapshot(const std::string& path) {
+Expected<Snapshot> read_snapshot(const std::string& path) {
   const auto text = read_file(path, max_snapshot_size);
   if (!text) return fail("no snapshot (" + path + ": " + text.error() + ")");
-  unlink(path.c_str());
   auto parsed = parse_snapshot(text.value());
   if (!parsed) return fail("the snapshot is unusable: " + path + ": " + parsed.error());
   return parsed;
@@ -126,8 +124,15 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool after_s
     return ExitStatus::Ok;
   }
 
+  // The snapshot is used once, whatever happens: removed when this run ends, not when read,
+  // so that a run killed half-way (systemd stops a companion whose start a quick next
+  // firewall restart cancelled) leaves it for the next restore of this cycle.
+  struct RemovedAtEnd {
+    const std::string& path;
+    ~RemovedAtEnd() { unlink(path.c_str()); }
+  } removed_at_end{path};
   std::string why;
-  const auto snapshot = consume_snapshot(path);
+  const auto snapshot = read_snapshot(path);
   const auto start = host.processes.start_time(main_pid);
   if (!snapshot) {
     why = snapshot.error();
