@@ -4,8 +4,9 @@
 #         with %check, then rpmlint (no errors allowed), into <build>/lab/rpm/host
 #   (GEN) in a build container of LAB_GEN, as a distribution of that generation would: the
 #         binary RPMs rebuilt from that source RPM into <build>/lab/GEN/rpms, twice, the second
-#         with Release 1.lab2, so that tests can upgrade (lab_project_install). %check is left
-#         to lab.GEN.check, which runs the same tests in the same image.
+#         with Release 1.lab2, so that tests can upgrade (lab_project_install). The tests are
+#         left to lab.GEN.check, which runs them in the same image: --without check builds
+#         none of them, which halves the time.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -30,8 +31,8 @@ case ${1:?usage: project-rpms.sh srpm|GEN} in
     lab_docker run --rm --network none --label "$LAB_LABEL=1" \
       --label "$LAB_LABEL.build=$LAB_BUILD_DIR" -v "$src:/src:ro" -v "$srpm:/srpm/${srpm##*/}:ro" \
       -v "$out:/out" "$image" bash -euo pipefail -c '
-        bash /src/tools/rpm.sh /out/1 "/srpm/$1" --nocheck
-        bash /src/tools/rpm.sh /out/2 "/srpm/$1" --nocheck --define "dist .lab2"' \
+        bash /src/tools/rpm.sh /out/1 "/srpm/$1" --without check
+        bash /src/tools/rpm.sh /out/2 "/srpm/$1" --without check --define "dist .lab2"' \
       project-rpms "${srpm##*/}"
     lab_log "built the $LAB_GEN RPMs in $((SECONDS - start)) s: $(cd "$out" && echo */*.rpm)" ;;
 esac
