@@ -239,6 +239,9 @@ lab_wait_for 60 "no room: the restore found no snapshot" \
   restores_reach "$((fallbacks + 1))" "restore: no snapshot"
 lab_expect "no room: the save said why" \
   lab_journal_has --has "No space left on device" -t docker-firewall-guard
+# (The restore right after the stop's flush queues Docker's restart: it runs once the
+# firewall's restart is done.)
+lab_wait_for 60 "no room: the queued restart done" lab_jobs_done
 lab_expect_eq "no room: the fallback started dockerd once" "$((starts + 1))" "$(lab_dockerd_starts)"
 lab_wait_for 30 "no room: container reaches outside" lab_reaches_outside
 lab_exec umount /run/docker-firewall-guard

@@ -279,10 +279,10 @@ lab__install_program() {
   lab_expect_eq "the $what's libraries are all in the host" "" "$(grep 'not found' <<<"$libs" || true)"
 }
 
-# lab_install_generator [BINARY]: puts the project's generator where systemd looks for
-# generators and reruns them.
+# lab_install_generator: puts the project's generator, as built for LAB_GEN, where systemd
+# looks for generators and reruns them.
 lab_install_generator() {
-  lab__install_program generator "${1:-$(lab_gen_build_dir)/generator/docker-firewall-guard-generator}" \
+  lab__install_program generator "$(lab_gen_build_dir)/generator/docker-firewall-guard-generator" \
     /usr/lib/systemd/system-generators/docker-firewall-guard-generator
   lab_exec systemctl daemon-reload
 }

@@ -5,8 +5,10 @@
 #                no hook acts, nothing restarts; the medians go to <build>/lab/GEN/rpm-unrelated.tsv
 #   dry-run      [hook] dry-run = yes, then dnf upgrade iptables-services: Docker's rules stay
 #                gone, nothing restarts, dnf shows the plan ("would restart docker.service")
-#   rpm -U       the fixture downgraded with rpm alone (rpm -U --oldpackage): the triggers
-#                bring Docker back, with one dockerd start
+#   rpm -U       the fixture downgraded with rpm alone (rpm -U --oldpackage): release 19's
+#                %postun restarts nothing (EL 8's way), so nothing restarts; then upgraded
+#                with rpm -U (18's restarts iptables): the triggers bring Docker back, with one
+#                dockerd start
 #   remove       dnf remove iptables-services (its %preun stops iptables): one dockerd start
 #   nftables     dnf upgrade nftables (its %postun restarts nftables.service): one start
 #   installroot  dnf --installroot=DIR install iptables-services (no scriptlets: the root is
@@ -56,10 +58,14 @@ lab_guard restart-docker
 lab_expect_eq "dry-run off, reconcile by hand: exit" 0 "$RC"
 restored "dry-run, then reconcile by hand" "$starts"
 
-lab_log "rpm -U: the fixture downgraded with rpm alone"
+lab_log "rpm -U: the fixture downgraded with rpm alone, then upgraded"
 starts=$(lab_dockerd_starts)
 lab_exec rpm -U --oldpackage "/srv/lab-repo/iptables-services-${LAB_FW_OLD[iptables]}.noarch.rpm" >&2
 lab_expect_eq "rpm -U: downgraded" "${LAB_FW_OLD[iptables]}" "$(lab_rpm_version iptables-services)"
+lab_expect "rpm -U downgrade: Docker's rules stay" lab_docker_rules_present
+lab_expect_eq "rpm -U downgrade: nothing restarted" "$starts" "$(lab_dockerd_starts)"
+lab_exec rpm -U "/srv/lab-repo/iptables-services-${LAB_FW_NEW[iptables]}.noarch.rpm" >&2
+lab_expect_eq "rpm -U: upgraded" "${LAB_FW_NEW[iptables]}" "$(lab_rpm_version iptables-services)"
 restored "rpm -U" "$starts"
 
 lab_log "remove: dnf remove iptables-services"

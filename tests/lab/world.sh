@@ -10,7 +10,7 @@ declare -A LAB_FW_PACKAGE=([iptables]=iptables-services [nftables]=nftables)
 declare -A LAB_FW_OLD=([iptables]=1.4.21-18 [nftables]=1.0.4-10)
 declare -A LAB_FW_NEW=([iptables]=1.4.21-19 [nftables]=1.0.4-11)
 
-LAB_OUTSIDE_IP=198.51.100.2 # the "outside" server; the host's end of the veth is .1
+LAB_OUTSIDE_IP=198.51.100.2 # the "outside" server; the host's end of the veth is LAB_HOST_IP
 LAB_WEB=web                 # the web container's name
 LAB_WEB_MARK=lab-web-ok     # what the web container serves
 LAB_OUTSIDE_MARK=lab-outside-ok
@@ -66,11 +66,40 @@ lab_project_packages() { lab_exec rpm -qa --qf '%{NAME}\n' '*docker-firewall-gua
 # ---------------------------------------------------------------------------------------------
 # Firewall, Docker, the outside, the web container
 
-# lab_firewall_install FW [VERSION]: installs FW's stand-in (default: the older version) and
-# enables and starts its unit.
+# The EL a host's iptables.service behaves as (fixtures/iptables.init): LAB_EL=8 (the
+# default) for EL 8, EL 9 and Fedora, on iptables-nft; LAB_EL=7 for EL 7, on iptables-legacy.
+LAB_EL=${LAB_EL:-8}
+# The rules file iptables.service loads (LAB_RULES): stock (EL's, fixtures/sysconfig-iptables)
+# or admin (fixtures/sysconfig-iptables-admin: nat rules and chains of the administrator's).
+LAB_RULES=${LAB_RULES:-stock}
+
+# lab_el_flavour: on LAB_EL=7, iptables-legacy for iptables and ip6tables (update-alternatives,
+# as EL 7 has no other), with the iptables-nft tables Docker made at boot removed; dockerd
+# must be restarted afterwards (lab_world_up does).
+lab_el_flavour() {
+  case $LAB_EL in
+    8) return 0 ;;
+    7) ;;
+    *) lab_die "LAB_EL=$LAB_EL: 7 or 8" ;;
+  esac
+  lab_sh 'update-alternatives --quiet --set iptables /usr/sbin/iptables-legacy
+    update-alternatives --quiet --set ip6tables /usr/sbin/ip6tables-legacy
+    nft flush ruleset'
+  lab_expect "EL 7: iptables is iptables-legacy" lab_sh 'iptables --version | grep -q legacy'
+}
+
+# lab_firewall_install FW [VERSION]: installs FW's stand-in (default: the older version), with
+# the rules file LAB_RULES for iptables, and enables and starts its unit.
 lab_firewall_install() {
   local fw=$1 version=${2:-${LAB_FW_OLD[$1]}}
   lab_dnf install "${LAB_FW_PACKAGE[$fw]}-$version"
+  case $fw:$LAB_RULES in
+    *:stock) ;;
+    iptables:admin)
+      lab_copy_in "$LAB_DIR/fixtures/sysconfig-iptables-admin" /etc/sysconfig/iptables
+      lab_exec chmod 600 /etc/sysconfig/iptables ;;
+    *) lab_die "LAB_RULES=$LAB_RULES for $fw: stock, or admin for iptables" ;;
+  esac
   lab_exec systemctl enable --now "$fw.service"
   lab_expect_eq "$fw.service active" active "$(lab_exec systemctl is-active "$fw.service")"
 }
@@ -121,7 +150,7 @@ lab_outside_setup() {
     ip netns add outside
     ip link add lab-out type veth peer name lab-in
     ip link set lab-in netns outside
-    ip addr add 198.51.100.1/24 dev lab-out
+    ip addr add "$3/24" dev lab-out
     ip link set lab-out up
     ip -n outside addr add "$1/24" dev lab-in
     ip -n outside link set lab-in up
@@ -129,7 +158,7 @@ lab_outside_setup() {
     mkdir -p /srv/outside
     echo "$2" >/srv/outside/index.html
     systemd-run --quiet --unit lab-outside-http -p NetworkNamespacePath=/run/netns/outside \
-      /bin/busybox httpd -f -p 80 -h /srv/outside' "$LAB_OUTSIDE_IP" "$LAB_OUTSIDE_MARK"
+      /bin/busybox httpd -f -p 80 -h /srv/outside' "$LAB_OUTSIDE_IP" "$LAB_OUTSIDE_MARK" "$LAB_HOST_IP"
   lab_wait_for 10 "outside server answers the host" lab__http_ok host "$LAB_OUTSIDE_IP" 80 "$LAB_OUTSIDE_MARK"
 }
 
@@ -157,12 +186,14 @@ lab_web_run() {
   lab_wait_for 30 "published port answers" lab_port_answers
 }
 
-# lab_world_up FW: a host with FW's stand-in (older version) enabled, Docker started after it,
+# lab_world_up FW: a host with FW's stand-in (older version) enabled, as LAB_EL's (lab_el_flavour)
+# with LAB_RULES, Docker started after it,
 # the outside namespace and the web container; checks the starting point of every test.
 lab_world_up() {
   local fw=$1
   lab_outside_setup
   lab_repo_setup
+  lab_el_flavour
   lab_firewall_install "$fw"
   lab_docker_restart
   lab_busybox_image
@@ -181,8 +212,8 @@ lab_scenario() {
 # ---------------------------------------------------------------------------------------------
 # Probes: each answers one question with its exit status (or prints a number).
 
-# lab__http_ok WHERE ADDRESS PORT MARK: an HTTP GET with busybox nc from WHERE ("host" or a
-# container) gets a page containing MARK (status 0); 1: the probe ran there and got no such
+# lab__http_ok WHERE ADDRESS PORT MARK: an HTTP GET with busybox nc from WHERE ("host", the
+# "outside" namespace, or a container) gets a page containing MARK (status 0); 1: the probe ran there and got no such
 # page; 2: the probe could not run (no such container, the host or Docker not answering).
 # (busybox wget crashes in such an image.)
 lab__http_ok() {
@@ -190,6 +221,8 @@ lab__http_ok() {
   local get='printf "GET / HTTP/1.0\r\n\r\n" | busybox nc -w 3 "$0" "$1"; echo "$2"'
   if [[ $where == host ]]; then
     out=$(lab_exec sh -c "$get" "$address" "$port" "$ran" 2>&1) || true
+  elif [[ $where == outside ]]; then
+    out=$(lab_exec ip netns exec outside sh -c "$get" "$address" "$port" "$ran" 2>&1) || true
   else
     out=$(lab_exec docker exec "$where" sh -c "$get" "$address" "$port" "$ran" 2>&1) || true
   fi
@@ -204,8 +237,16 @@ lab__http_ok() {
   return 2
 }
 
-# Does the published port answer (from the host, through docker-proxy or DNAT)?
-lab_port_answers() { lab__http_ok host 127.0.0.1 8080 "$LAB_WEB_MARK"; }
+# The host's address on the outside network, where users reach published ports.
+LAB_HOST_IP=198.51.100.1
+# lab_port_answers_outside PORT: does a port published on all addresses answer from the
+# outside namespace at the host's address, as users reach it? Only through Docker's DNAT:
+# EL's stock rules end INPUT with a REJECT, so docker-proxy is out of their reach.
+lab_port_answers_outside() { lab__http_ok outside "$LAB_HOST_IP" "$1" "$LAB_WEB_MARK"; }
+# Does the web container's published port answer from outside?
+lab_port_answers() { lab_port_answers_outside 8080; }
+# Does it answer on the host itself at 127.0.0.1 (docker-proxy, even without Docker's rules)?
+lab_port_answers_locally() { lab__http_ok host 127.0.0.1 8080 "$LAB_WEB_MARK"; }
 
 # Can the web container reach the outside server (forwarding and NAT through the host)?
 lab_reaches_outside() { lab__http_ok "$LAB_WEB" "$LAB_OUTSIDE_IP" 80 "$LAB_OUTSIDE_MARK"; }
@@ -353,6 +394,17 @@ lab_rule_state() {
   fi
 }
 
+# Every rule of both families, counters and comments aside, in iptables-save's order. Tables
+# with nothing in them are left out: under iptables-nft, EL's stop creates the ones it sets
+# policies in (raw and mangle, and IPv6's nat when Docker has no IPv6 rules).
+lab_all_rules() {
+  lab_sh 'for save in iptables-save ip6tables-save; do $save | sed -e "/^#/d" -e "s/\[[0-9]*:[0-9]*\]//"; done' |
+    awk '/^\*/ { table = $0 "\n"; used = 0; next }
+      { table = table $0 "\n" }
+      /^-A / || /^:.* - *$/ { used = 1 }
+      /^COMMIT$/ && used { printf "%s", table }'
+}
+
 # Docker's MASQUERADE for the default bridge, the same on every generation
 # (../shared/data/docker-rules). The inner iptables is iptables-nft, so it sees what nft did
 # too: the probes work for both firewalls.
@@ -434,3 +486,41 @@ lab_guard_together() {
   lab_log "$n times docker-firewall-guard $* at once: exit $RC: ${OUT//$'\n'/ | }"
   lab__guard_ended "$@"
 }
+
+# ---------------------------------------------------------------------------------------------
+# Strategy reconcile, and what hooks into the firewall beside it
+
+# lab_guard_reconcile FIREWALL_UNIT...: the command and the generator built for LAB_GEN
+# installed with strategy reconcile, and the companions of each firewall unit started, as the
+# package does after installing.
+lab_guard_reconcile() {
+  local unit
+  lab_sh 'printf "%s\n" "[guard]" "strategy = reconcile" >/etc/docker-firewall-guard.conf'
+  lab_install_cli
+  lab_install_generator
+  for unit in "$@"; do
+    lab_exec systemctl start "docker-firewall-guard-before-$unit" "docker-firewall-guard-after-$unit"
+  done
+}
+
+# lab_fail2ban_start: the fail2ban-like unit (fixtures/fail2ban.service) installed and started.
+lab_fail2ban_start() {
+  lab_copy_in "$LAB_DIR/fixtures/lab-f2b" /usr/local/libexec/lab-f2b
+  lab_copy_in "$LAB_DIR/fixtures/fail2ban.service" /etc/systemd/system/fail2ban.service
+  lab_exec chmod 0755 /usr/local/libexec/lab-f2b
+  lab_exec systemctl daemon-reload
+  lab_exec systemctl start fail2ban.service
+}
+
+# How many jumps to fail2ban's chain DOCKER-USER holds, and whether its ban is there (prints
+# "JUMPS BAN", BAN 1 or 0); nothing, failing, when iptables cannot list.
+lab_fail2ban_state() {
+  local rules
+  rules=$(lab_exec iptables-save -t filter) || return 1
+  awk '/^-A DOCKER-USER .*-j f2b-lab$/ { jumps++ }
+    /^-A f2b-lab -s 203.0.113.7\/32 -j REJECT/ { ban = 1 }
+    END { printf "%d %d\n", jumps, ban }' <<<"$rules"
+}
+
+# lab_jobs_done: systemd has no job queued or running.
+lab_jobs_done() { [[ -z $(lab_exec systemctl list-jobs --no-legend) ]]; }
