@@ -35,7 +35,7 @@ echo "|---|---|---|---|---|---|---|---|---|"
 for gen in ${GENS:-bookworm trixie forky}; do
   for strategy in ${STRATEGIES:-requires partof reconcile none}; do
     for live_restore in ${LIVE_RESTORE:-off on}; do
-      tsv=$LAB_BUILD_DIR/lab/$gen/events-$strategy-iptables-$live_restore.tsv
+      tsv=$LAB_BUILD_DIR/lab/$gen/events-$strategy-iptables-el${LAB_EL:-8}-${LAB_RULES:-stock}-$live_restore.tsv
       [[ -f $tsv ]] || continue
       awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $3, $4, $5, $6, $7, $8, $9 ? "yes" : "no", $10 ? "yes" : "no" }' "$tsv"
     done

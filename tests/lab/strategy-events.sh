@@ -4,11 +4,16 @@
 #   STRATEGY      reconcile (asserted), or requires, partof, none (measured, for bench/strategies.sh)
 #   FIREWALL      iptables (ip6tables.service enabled too) or nftables
 #   LIVE_RESTORE  off (Docker's default) or on
+# The host's iptables.service behaves as LAB_EL's (8, the default: EL 8, EL 9, Fedora on
+# iptables-nft; 7: EL 7 on iptables-legacy) and loads LAB_RULES (stock, or admin: nat rules and
+# chains of the administrator's); see world.sh. Published ports are probed from the outside
+# namespace at the host's address, through Docker's DNAT.
 # The web container on the default bridge (restart policy always) and "app" on a user-defined
 # network (no restart policy), both with published ports; a "probe" container (restart policy
 # always) connects outside every 30 ms. Events: restart, reload, stop, start, the package
-# upgrade (EL 8 style: try-restart in %postun), systemd's deferred restart of marked units,
-# five restarts in a row (and an ip6tables restart).
+# upgrade (a try-restart in %postun: iptables-services before EL 7's 1.4.21-19, nftables on EL 8
+# and later), systemd's deferred restart of marked units,
+# five restarts in a row (and an ip6tables restart); at the end, the package removed.
 # With reconcile, after each event: both containers reach outside and their ports answer,
 # dockerd was started 0 times, neither container restarted, docker.service never failed; then
 # a container started after the events gets working rules, and with the snapshot made
@@ -25,10 +30,12 @@ strict=0 recovery_wait=40
 [[ $strategy == none ]] && recovery_wait=5
 out_dir=$LAB_BUILD_DIR/lab/$LAB_GEN
 mkdir -p "$out_dir"
-tsv=$out_dir/events-$strategy-$fw-$live_restore.tsv
+flavour=$fw
+[[ $fw != iptables ]] || flavour+=-el$LAB_EL-$LAB_RULES
+tsv=$out_dir/events-$strategy-$flavour-$live_restore.tsv
 
 reaches_outside_from() { lab__http_ok "$1" "$LAB_OUTSIDE_IP" 80 "$LAB_OUTSIDE_MARK"; }
-app_port_answers() { lab__http_ok host 127.0.0.1 8090 "$LAB_WEB_MARK"; }
+app_port_answers() { lab_port_answers_outside 8090; }
 # wait_until SECONDS CMD...: like lab_wait_for, but returns non-zero instead of failing.
 wait_until() {
   local deadline=$((SECONDS + $1))
@@ -78,7 +85,7 @@ event() {
   starts=$(($(lab_dockerd_starts) - starts))
   failed=$(($(lab_docker_failures) - failed))
   lab_log "$name: firewall command $LAB_EVENT_COMMAND_S s, longest stretch without a connection ${gap} s, dockerd starts $starts, web restarted $restarted, docker failed $failed"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$LAB_GEN" "$fw" "$name" "$strategy" \
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$LAB_GEN" "$flavour" "$name" "$strategy" \
     "$live_restore" "$LAB_EVENT_COMMAND_S" "$gap" "$starts" "$restarted" "$failed" >>"$tsv"
 }
 lab_init
@@ -105,9 +112,6 @@ lab_exec docker network create --internal --subnet 10.78.0.0/24 \
   -o com.docker.network.bridge.name=dfgint intnet >/dev/null
 lab_exec docker run -d --name inner --network intnet lab/busybox \
   sh -c 'trap "exit 0" TERM; while :; do sleep 1; done' >/dev/null
-
-# Every rule of both families, counters and comments aside, in iptables-save's order.
-all_rules() { lab_sh 'for save in iptables-save ip6tables-save; do $save | sed -e "/^#/d" -e "s/\[[0-9]*:[0-9]*\]//"; done'; }
 
 lab_sh 'printf "%s\n" "[guard]" "strategy = $1" >/etc/docker-firewall-guard.conf' "$strategy"
 lab_install_cli
@@ -140,7 +144,7 @@ fi
 : >"$tsv"
 lab_prober_start
 sleep 1
-rules_before=$(all_rules)
+rules_before=$(lab_all_rules)
 # Docker's IPv6 rules (Docker 27 and later manage ip6tables by default), read from a listing
 # taken while every rule is in place: what the ip6tables restart below must leave or bring back.
 ipv6_rules=$(lab_exec ip6tables-save)
@@ -179,29 +183,41 @@ if [[ $fw == iptables ]]; then
 fi
 # What ran when, for whoever wants to see the companions' order (kept in the build tree).
 lab_exec journalctl -b -q -o short-monotonic -t docker-firewall-guard -t systemd \
-  -t iptables.init >"$out_dir/journal-$strategy-$fw-$live_restore.txt" 2>&1 || true
+  -t iptables.init >"$out_dir/journal-$strategy-$flavour-$live_restore.txt" 2>&1 || true
 ((strict)) || exit 0
 # The firewall's files did not change (the upgrade keeps them), so after all these events every
 # rule, Docker's and the firewall's, must be what it was, in the same places.
-diff -u <(echo "$rules_before") <(all_rules) >&2 || lab_die "the rules differ from before the events"
+diff -u <(echo "$rules_before") <(lab_all_rules) >&2 || lab_die "the rules differ from before the events"
 lab_log "ok: every rule of both families is as before the events, in the same order"
 lab_expect_eq "docker.service never failed" 0 "$(lab_docker_failures)"
 
 lab_exec docker run -d --name late --network appnet -p 8091:80 lab/busybox \
   sh -c 'trap "exit 0" TERM; httpd -f -p 80 -h /www & wait' >/dev/null
 lab_wait_for 20 "a container started after the events: its port answers" \
-  lab__http_ok host 127.0.0.1 8091 "$LAB_WEB_MARK"
+  lab_port_answers_outside 8091
 lab_wait_for 20 "and it reaches outside" reaches_outside_from late
 
 restores=$(lab_journal_count MESSAGE_ID=$LAB_RESTORE_MESSAGE_ID ACTION=restored)
 lab_log "journal: $restores restores"
 lab_expect "every event restored Docker's rules (journal)" test "$restores" -ge 10
 
-# The fallback: no snapshot can be written, so the restore finds none and restarts Docker.
+# The fallback: no snapshot can be written, so the restore right after the stop's flush finds
+# none and queues one restart of Docker (which waits for the firewall's restart to end).
 lab_sh 'rm -rf /run/docker-firewall-guard/snapshots && touch /run/docker-firewall-guard/snapshots'
 lab_firewall_paced lab_exec systemctl restart "$fw.service"
 lab_wait_for 60 "fallback: web reaches outside" reaches_outside_from "$LAB_WEB"
 lab_expect_eq "fallback: dockerd started exactly once" "$((dockerd_starts + 1))" "$(lab_dockerd_starts)"
-lab_wait_for 30 "fallback: one journal entry says so (once the restart showed its rules)" \
-  lab_journal_has --has "no snapshot" MESSAGE_ID=$LAB_RESTORE_MESSAGE_ID ACTION=restarted
+lab_expect "fallback: the journal says so" \
+  lab_journal_has --has "no snapshot" MESSAGE_ID=$LAB_RESTORE_MESSAGE_ID "ACTION=restart queued"
 lab_exec rm -f /run/docker-firewall-guard/snapshots
+
+# The package removed (EL 8 and later: iptables-services' %preun stops the firewall, which
+# flushes): Docker keeps its rules, nothing restarts.
+lab_wait_for 60 "the fallback's restart done" lab_jobs_done
+starts=$(lab_dockerd_starts)
+lab_firewall_paced lab_dnf remove "${LAB_FW_PACKAGE[$fw]}"
+lab_expect_eq "removed: $fw.service gone" inactive "$(lab_exec systemctl is-active "$fw.service" || true)"
+lab_wait_for 20 "removed: web reaches outside" reaches_outside_from "$LAB_WEB"
+lab_expect "removed: web's port answers" lab_port_answers
+lab_expect "removed: Docker's rules present" lab_docker_rules_present
+lab_expect_eq "removed: dockerd not restarted" "$starts" "$(lab_dockerd_starts)"
