@@ -268,10 +268,15 @@ std::string to_text(const Ruleset& ruleset) {
 }
 
 bool is_docker_chain(std::string_view name) {
-  static constexpr std::string_view chains[] = {
-      "DOCKER",         "DOCKER-USER",   "DOCKER-ISOLATION-STAGE-1", "DOCKER-ISOLATION-STAGE-2",
-      "DOCKER-FORWARD", "DOCKER-BRIDGE", "DOCKER-CT",                "DOCKER-INTERNAL",
-      "DOCKER-INGRESS"};
+  static constexpr std::string_view chains[] = {"DOCKER",
+                                                "DOCKER-USER",
+                                                "DOCKER-ISOLATION-STAGE-1",
+                                                "DOCKER-ISOLATION-STAGE-2",
+                                                "DOCKER-FORWARD",
+                                                "DOCKER-BRIDGE",
+                                                "DOCKER-CT",
+                                                "DOCKER-INTERNAL",
+                                                "DOCKER-INGRESS"};
   return std::find(std::begin(chains), std::end(chains), name) != std::end(chains);
 }
 
@@ -336,7 +341,8 @@ std::vector<RestoreScript> plan_restore(const Ruleset& saved, const Ruleset& now
     if (current != nullptr) {
       for (const auto& rule : current->rules) {
         const auto key = rule.chain + " " + rule.spec;
-        if (is_docker_chain(rule.chain) || (docker_specs.count(key) == 0 && deleted.count(key) == 0))
+        if (is_docker_chain(rule.chain) ||
+            (docker_specs.count(key) == 0 && deleted.count(key) == 0))
           continue;
         script.text += "-D " + key + "\n";
       }

@@ -71,8 +71,8 @@ Expected<Restored> restore_snapshot(ProcessRunner& runner, const Snapshot& snaps
     if (!now) return fail(now);
     // Docker's rules there now that name what dockerd no longer holds (copies of old rules in
     // the firewall's own file) go, as the snapshot's own stale rules went.
-    const auto stale = view != nullptr ? fit_to_view(docker_part(now.value()), *view, family).dropped
-                                       : Ruleset{};
+    const auto stale =
+        view != nullptr ? fit_to_view(docker_part(now.value()), *view, family).dropped : Ruleset{};
     for (const auto& script : plan_restore(saved, now.value(), stale)) {
       for (const auto& rule : script.left_out) restored.left_out.push_back(family + " " + rule);
       if (script.in_place) {
@@ -174,9 +174,9 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool after_s
                          ask_docker(host.docker, docker_api_timeout), host.runner);
   };
   const bool dry_run = view.config().dry_run;
+  const DockerView* held = docker ? &docker.value() : nullptr;
   if (why.empty() && dry_run) {
-    const auto would =
-        restore_snapshot(host.runner, fitted, docker ? &docker.value() : nullptr, true);
+    const auto would = restore_snapshot(host.runner, fitted, held, true);
     if (would) {
       const auto line = "restore: would put back " + std::to_string(would.value().rules) +
                         " of Docker's rules after " + firewall + note +
@@ -188,8 +188,7 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool after_s
     why = would.error();
   }
   if (why.empty()) {
-    const auto restored =
-        restore_snapshot(host.runner, fitted, docker ? &docker.value() : nullptr);
+    const auto restored = restore_snapshot(host.runner, fitted, held);
     // Judged on what it put back: a family the snapshot lacks was not there to keep.
     ManagedFamilies restored_families{false, false};
     for (const auto& [family, saved] : fitted.families)

@@ -496,17 +496,17 @@ TEST(SnapshotRestore, CopiesOfWhatDockerNoLongerHoldsAreDeleted) {
   // a network's MASQUERADE and a container's hairpin that dockerd no longer holds.
   Scene host;
   host.snapshot();
-  host.runner.results["iptables-save"] = exited(
-      0, std::string(firewall_only) +
-             "*nat\n:PREROUTING ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n:DOCKER - [0:0]\n"
-             "-A POSTROUTING -s 10.99.0.0/24 ! -o br-0ld -j MASQUERADE\n"
-             "-A POSTROUTING -s 10.77.0.9/32 -d 10.77.0.9/32 -p tcp -m tcp --dport 443 "
-             "-j MASQUERADE\n"
-             "-A POSTROUTING -s 192.0.2.0/24 -o eth0 -j MASQUERADE\n"
-             "-A DOCKER -i br-0ld -j RETURN\n"
-             "-A DOCKER ! -i br-1a4034471461 -p tcp -m tcp --dport 9443 -j DNAT "
-             "--to-destination 10.77.0.9:443\n"
-             "COMMIT\n");
+  host.runner.results["iptables-save"] =
+      exited(0, std::string(firewall_only) +
+                    "*nat\n:PREROUTING ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n:DOCKER - [0:0]\n"
+                    "-A POSTROUTING -s 10.99.0.0/24 ! -o br-0ld -j MASQUERADE\n"
+                    "-A POSTROUTING -s 10.77.0.9/32 -d 10.77.0.9/32 -p tcp -m tcp --dport 443 "
+                    "-j MASQUERADE\n"
+                    "-A POSTROUTING -s 192.0.2.0/24 -o eth0 -j MASQUERADE\n"
+                    "-A DOCKER -i br-0ld -j RETURN\n"
+                    "-A DOCKER ! -i br-1a4034471461 -p tcp -m tcp --dport 9443 -j DNAT "
+                    "--to-destination 10.77.0.9:443\n"
+                    "COMMIT\n");
   const auto r = host.restore();
   EXPECT_THAT(r.out, HasSubstr("put back 38"));
   const auto inputs = host.restore_inputs();
