@@ -259,6 +259,15 @@ for round in 1 2 3; do
     lab_log "race $round: dockerd refused the start inside the flush; starting it again"
     lab_exec docker start "race$round" >/dev/null
   fi
+  # The guard's fallback may restart Docker (the canary can read a container's rules as
+  # stale while dockerd is still starting it: its API lists it only once it runs), which
+  # stops a container without a restart policy; the administrator starts it again.
+  lab_wait_for 60 "race $round: the restart's jobs done" lab_jobs_done
+  if [[ $(lab_exec docker inspect -f '{{.State.Running}}' "race$round") != true ]]; then
+    lab_log "race $round: stopped by a Docker restart (journal: $(lab_journal_count \
+      MESSAGE_ID=$LAB_RESTORE_MESSAGE_ID ACTION=restarted) fallback restarts); starting it again"
+    lab_exec docker start "race$round" >/dev/null
+  fi
   lab_wait_for 30 "race $round: its port answers" lab__http_ok host 127.0.0.1 "809$round" "$LAB_WEB_MARK"
   lab_wait_for 30 "race $round: it reaches outside" \
     lab__http_ok "race$round" "$LAB_OUTSIDE_IP" 80 "$LAB_OUTSIDE_MARK"
