@@ -105,12 +105,6 @@ bool docker_appends(const std::string& table, const Rule& rule) {
   return rule.chain == "POSTROUTING" && !values_of(rule.words, "--dport").empty();
 }
 
-const Table* find_table(const Ruleset& ruleset, const std::string& name) {
-  for (const auto& t : ruleset.tables)
-    if (t.name == name) return &t;
-  return nullptr;
-}
-
 std::vector<std::string> specs_in(const Table& table, const std::string& chain) {
   std::vector<std::string> specs;
   for (const auto& rule : table.rules)
@@ -173,6 +167,12 @@ struct DockerMarks {
 };
 
 }  // namespace
+
+const Table* find_table(const Ruleset& ruleset, const std::string& name) {
+  for (const auto& t : ruleset.tables)
+    if (t.name == name) return &t;
+  return nullptr;
+}
 
 /// The value after `option` in `words` ("-i docker0" gives docker0), each occurrence.
 std::vector<std::string> values_of(const std::vector<std::string>& words, std::string_view option) {

@@ -41,6 +41,9 @@ struct Ruleset {
 /// Rule text is data: nothing here ever runs it.
 Expected<Ruleset> parse_ruleset(std::string_view text);
 
+/// The table named `name` in `ruleset`, or nullptr.
+const Table* find_table(const Ruleset& ruleset, const std::string& name);
+
 /// The ruleset in iptables-save's format (counters zeroed), each table with its COMMIT.
 std::string to_text(const Ruleset& ruleset);
 

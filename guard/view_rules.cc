@@ -102,12 +102,6 @@ struct Held {
   }
 };
 
-const Table* table_of(const Ruleset& rules, const std::string& name) {
-  for (const auto& t : rules.tables)
-    if (t.name == name) return &t;
-  return nullptr;
-}
-
 bool has_value(const Rule& rule, const char* option, const std::string& value) {
   const auto values = values_of(rule.words, option);
   return std::find(values.begin(), values.end(), value) != values.end();
@@ -120,7 +114,7 @@ std::vector<std::string> missing_from(const Ruleset& rules, const DockerView& vi
   // What nat holds, as keys looked up below: one pass over the rules, however many ports.
   // "PROTO DPORT [-d HOST] DESTINATION" per DNAT of DOCKER, "SUBNET BRIDGE" per MASQUERADE.
   std::set<std::string> dnats, masquerades;
-  if (const Table* nat = table_of(rules, "nat")) {
+  if (const Table* nat = find_table(rules, "nat")) {
     for (const auto& r : nat->rules) {
       if (r.chain == "DOCKER" && has_value(r, "-j", "DNAT")) {
         for (const auto& protocol : values_of(r.words, "-p"))
