@@ -66,8 +66,9 @@ CanaryResult HostView::canary() {
                          backend == "iptables" ? "" : "Docker's firewall backend is " + backend);
   if (jumps.overall() == RulesState::NotManaged) return jumps;
   // Asked afresh each time: after a restart, containers may hold other addresses.
-  return judge_by_view(std::move(jumps), ask_docker(m_host.docker, docker_api_timeout),
-                       m_host.runner);
+  return judge_settled(
+      jumps, [this] { return ask_docker(m_host.docker, docker_api_timeout); }, m_host.runner,
+      m_host.clock, view_settle);
 }
 
 void HostView::arm_deadline() {

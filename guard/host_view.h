@@ -51,7 +51,8 @@ class HostView {
   /// does not answer within a few seconds.
   const Expected<DockerView>& docker_view();
   /// The canary over families() (its jumps), judged against what dockerd holds now
-  /// (judge_by_view); runs, and asks dockerd, on every call.
+  /// (judge_settled: a disagreement must last view_settle); runs, and asks dockerd, on every
+  /// call.
   CanaryResult canary();
   /// Has the host end the process quietly after twice [hook] timeout plus 30 s (the longest
   /// waits are two timeouts), when it can.

@@ -225,4 +225,19 @@ CanaryResult judge_by_view(CanaryResult jumps, const Expected<DockerView>& view,
   return jumps;
 }
 
+CanaryResult judge_settled(const CanaryResult& jumps,
+                           const std::function<Expected<DockerView>()>& ask, ProcessRunner& runner,
+                           Clock& clock, std::chrono::milliseconds settle) {
+  const auto deadline = clock.now() + settle;
+  for (;;) {
+    auto judged = judge_by_view(jumps, ask(), runner);
+    bool disagrees = false;
+    for (std::size_t i = 0; i < judged.families.size(); ++i)
+      disagrees = disagrees || (jumps.families[i].state == RulesState::Present &&
+                                judged.families[i].state == RulesState::Flushed);
+    if (!disagrees || clock.now() >= deadline) return judged;
+    clock.sleep_for(view_recheck);
+  }
+}
+
 }  // namespace dfg

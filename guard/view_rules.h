@@ -1,9 +1,12 @@
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "canary.h"
+#include "clock.h"
 #include "docker_view.h"
 #include "process_runner.h"
 #include "ruleset.h"
@@ -46,5 +49,19 @@ FittedRules fit_to_view(const Ruleset& saved, const DockerView& view, const std:
 /// so.
 CanaryResult judge_by_view(CanaryResult jumps, const Expected<DockerView>& view,
                            ProcessRunner& runner);
+
+/// How long rules and dockerd's answer may disagree for a moment, and how often dockerd is
+/// asked again meanwhile. dockerd writes a starting container's rules before its API lists
+/// the container, and removes a stopping one's before its API stops listing it: it stores
+/// the container for its API only once it runs (moby daemon/start.go, containerStart) or
+/// has stopped (daemon/monitor.go, handleContainerExit). A start takes well under a second.
+constexpr std::chrono::milliseconds view_settle{3000}, view_recheck{250};
+
+/// judge_by_view with what `ask` answers, asked again every view_recheck for up to `settle`
+/// while a family the jumps find present disagrees with it: a disagreement that lasts is
+/// Flushed; one that passes (a container was starting or stopping) is not.
+CanaryResult judge_settled(const CanaryResult& jumps,
+                           const std::function<Expected<DockerView>()>& ask, ProcessRunner& runner,
+                           Clock& clock, std::chrono::milliseconds settle);
 
 }  // namespace dfg

@@ -9,6 +9,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "fake_runner.h"
+#include "test_host.h"
+
 namespace dfg {
 namespace {
 
@@ -193,6 +196,12 @@ class Recorded : public ::testing::TestWithParam<const char*> {
     EXPECT_TRUE(v.ok()) << v.error();
     return v.value_or(DockerView{});
   }
+  DockerView view_without(const std::string& name) const {
+    auto v = view();
+    v.containers.erase(std::find_if(v.containers.begin(), v.containers.end(),
+                                    [&](const ContainerView& c) { return c.name == name; }));
+    return v;
+  }
   Ruleset part(const char* file = "iptables-save") const {
     return docker_part(parse_ruleset(recorded(GetParam(), file)).value());
   }
@@ -225,6 +234,51 @@ TEST_P(Recorded, AContainerGoneAndOneNewAreTold) {
   EXPECT_TRUE(std::any_of(comparison.stale.begin(), comparison.stale.end(), [](auto& l) {
     return l.find("--dport 8080 -j DNAT --to-destination 172.17.0.2:80") != std::string::npos;
   }));
+}
+
+/// dockerd's answers in turn, one per ask; the last one stays.
+struct Answers {
+  std::vector<DockerView> views;
+  std::size_t asked = 0;
+  Expected<DockerView> operator()() { return views[std::min(asked++, views.size() - 1)]; }
+};
+
+/// The recorded rules, as iptables-save lists them.
+FakeRunner listing(const char* version) {
+  FakeRunner runner;
+  runner.results["iptables-save"] = exited(0, recorded(version, "iptables-save"));
+  return runner;
+}
+
+TEST_P(Recorded, AContainerBeingStartedIsWaitedForNotCalledStale) {
+  // dockerd wrote web's rules, but lists web only once it runs: two answers later.
+  auto runner = listing(GetParam());
+  const auto starting = view_without("web");
+  Answers answers{{starting, starting, view()}};
+  test::FakeClock clock;
+  const CanaryResult jumps{{{"IPv4", RulesState::Present, {}}}};
+  const auto judged = judge_settled(jumps, std::ref(answers), runner, clock, view_settle);
+  EXPECT_EQ(judged.overall(), RulesState::Present) << describe(judged);
+  EXPECT_EQ(answers.asked, 3u);
+  EXPECT_EQ(clock.slept, 2 * view_recheck);
+}
+
+TEST_P(Recorded, ADisagreementThatLastsIsFlushedAfterTheSettleTime) {
+  auto runner = listing(GetParam());
+  Answers answers{{view_without("web")}};
+  test::FakeClock clock;
+  const CanaryResult jumps{{{"IPv4", RulesState::Present, {}}}};
+  const auto judged = judge_settled(jumps, std::ref(answers), runner, clock, view_settle);
+  EXPECT_EQ(judged.overall(), RulesState::Flushed);
+  EXPECT_THAT(judged.families[0].detail, HasSubstr("stale: "));
+  EXPECT_EQ(clock.slept, view_settle);
+  // Flushed jumps need no second opinion.
+  clock.slept = {};
+  const CanaryResult flushed{
+      {{"IPv4", RulesState::Flushed, "filter FORWARD -j DOCKER-USER: missing"}}};
+  EXPECT_EQ(judge_settled(flushed, std::ref(answers), runner, clock, view_settle).overall(),
+            RulesState::Flushed);
+  EXPECT_EQ(clock.slept, std::chrono::milliseconds(0));
 }
 
 INSTANTIATE_TEST_SUITE_P(Docker, Recorded, ::testing::Values("20.10.24", "26.1.5", "28.5.2"));
