@@ -59,6 +59,24 @@ std::string why_stale(const Snapshot& snapshot, const std::string& firewall, Hos
   return {};
 }
 
+/// A snapshot fitted to what dockerd holds now (fit_to_view per family).
+struct Fit {
+  Snapshot snapshot;
+  std::size_t dropped = 0;           ///< rules left out: of what dockerd no longer holds
+  std::vector<std::string> missing;  ///< what dockerd holds that the snapshot lacks
+};
+
+Fit fit_snapshot(const Snapshot& snapshot, const DockerView& held) {
+  Fit fit{snapshot, 0, {}};
+  for (auto& [family, rules] : fit.snapshot.families) {
+    auto fitted = fit_to_view(rules, held, family);
+    fit.dropped += fitted.comparison.stale.size();
+    for (auto& line : fitted.comparison.missing) fit.missing.push_back(family + " " + line);
+    rules = std::move(fitted.rules);
+  }
+  return fit;
+}
+
 }  // namespace
 
 Expected<Restored> restore_snapshot(ProcessRunner& runner, const Snapshot& snapshot,
@@ -92,7 +110,7 @@ Expected<Restored> restore_snapshot(ProcessRunner& runner, const Snapshot& snaps
   return restored;
 }
 
-ExitStatus run_restore(HostView& view, const std::string& firewall, bool after_stop) {
+ExitStatus run_restore(HostView& view, const std::string& firewall, bool in_job) {
   if (!is_valid_unit_name(firewall)) return refuse_firewall_name(view, firewall);
   auto& host = view.host();
   const auto path = snapshot_path(host.root, firewall);
@@ -105,16 +123,12 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool after_s
   view.arm_deadline();
   auto& systemd = *view.systemd().value();
   const auto main_pid = view.docker_unit().value().main_pid;
-  // In the firewall's ExecStopPost=, a restart's stop included: Docker's rules go back right
-  // after the flush, so that a start that fails, is refused (the unit's start limit) or never
-  // comes leaves them in place, and they are there while the start runs; the start's before-
-  // companion saves them again, and its after-companion mends what the start replaced.
-  // Companions of two firewalls restarted together (iptables and ip6tables by one package)
+  // Restores of two firewalls restarted together (iptables and ip6tables by one package)
   // take turns, so their fallbacks never restart Docker twice. Not restart-docker's lock: it
-  // waits for the companions' jobs while it holds that one. Inside a firewall's stop, only
-  // briefly: its stop must not hang.
+  // waits for the companions' jobs while it holds that one. Inside a firewall's job, only
+  // briefly: its job must not hang.
   const auto lock = host.locks.take(join_root(host.root, runtime::restore_lock),
-                                    after_stop ? std::chrono::seconds(5) : view.timeout());
+                                    in_job ? std::chrono::seconds(5) : view.timeout());
   if (!lock) {
     unlink(path.c_str());  // never left for a later cycle
     // Said, not only printed: whatever held the lock, these rules stay as they are now.
@@ -124,12 +138,16 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool after_s
     return ExitStatus::Ok;
   }
 
-  // The snapshot is used once, whatever happens: removed when this run ends, not when read,
-  // so that a run killed half-way (systemd stops a companion whose start a quick next
-  // firewall restart cancelled) leaves it for the next restore of this cycle.
+  // A snapshot that went back stays for the next restore within [hook] timeout (fitted to
+  // what dockerd holds then, as now): a quick next restart cancels the after-companion's
+  // start, so its stop saves nothing, and the stop's restore needs this one. Any other is
+  // removed when this run ends, never left for a later cycle.
   struct RemovedAtEnd {
     const std::string& path;
-    ~RemovedAtEnd() { unlink(path.c_str()); }
+    bool keep = false;
+    ~RemovedAtEnd() {
+      if (!keep) unlink(path.c_str());
+    }
   } removed_at_end{path};
   std::string why;
   const auto snapshot = read_snapshot(path);
@@ -144,42 +162,34 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool after_s
   // What dockerd holds now decides what of the snapshot still stands: rules of containers,
   // ports and networks gone are dropped; when it holds what the snapshot lacks (a container
   // started in between), one restart of Docker makes it all.
-  Snapshot fitted = snapshot ? snapshot.value() : Snapshot{};
-  std::size_t dropped = 0;
+  Fit fit{snapshot ? snapshot.value() : Snapshot{}, 0, {}};
   std::string note;  // said after the count of rules put back
+  auto ask = [&] { return ask_docker(host.docker, docker_api_timeout); };
   // Asked only for a snapshot that may go back: the fallback's canary asks for itself.
-  const auto docker =
-      why.empty() ? ask_docker(host.docker, docker_api_timeout) : Expected<DockerView>(fail(why));
+  auto docker = why.empty() ? ask() : Expected<DockerView>(fail(why));
   if (why.empty() && docker) {
-    std::vector<std::string> missing;
-    for (auto& [family, rules] : fitted.families) {
-      auto fit = fit_to_view(rules, docker.value(), family);
-      dropped += fit.comparison.stale.size();
-      for (auto& line : fit.comparison.missing) missing.push_back(family + " " + line);
-      rules = std::move(fit.rules);
-    }
-    if (!missing.empty()) {
-      why = "the snapshot lacks what Docker holds now (" + missing.front() +
-            (missing.size() > 1 ? " and " + std::to_string(missing.size() - 1) + " more" : "") +
+    fit = fit_snapshot(snapshot.value(), docker.value());
+    if (!fit.missing.empty()) {
+      why = "the snapshot lacks what Docker holds now (" + fit.missing.front() +
+            (fit.missing.size() > 1 ? " and " + std::to_string(fit.missing.size() - 1) + " more"
+                                    : "") +
             ")";
-    } else if (dropped > 0) {
-      note = "; left out " + std::to_string(dropped) +
-             " of containers, ports or networks Docker no longer holds";
     }
   } else if (why.empty()) {
     note = "; as saved: Docker's API cannot tell (" + docker.error() + ")";
   }
-  auto canary_of = [&](ManagedFamilies judged) {
-    return judge_by_view(check_docker_rules(host.runner, judged),
-                         ask_docker(host.docker, docker_api_timeout), host.runner);
+  auto left_out_note = [&] {
+    return fit.dropped == 0 ? std::string()
+                            : "; left out " + std::to_string(fit.dropped) +
+                                  " of containers, ports or networks Docker no longer holds";
   };
   const bool dry_run = view.config().dry_run;
-  const DockerView* held = docker ? &docker.value() : nullptr;
   if (why.empty() && dry_run) {
-    const auto would = restore_snapshot(host.runner, fitted, held, true);
+    const auto would =
+        restore_snapshot(host.runner, fit.snapshot, docker ? &docker.value() : nullptr, true);
     if (would) {
       const auto line = "restore: would put back " + std::to_string(would.value().rules) +
-                        " of Docker's rules after " + firewall + note +
+                        " of Docker's rules after " + firewall + note + left_out_note() +
                         left_to_owners(would.value()) + " (dry run)";
       host.journal.send(restore_entry(line, view.service(), firewall, "would restore", 0));
       if (!host.journal.holds_stdout()) host.out << line << "\n";
@@ -187,19 +197,44 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool after_s
     }
     why = would.error();
   }
+  bool settled = false;  // the rules were judged against dockerd's answers for view_settle
   if (why.empty()) {
-    const auto restored = restore_snapshot(host.runner, fitted, held);
+    auto restored = restore_snapshot(host.runner, fit.snapshot, docker ? &docker.value() : nullptr);
+    std::size_t put_back = restored ? restored.value().rules : 0;
     // Judged on what it put back: a family the snapshot lacks was not there to keep.
     ManagedFamilies restored_families{false, false};
-    for (const auto& [family, saved] : fitted.families)
+    for (const auto& [family, saved] : fit.snapshot.families)
       (family == "IPv6" ? restored_families.ipv6 : restored_families.ipv4) = true;
-    const auto rules = canary_of(restored_families);
+    // Judged at once, then again while the rules and dockerd's answers disagree, for up to
+    // view_settle: a container being started when dockerd was first asked is listed once it
+    // runs, and its saved rules, left out then as of no running container, go back now.
+    const auto deadline = host.clock.now() + view_settle;
+    auto jumps = check_docker_rules(host.runner, restored_families);
+    if (docker) docker = ask();  // afresh: what dockerd holds once the rules are back
+    auto rules = judge_by_view(jumps, docker, host.runner);
+    while (restored && docker && jumps.overall() == RulesState::Present &&
+           rules.overall() == RulesState::Flushed && host.clock.now() < deadline) {
+      settled = true;
+      auto refit = fit_snapshot(snapshot.value(), docker.value());
+      if (refit.missing.empty() && refit.dropped < fit.dropped) {
+        fit = std::move(refit);
+        const auto again = restore_snapshot(host.runner, fit.snapshot, &docker.value());
+        if (!again) restored = fail(again);
+        put_back += again ? again.value().rules : 0;
+      } else {
+        host.clock.sleep_for(view_recheck);
+      }
+      jumps = check_docker_rules(host.runner, restored_families);
+      docker = ask();
+      rules = judge_by_view(jumps, docker, host.runner);
+    }
     if (restored && rules.overall() == RulesState::Present) {
-      const auto line = "restore: put back " + std::to_string(restored.value().rules) +
-                        " of Docker's rules after " + firewall + note +
+      const auto line = "restore: put back " + std::to_string(put_back) +
+                        " of Docker's rules after " + firewall + note + left_out_note() +
                         left_to_owners(restored.value());
-      host.journal.send(restore_entry(line, view.service(), firewall, "restored",
-                                      restored.value().rules, dropped));
+      removed_at_end.keep = true;
+      host.journal.send(
+          restore_entry(line, view.service(), firewall, "restored", put_back, fit.dropped));
       if (!host.journal.holds_stdout()) host.out << line << "\n";
       return ExitStatus::Ok;
     }
@@ -210,11 +245,15 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool after_s
   // not).
   RestartOptions options;
   options.timeout = view.timeout();
-  options.no_block = after_stop;
+  options.no_block = in_job;
   options.settle_companions = false;
   options.rules_grace = restart_rules_grace;
   options.dry_run = dry_run;
-  auto canary = [&] { return canary_of(families.value()); };
+  // Not settled again when the restore's judging just did.
+  auto canary = [&] {
+    return judge_settled(check_docker_rules(host.runner, families.value()), ask, host.runner,
+                         host.clock, settled ? std::chrono::milliseconds(0) : view_settle);
+  };
   const auto outcome = restart_if_flushed(systemd, host.clock, canary, view.config(), options);
   const auto line = "restore: " + why + "; " + to_line(outcome);
   const bool journaled = outcome.action != RestartAction::Nothing;

@@ -48,13 +48,15 @@ ExitStatus run_after_transaction(HostView& view, const TransactionReport& report
 /// a bad unit name.
 ExitStatus run_snapshot(HostView& view, const std::string& firewall, bool before_stop);
 
-/// `restore --firewall UNIT [--after-stop]` (just after UNIT loaded its rules, or in its
-/// ExecStopPost= with --after-stop, right after its flush, a restart's stop included):
-/// puts the snapshot back once (it is removed when read) when it is of this dockerd and no
-/// older than [hook] timeout, and checks with the canary; otherwise, or when the rules are
-/// still gone, falls back to restart-docker's rules (without waiting, after a stop). One journal
-/// entry per restore and per fallback that acted. Ok whatever happened; Usage for a bad name.
-ExitStatus run_restore(HostView& view, const std::string& firewall, bool after_stop);
+/// `restore --firewall UNIT [--in-job]` (inside UNIT's own job with --in-job: right after
+/// its start and reload commands, and in its ExecStopPost= right after its flush, a
+/// restart's stop included): puts the snapshot back once (it is removed when the run ends)
+/// when it is of this dockerd and no older than [hook] timeout, fitted to what dockerd
+/// holds, and checks with the canary, asking dockerd again for up to view_settle while they
+/// disagree; otherwise, or when the rules are still gone, falls back to restart-docker's
+/// rules (without waiting, in the firewall's job). One journal entry per restore and per
+/// fallback that acted. Ok whatever happened; Usage for a bad name.
+ExitStatus run_restore(HostView& view, const std::string& firewall, bool in_job);
 
 /// `status [--json]`: whether Docker is protected and why, the config and its problems, what
 /// systemd loaded for each guarded service, the firewall units, the canary, live-restore and

@@ -186,8 +186,9 @@ lab_log "-- strategy reconcile"
 lab_sh 'printf "[guard]\nstrategy = reconcile\n" >/etc/docker-firewall-guard.conf'
 lab_install_generator
 lab_exec systemctl start docker-firewall-guard-before-iptables.service docker-firewall-guard-after-iptables.service
-# Alters the snapshot between its save (the before companion, ordered before the firewall)
-# and the restore (the after companion), as a step of the firewall's own start.
+# Alters the snapshot between its save and its restore, both in the firewall's own start
+# (the guard's ExecStartPre= and ExecStartPost=): a drop-in named after the guard's runs
+# its ExecStartPre= after the guard's.
 lab_sh 'cat >/usr/local/sbin/dfg-alter-snapshot <<"EOF"
 #!/bin/sh
 f=/run/docker-firewall-guard/snapshots/iptables.service
@@ -215,9 +216,10 @@ for how in truncate foreign; do
   starts=$(lab_dockerd_starts)
   unusable=$(restores "the snapshot is unusable")
   lab_iptables_restart
-  # The after companion's job ends when its fallback's restart of Docker does.
+  # The fallback queues a restart of Docker, which runs once the firewall's start is done.
   lab_wait_for 60 "$how: refused, in the journal" \
     restores_reach "$((unusable + 1))" "the snapshot is unusable"
+  lab_wait_for 60 "$how: the queued restart done" lab_jobs_done
   lab_expect_eq "$how: the fallback started dockerd once" "$((starts + 1))" "$(lab_dockerd_starts)"
   lab_expect_eq "$how: nothing of it restored" absent "$(lab_rule_state filter "-A INPUT -j ACCEPT")"
   lab_wait_for 30 "$how: container reaches outside" lab_reaches_outside
@@ -248,6 +250,8 @@ lab_exec umount /run/docker-firewall-guard
 
 lab_log "-- firewall restarts while containers start"
 starts=$(lab_dockerd_starts)
+stale() { lab_journal_count --has "flushed: stale:" -t docker-firewall-guard; }
+stale_before=$(stale)
 for round in 1 2 3; do
   lab_sh 'sleep "$2"; docker run -d --name "race$1" -p "809$1:80" lab/busybox \
     sh -c "trap \"exit 0\" TERM; httpd -f -p 80 -h /www & wait" >/dev/null' "$round" "0.$((round * 3))" &
@@ -259,13 +263,19 @@ for round in 1 2 3; do
     lab_log "race $round: dockerd refused the start inside the flush; starting it again"
     lab_exec docker start "race$round" >/dev/null
   fi
-  # The guard's fallback may restart Docker (the canary can read a container's rules as
-  # stale while dockerd is still starting it: its API lists it only once it runs), which
-  # stops a container without a restart policy; the administrator starts it again.
+  # dockerd writes a starting container's rules before its API lists the container: the
+  # guard waits for the listing, never calls them stale nor restarts Docker for them. A
+  # container whose start began after the snapshot has its rules flushed, and only that
+  # takes the fallback, whose Docker restart stops a container without a restart policy;
+  # the administrator starts it again.
   lab_wait_for 60 "race $round: the restart's jobs done" lab_jobs_done
+  lab_expect_eq "race $round: no rule of a starting container read as stale" \
+    "$stale_before" "$(stale)"
   if [[ $(lab_exec docker inspect -f '{{.State.Running}}' "race$round") != true ]]; then
     lab_log "race $round: stopped by a Docker restart (journal: $(lab_journal_count \
       MESSAGE_ID=$LAB_RESTORE_MESSAGE_ID ACTION=restarted) fallback restarts); starting it again"
+    lab_expect "race $round: the fallback was for rules the snapshot lacked" \
+      lab_journal_has --has "the snapshot lacks what Docker holds now" -t docker-firewall-guard
     lab_exec docker start "race$round" >/dev/null
   fi
   lab_wait_for 30 "race $round: its port answers" lab__http_ok host 127.0.0.1 "809$round" "$LAB_WEB_MARK"

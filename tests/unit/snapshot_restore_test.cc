@@ -16,6 +16,7 @@
 #include "subcommands.h"
 #include "temp_root.h"
 #include "test_host.h"
+#include "view_rules.h"
 
 namespace dfg {
 namespace {
@@ -27,6 +28,15 @@ std::string capture(const std::string& name) {
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+/// docker-26.1.5.iptables-save without the rules of web (172.17.0.2).
+std::string capture_without_web() {
+  std::string listing, line;
+  std::istringstream lines(capture("docker-26.1.5.iptables-save"));
+  while (std::getline(lines, line))
+    if (line.find("172.17.0.2") == std::string::npos) listing += line + "\n";
+  return listing;
 }
 
 /// What dockerd held when docker-26.1.5.iptables-save was captured: web on the default bridge
@@ -156,7 +166,7 @@ TEST(SnapshotRestore, SnapshotThenRestorePutsDockersRulesBackOnce) {
   ASSERT_EQ(inputs.size(), 2u) << "one iptables-restore per table: filter, nat";
   EXPECT_THAT(inputs[0], HasSubstr("-I FORWARD -j DOCKER-USER\nCOMMIT\n"));
   EXPECT_THAT(inputs[1], HasSubstr("-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT"));
-  EXPECT_FALSE(entry_exists(host.snapshot_path)) << "a snapshot is used once";
+  EXPECT_TRUE(entry_exists(host.snapshot_path)) << "kept for the next restore in [hook] timeout";
   EXPECT_TRUE(host.systemd.calls.empty()) << "Docker is not restarted";
 }
 
@@ -176,8 +186,11 @@ TEST(SnapshotRestore, EachRestoreOrFallbackThatActedIsOneJournalEntry) {
   EXPECT_EQ(restored.field("ACTION"), "restored");
   EXPECT_EQ(restored.field("RULES"), "38");
 
-  // No snapshot and the rules present: the fallback does nothing, and says so only on stdout.
+  // The snapshot too old, and the rules present: the fallback does nothing, and says so only
+  // on stdout; the snapshot is removed.
+  host.test.clock.sleep_for(std::chrono::seconds(120));
   host.restore();
+  EXPECT_FALSE(entry_exists(host.snapshot_path));
   EXPECT_EQ(host.test.journal.entries.size(), 1u);
   // No snapshot and the rules gone: the fallback restarts Docker, one entry.
   host.flush();
@@ -260,11 +273,7 @@ TEST(SnapshotRestore, RulesOfAContainerGoneAreNotPutBack) {
   host.unflush();
   host.runner.results["iptables-save"] = exited(0, firewall_only);
   // What the tables hold once the restore ran: the capture without web's rules.
-  std::string listing, line;
-  std::istringstream capture_lines(capture("docker-26.1.5.iptables-save"));
-  while (std::getline(capture_lines, line))
-    if (line.find("172.17.0.2") == std::string::npos) listing += line + "\n";
-  host.listing_after_restore = listing;
+  host.listing_after_restore = capture_without_web();
   const auto r = host.restore();
   EXPECT_THAT(r.out, HasSubstr("restore: put back 35 of Docker's rules after iptables.service; "
                                "left out 3 of containers, ports or networks Docker no longer "
@@ -283,6 +292,44 @@ TEST(SnapshotRestore, RulesOfAContainerGoneAreNotPutBack) {
   ASSERT_EQ(host.test.journal.entries.size(), 1u);
   EXPECT_EQ(host.test.journal.entries[0].field("RULES_DROPPED"), "3")
       << "its ACCEPT, DNAT and hairpin";
+}
+
+TEST(SnapshotRestore, AContainerBeingStartedGetsItsRulesBackOnceDockerListsIt) {
+  // web's rules were saved, but when the restore first asks, dockerd is starting web again
+  // and does not list it; it does a moment later.
+  Scene host;
+  host.snapshot();
+  std::string containers = captured_containers;
+  const auto web = containers.find(R"({"Id": "c1")");
+  containers.erase(web, containers.find(R"({"Id": "c2")") - web);
+  host.test.docker.answers.at("/containers/json") = containers;
+  host.flush();
+  host.unflush();
+  host.runner.results["iptables-save"] = exited(0, firewall_only);
+  const auto without_web = capture_without_web();
+  host.listing_after_restore = without_web;
+  int restores = 0;
+  host.runner.on_call = [&](const std::vector<std::string>& argv) {
+    if (argv.front() != "iptables-restore") return;
+    if (++restores <= 2) {  // filter and nat without web; web runs now, dockerd lists it
+      host.test.docker.answers.at("/containers/json") = std::string(captured_containers);
+      host.runner.results["iptables-save"] = exited(0, without_web);
+    } else {
+      host.runner.results["iptables-save"] = exited(0, capture("docker-26.1.5.iptables-save"));
+    }
+  };
+  const auto r = host.restore();
+  EXPECT_THAT(r.out, HasSubstr("restore: put back "));
+  EXPECT_EQ(r.out.find("left out"), std::string::npos) << r.out;
+  EXPECT_TRUE(host.systemd.calls.empty()) << "no restart of Docker: " << r.out;
+  const auto inputs = host.restore_inputs();
+  ASSERT_GE(inputs.size(), 3u) << r.out;
+  EXPECT_EQ(inputs[1].find("--dport 8080"), std::string::npos) << "first without web";
+  EXPECT_THAT(inputs.back(), HasSubstr("--dport 8080 -j DNAT --to-destination 172.17.0.2:80"))
+      << "then web's DNAT goes back";
+  EXPECT_EQ(host.test.clock.slept, std::chrono::milliseconds(0)) << "put back as soon as listed";
+  ASSERT_EQ(host.test.journal.entries.size(), 1u);
+  EXPECT_EQ(host.test.journal.entries[0].field("RULES_DROPPED"), "0");
 }
 
 TEST(SnapshotRestore, AContainerStartedSinceTheSnapshotMeansOneRestart) {
@@ -540,7 +587,13 @@ TEST(SnapshotRestore, AfterStopRestoresARestartsStopToo) {
   host.systemd.units["iptables.service"].job_type = "restart";
   const auto r = host.restore(true);
   EXPECT_THAT(r.out, HasSubstr("put back 38"));
-  EXPECT_FALSE(entry_exists(host.snapshot_path)) << "used once";
+  // A quick next restart cancels the after-companion's start, so its stop saves nothing: the
+  // next stop's restore puts back the one that went back here.
+  host.flush();
+  host.unflush();
+  host.runner.results["iptables-save"] = exited(0, firewall_only);
+  EXPECT_THAT(host.restore(true).out, HasSubstr("put back 38"));
+  EXPECT_TRUE(host.systemd.calls.empty()) << "Docker is not restarted";
 }
 
 TEST(SnapshotRestore, AfterStopTheFallbackDoesNotWaitForTheFirewallsOwnJob) {
