@@ -13,8 +13,8 @@ namespace dfg {
 extern const char* const dropin_file_name;
 
 /// The `reconcile` strategy's companions of one firewall unit, by name: `before` saves
-/// Docker's rules ahead of the firewall's start and reload; `after` puts them back after its
-/// start and reload, and saves them before its stop.
+/// Docker's rules ahead of the firewall's reload; `after` saves them before its stop (the
+/// firewall's own drop-in does the rest, inside its jobs).
 /// "docker-firewall-guard-before-iptables.service" for iptables.service (another unit type keeps
 /// its suffix in the name).
 struct Companions {

@@ -19,6 +19,11 @@ namespace {
 // -w 5 waits for the xtables lock (legacy iptables); the runner's deadline comes later.
 constexpr auto restore_timeout = std::chrono::seconds(10);
 
+// Inside a firewall's job, the restore lock is waited for as long as another restore may hold
+// it: its settling and two slow answers of dockerd's, with room; the job must not hang.
+constexpr std::chrono::milliseconds in_job_lock_wait =
+    view_settle + 2 * docker_api_timeout + std::chrono::seconds(2);
+
 Expected<Snapshot> read_snapshot(const std::string& path) {
   const auto text = read_file(path, max_snapshot_size);
   if (!text) return fail("no snapshot (" + path + ": " + text.error() + ")");
@@ -99,12 +104,14 @@ Expected<Restored> restore_snapshot(ProcessRunner& runner, const Snapshot& snaps
       }
       if (dry_run) {
         rules += script.rules;
+        restored.written[family + " " + script.table] = script.rules;
         continue;
       }
       const auto run = runner.run({restore, "--wait=5", "--noflush"}, restore_timeout, script.text);
       if (!run.started || run.timed_out || run.exit_code != 0)
         return fail(restore + " of " + family + " " + script.table + ": " + failure_reason(run));
       rules += script.rules;
+      restored.written[family + " " + script.table] = script.rules;
     }
   }
   return restored;
@@ -125,10 +132,10 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool in_job)
   const auto main_pid = view.docker_unit().value().main_pid;
   // Restores of two firewalls restarted together (iptables and ip6tables by one package)
   // take turns, so their fallbacks never restart Docker twice. Not restart-docker's lock: it
-  // waits for the companions' jobs while it holds that one. Inside a firewall's job, only
-  // briefly: its job must not hang.
+  // waits for the companions' jobs while it holds that one. Inside a firewall's job, for
+  // in_job_lock_wait.
   const auto lock = host.locks.take(join_root(host.root, runtime::restore_lock),
-                                    in_job ? std::chrono::seconds(5) : view.timeout());
+                                    in_job ? in_job_lock_wait : view.timeout());
   if (!lock) {
     unlink(path.c_str());  // never left for a later cycle
     // Said, not only printed: whatever held the lock, these rules stay as they are now.
@@ -197,37 +204,44 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool in_job)
     }
     why = would.error();
   }
-  bool settled = false;  // the rules were judged against dockerd's answers for view_settle
+  bool settled = false;  // the rules and dockerd's answers disagreed for all of view_settle
   if (why.empty()) {
     auto restored = restore_snapshot(host.runner, fit.snapshot, docker ? &docker.value() : nullptr);
-    std::size_t put_back = restored ? restored.value().rules : 0;
+    auto written = restored ? restored.value().written : std::map<std::string, std::size_t>{};
     // Judged on what it put back: a family the snapshot lacks was not there to keep.
     ManagedFamilies restored_families{false, false};
     for (const auto& [family, saved] : fit.snapshot.families)
       (family == "IPv6" ? restored_families.ipv6 : restored_families.ipv4) = true;
     // Judged at once, then again while the rules and dockerd's answers disagree, for up to
-    // view_settle: a container being started when dockerd was first asked is listed once it
-    // runs, and its saved rules, left out then as of no running container, go back now.
+    // view_settle: fitted again to each newer answer, and put back again when that fits
+    // otherwise (a container being started when dockerd was first asked is listed once it
+    // runs, and its saved rules go back; one that was stopping is gone, and its rules go).
+    // An answer that does not come keeps the last one.
     const auto deadline = host.clock.now() + view_settle;
     auto jumps = check_docker_rules(host.runner, restored_families);
-    if (docker) docker = ask();  // afresh: what dockerd holds once the rules are back
+    if (docker) {  // afresh: what dockerd holds once the rules are back
+      if (auto later = ask(); later) docker = std::move(later);
+    }
     auto rules = judge_by_view(jumps, docker, host.runner);
     while (restored && docker && jumps.overall() == RulesState::Present &&
            rules.overall() == RulesState::Flushed && host.clock.now() < deadline) {
-      settled = true;
       auto refit = fit_snapshot(snapshot.value(), docker.value());
-      if (refit.missing.empty() && refit.dropped < fit.dropped) {
+      if (refit.missing.empty() && refit.dropped != fit.dropped) {
         fit = std::move(refit);
-        const auto again = restore_snapshot(host.runner, fit.snapshot, &docker.value());
-        if (!again) restored = fail(again);
-        put_back += again ? again.value().rules : 0;
+        auto again = restore_snapshot(host.runner, fit.snapshot, &docker.value());
+        if (again)
+          for (const auto& [table, count] : again.value().written) written[table] = count;
+        restored = std::move(again);
       } else {
         host.clock.sleep_for(view_recheck);
       }
       jumps = check_docker_rules(host.runner, restored_families);
-      docker = ask();
+      if (auto later = ask(); later) docker = std::move(later);
       rules = judge_by_view(jumps, docker, host.runner);
     }
+    settled = host.clock.now() >= deadline;
+    std::size_t put_back = 0;
+    for (const auto& [table, count] : written) put_back += count;
     if (restored && rules.overall() == RulesState::Present) {
       const auto line = "restore: put back " + std::to_string(put_back) +
                         " of Docker's rules after " + firewall + note + left_out_note() +

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,8 @@ namespace dfg {
 /// what it would write and runs no iptables-restore.
 struct Restored {
   std::size_t rules = 0;
+  /// Rules written per table, "IPv4 nat": a table written again counts once, as last written.
+  std::map<std::string, std::size_t> written;
   /// Rules left to their owners (plan_restore's left_out), "IPv4 filter -A DOCKER-USER ...".
   std::vector<std::string> left_out;
   /// Tables that held every rule already, not rewritten: "IPv4 nat".

@@ -50,8 +50,9 @@ ExitStatus run_snapshot(HostView& view, const std::string& firewall, bool before
 
 /// `restore --firewall UNIT [--in-job]` (inside UNIT's own job with --in-job: right after
 /// its start and reload commands, and in its ExecStopPost= right after its flush, a
-/// restart's stop included): puts the snapshot back once (it is removed when the run ends)
-/// when it is of this dockerd and no older than [hook] timeout, fitted to what dockerd
+/// restart's stop included): puts the snapshot back (kept for the next restore when it went
+/// back, else removed when the run ends) when it is of this dockerd and no older than
+/// [hook] timeout, fitted to what dockerd
 /// holds, and checks with the canary, asking dockerd again for up to view_settle while they
 /// disagree; otherwise, or when the rules are still gone, falls back to restart-docker's
 /// rules (without waiting, in the firewall's job). One journal entry per restore and per

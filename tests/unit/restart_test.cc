@@ -146,7 +146,7 @@ TEST(RestartIfFlushed, WaitsForAFirewallStillRestartingBeforeJudging) {
 
 TEST(RestartIfFlushed, WithoutWaitingAJobOfAFirewallOrACompanionGoesFirst) {
   // An rpm trigger (no_block) right after a firewall's restart: strategy reconcile's
-  // after-companion is still starting to put the rules back, so nothing is restarted.
+  // after-companion is still starting, so nothing is restarted.
   World w;
   w.config.strategy = Strategy::Reconcile;
   w.config.firewalls = {"iptables.service"};

@@ -319,7 +319,9 @@ TEST(SnapshotRestore, AContainerBeingStartedGetsItsRulesBackOnceDockerListsIt) {
     }
   };
   const auto r = host.restore();
-  EXPECT_THAT(r.out, HasSubstr("restore: put back "));
+  // Each table counted once, as last written: the second time, DOCKER-USER is there (the
+  // first put it back) and kept as it is, so 37 of the 38.
+  EXPECT_THAT(r.out, HasSubstr("restore: put back 37 of Docker's rules"));
   EXPECT_EQ(r.out.find("left out"), std::string::npos) << r.out;
   EXPECT_TRUE(host.systemd.calls.empty()) << "no restart of Docker: " << r.out;
   const auto inputs = host.restore_inputs();
@@ -330,6 +332,40 @@ TEST(SnapshotRestore, AContainerBeingStartedGetsItsRulesBackOnceDockerListsIt) {
   EXPECT_EQ(host.test.clock.slept, std::chrono::milliseconds(0)) << "put back as soon as listed";
   ASSERT_EQ(host.test.journal.entries.size(), 1u);
   EXPECT_EQ(host.test.journal.entries[0].field("RULES_DROPPED"), "0");
+}
+
+TEST(SnapshotRestore, AContainerBeingStoppedLosesItsRulesOnceDockerStopsListingIt) {
+  // When the restore first asks, dockerd still lists web, which it is stopping: web's saved
+  // rules go back; a moment later it lists web no more, and they go again. No restart.
+  Scene host;
+  host.snapshot();
+  host.flush();
+  host.unflush();
+  host.runner.results["iptables-save"] = exited(0, firewall_only);
+  const auto without_web = capture_without_web();
+  int restores = 0;
+  host.runner.on_call = [&](const std::vector<std::string>& argv) {
+    if (argv.front() != "iptables-restore") return;
+    if (++restores <= 2) {  // filter and nat with web; web has stopped now
+      std::string containers = captured_containers;
+      const auto web = containers.find(R"({"Id": "c1")");
+      containers.erase(web, containers.find(R"({"Id": "c2")") - web);
+      host.test.docker.answers.at("/containers/json") = containers;
+      host.runner.results["iptables-save"] = exited(0, capture("docker-26.1.5.iptables-save"));
+    } else {
+      host.runner.results["iptables-save"] = exited(0, without_web);
+    }
+  };
+  const auto r = host.restore();
+  // 35 without web's 3, less DOCKER-USER's rule, kept as the first pass put it back.
+  EXPECT_THAT(r.out, HasSubstr("restore: put back 34 of Docker's rules after iptables.service; "
+                               "left out 3 of containers, ports or networks Docker no longer "
+                               "holds"));
+  EXPECT_TRUE(host.systemd.calls.empty()) << "no restart of Docker: " << r.out;
+  const auto inputs = host.restore_inputs();
+  ASSERT_GE(inputs.size(), 3u) << r.out;
+  EXPECT_THAT(inputs[1], HasSubstr("--dport 8080")) << "first with web";
+  EXPECT_EQ(inputs.back().find("--dport 8080 -j DNAT"), std::string::npos) << inputs.back();
 }
 
 TEST(SnapshotRestore, AContainerStartedSinceTheSnapshotMeansOneRestart) {
