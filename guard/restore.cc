@@ -87,7 +87,6 @@ Fit fit_snapshot(const Snapshot& snapshot, const DockerView& held) {
 Expected<Restored> restore_snapshot(ProcessRunner& runner, const Snapshot& snapshot,
                                     const DockerView* view, bool dry_run) {
   Restored restored;
-  auto& rules = restored.rules;
   for (const auto& [family, saved] : snapshot.families) {
     const std::string restore = family == "IPv6" ? "ip6tables-restore" : "iptables-restore";
     const auto now = save_family(runner, family);
@@ -103,14 +102,12 @@ Expected<Restored> restore_snapshot(ProcessRunner& runner, const Snapshot& snaps
         continue;
       }
       if (dry_run) {
-        rules += script.rules;
         restored.written[family + " " + script.table] = script.rules;
         continue;
       }
       const auto run = runner.run({restore, "--wait=5", "--noflush"}, restore_timeout, script.text);
       if (!run.started || run.timed_out || run.exit_code != 0)
         return fail(restore + " of " + family + " " + script.table + ": " + failure_reason(run));
-      rules += script.rules;
       restored.written[family + " " + script.table] = script.rules;
     }
   }
@@ -195,7 +192,7 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool in_job)
     const auto would =
         restore_snapshot(host.runner, fit.snapshot, docker ? &docker.value() : nullptr, true);
     if (would) {
-      const auto line = "restore: would put back " + std::to_string(would.value().rules) +
+      const auto line = "restore: would put back " + std::to_string(would.value().total()) +
                         " of Docker's rules after " + firewall + note + left_out_note() +
                         left_to_owners(would.value()) + " (dry run)";
       host.journal.send(restore_entry(line, view.service(), firewall, "would restore", 0));
@@ -207,7 +204,7 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool in_job)
   bool settled = false;  // the rules and dockerd's answers disagreed for all of view_settle
   if (why.empty()) {
     auto restored = restore_snapshot(host.runner, fit.snapshot, docker ? &docker.value() : nullptr);
-    auto written = restored ? restored.value().written : std::map<std::string, std::size_t>{};
+    Restored counted = restored ? restored.value() : Restored{};  // each table as last written
     // Judged on what it put back: a family the snapshot lacks was not there to keep.
     ManagedFamilies restored_families{false, false};
     for (const auto& [family, saved] : fit.snapshot.families)
@@ -230,7 +227,7 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool in_job)
         fit = std::move(refit);
         auto again = restore_snapshot(host.runner, fit.snapshot, &docker.value());
         if (again)
-          for (const auto& [table, count] : again.value().written) written[table] = count;
+          for (const auto& [table, count] : again.value().written) counted.written[table] = count;
         restored = std::move(again);
       } else {
         host.clock.sleep_for(view_recheck);
@@ -240,8 +237,7 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool in_job)
       rules = judge_by_view(jumps, docker, host.runner);
     }
     settled = host.clock.now() >= deadline;
-    std::size_t put_back = 0;
-    for (const auto& [table, count] : written) put_back += count;
+    const auto put_back = counted.total();
     if (restored && rules.overall() == RulesState::Present) {
       const auto line = "restore: put back " + std::to_string(put_back) +
                         " of Docker's rules after " + firewall + note + left_out_note() +

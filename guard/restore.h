@@ -20,9 +20,13 @@ namespace dfg {
 /// there now that name what dockerd no longer holds are deleted too. With `dry_run`, counts
 /// what it would write and runs no iptables-restore.
 struct Restored {
-  std::size_t rules = 0;
   /// Rules written per table, "IPv4 nat": a table written again counts once, as last written.
   std::map<std::string, std::size_t> written;
+  std::size_t total() const {
+    std::size_t sum = 0;
+    for (const auto& [table, count] : written) sum += count;
+    return sum;
+  }
   /// Rules left to their owners (plan_restore's left_out), "IPv4 filter -A DOCKER-USER ...".
   std::vector<std::string> left_out;
   /// Tables that held every rule already, not rewritten: "IPv4 nat".
