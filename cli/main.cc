@@ -61,7 +61,8 @@ int main(int argc, char** argv) {
   app.footer(exit_status_help);
   const std::vector<Subcommand> subcommands{
       add_check(app),    add_status(app),  add_restart_docker(app), add_after_transaction(app),
-      add_snapshot(app), add_restore(app), add_config(app)};
+      add_snapshot(app), add_restore(app), add_config(app),
+      add_clear_flows(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -35,6 +35,7 @@ Subcommand add_after_transaction(CLI::App& app);
 Subcommand add_snapshot(CLI::App& app);
 Subcommand add_restore(CLI::App& app);
 Subcommand add_config(CLI::App& app);
+Subcommand add_clear_flows(CLI::App& app);
 
 /// A subcommand of strategy reconcile's companions (snapshot, restore): not listed in --help,
 /// `--firewall UNIT` and one flag, a quiet deadline; runs `body(view, firewall, flag)`.

@@ -8,3 +8,5 @@ find_package(nlohmann_json 3.6 REQUIRED)
 find_package(CLI11 REQUIRED)
 # Docker's Engine API over its unix socket, for the command only (system/).
 find_package(CURL 7.40 REQUIRED)
+# Connection tracking over netlink, for the command only (system/).
+pkg_check_modules(NFCT REQUIRED IMPORTED_TARGET libnetfilter_conntrack)

@@ -121,6 +121,18 @@ const Key keys[] = {
        }
        return parse_service_list(v, c.restore_before);
      }},
+    {"guard", "metrics-file",
+     [](Config& c, const std::string& v) -> std::optional<std::string> {
+       // Written by root through a temporary file beside it: a plain absolute path only.
+       const bool plain = v.find_first_of(" \t\r\n\"\\") == std::string::npos &&
+                          v.find("/../") == std::string::npos && v.find("/./") == std::string::npos;
+       if (!v.empty() && (v.front() != '/' || !ends_with(v, ".prom") || !plain || v.size() < 7))
+         return "'" + v +
+                "' is not an absolute path ending in .prom (node_exporter's textfile collector "
+                "reads only those)";
+       c.metrics_file = v;
+       return std::nullopt;
+     }},
     {"guard", "strategy",
      [](Config& c, const std::string& v) -> std::optional<std::string> {
        for (auto s : {Strategy::Requires, Strategy::PartOf, Strategy::Reconcile, Strategy::None}) {

@@ -30,6 +30,9 @@ struct Config {
   /// strategy reconcile's restore runs before they start, so they re-add their jumps to the
   /// chains it put back, and never lose them to it.
   std::vector<std::string> restore_before{"fail2ban.service"};
+  /// Where each event's cost goes for node_exporter's textfile collector (an absolute path
+  /// ending in .prom); "": nowhere.
+  std::string metrics_file;
   // [hook]
   bool hook_enabled = true;
   std::vector<std::string> packages{"iptables-services", "iptables-nft-services", "nftables"};

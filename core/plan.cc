@@ -139,7 +139,8 @@ std::string render_dropin(Strategy strategy, const std::vector<std::string>& fir
                      : strategy == Strategy::Reconcile ? templates::dropin_reconcile
                                                        : templates::dropin_requires;
   return replace_all(templates::dropin_header, "@CONFIG@", config) +
-         replace_all(body, "@FIREWALLS@", join(firewalls, " "));
+         replace_all(replace_all(body, "@FIREWALLS@", join(firewalls, " ")), "@COMMAND@",
+                     command_path);
 }
 
 }  // namespace dfg

@@ -17,6 +17,8 @@ constexpr const char* snapshot_dir = "/run/docker-firewall-guard/snapshots";
 constexpr const char* restart_lock = "/run/docker-firewall-guard/restart-docker.lock";
 /// The lock `restore` holds (strategy reconcile's companions).
 constexpr const char* restore_lock = "/run/docker-firewall-guard/restore.lock";
+/// The lock every writer of [guard] metrics-file holds, so that no count is lost.
+constexpr const char* metrics_lock = "/run/docker-firewall-guard/metrics.lock";
 /// The installed dockerd's major version, keyed by the binary's identity.
 constexpr const char* dockerd_version = "/run/docker-firewall-guard/dockerd-version";
 

@@ -35,6 +35,7 @@ ExitStatus run_config(HostView& view, bool check_only) {
   line("guard", "firewalls", join(c.firewalls));
   line("guard", "restore-before", join(c.restore_before));
   line("guard", "strategy", std::string(to_string(c.strategy)));
+  line("guard", "metrics-file", c.metrics_file);
   out << "\n[hook]\n";
   line("hook", "enabled", yes_no(c.hook_enabled));
   line("hook", "packages", join(c.packages));

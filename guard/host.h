@@ -9,6 +9,7 @@
 #include "clock.h"
 #include "docker_engine.h"
 #include "error.h"
+#include "flows.h"
 #include "journal.h"
 #include "locks.h"
 #include "process_runner.h"
@@ -38,6 +39,7 @@ struct Host {
   Clock& clock;
   Locks& locks;
   DockerEngine& docker;
+  ConnectionTracking& conntrack;
   std::ostream& out;
   std::ostream& err;
   /// Connects to systemd.

@@ -12,6 +12,7 @@ constexpr int log_info = 6;
 
 const char* const restart_message_id = "0e7cfa4f28194de8b0315b5cdf4c8259";
 const char* const restore_message_id = "5a1d3e0b9c8f4c27a6e2d4b7f0c91e38";
+const char* const flows_message_id = "c3b0f6e2a9d74e5b8f1a6d2c7e4b9a01";
 
 std::string JournalEntry::field(const std::string& name) const {
   for (const auto& [key, value] : fields)
@@ -53,6 +54,16 @@ JournalEntry restore_entry(const std::string& message, const std::string& servic
            {"ACTION", action},
            {"RULES", std::to_string(rules)},
            {"RULES_DROPPED", std::to_string(dropped)}}};
+}
+
+JournalEntry flows_entry(const std::string& message, const std::string& service, bool failed,
+                         std::size_t cleared) {
+  return {message,
+          flows_message_id,
+          failed ? log_warning : log_info,
+          {{"GUARDED_UNIT", service},
+           {"ACTION", failed ? "failed" : "flows cleared"},
+           {"FLOWS_CLEARED", std::to_string(cleared)}}};
 }
 
 }  // namespace dfg

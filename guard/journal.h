@@ -39,6 +39,9 @@ extern const char* const restart_message_id;
 /// The MESSAGE_ID of every restore (and fallback) of the `reconcile` strategy.
 extern const char* const restore_message_id;
 
+/// The MESSAGE_ID of every cleanup of connection tracking (clear-flows, after Docker starts).
+extern const char* const flows_message_id;
+
 /// One restart outcome: MESSAGE is to_line(outcome); fields GUARDED_UNIT, FIREWALL_UNITS,
 /// ACTION, RULES_BEFORE and RULES_AFTER; priority notice for a restart, warning for a
 /// failure or an unknown, info otherwise.
@@ -52,5 +55,10 @@ JournalEntry restart_entry(const RestartOutcome& outcome, const std::string& fir
 JournalEntry restore_entry(const std::string& message, const std::string& service,
                            const std::string& firewall, const std::string& action,
                            std::size_t rules, std::size_t dropped = 0);
+
+/// One clear-flows line: fields GUARDED_UNIT, ACTION ("flows cleared", or "failed"),
+/// FLOWS_CLEARED; info, or warning for a failure.
+JournalEntry flows_entry(const std::string& message, const std::string& service, bool failed,
+                         std::size_t cleared);
 
 }  // namespace dfg

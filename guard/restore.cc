@@ -4,8 +4,10 @@
 
 #include <chrono>
 
+#include "flows.h"
 #include "fs.h"
 #include "journal.h"
+#include "metrics.h"
 #include "restart.h"
 #include "runtime_dir.h"
 #include "snapshot.h"
@@ -95,21 +97,26 @@ Expected<Restored> restore_snapshot(ProcessRunner& runner, const Snapshot& snaps
     // the firewall's own file) go, as the snapshot's own stale rules went.
     const auto stale =
         view != nullptr ? fit_to_view(docker_part(now.value()), *view, family).dropped : Ruleset{};
+    // Every table that needs it in one run per family: one process and one look at the
+    // tables, each table still committed whole.
+    std::string input, tables;
+    std::map<std::string, std::size_t> written;
     for (const auto& script : plan_restore(saved, now.value(), stale)) {
       for (const auto& rule : script.left_out) restored.left_out.push_back(family + " " + rule);
       if (script.in_place) {
         restored.in_place.push_back(family + " " + script.table);
         continue;
       }
-      if (dry_run) {
-        restored.written[family + " " + script.table] = script.rules;
-        continue;
-      }
-      const auto run = runner.run({restore, "--wait=5", "--noflush"}, restore_timeout, script.text);
-      if (!run.started || run.timed_out || run.exit_code != 0)
-        return fail(restore + " of " + family + " " + script.table + ": " + failure_reason(run));
-      restored.written[family + " " + script.table] = script.rules;
+      input += script.text;
+      tables += (tables.empty() ? "" : ", ") + script.table;
+      written[family + " " + script.table] = script.rules;
     }
+    if (!dry_run && !input.empty()) {
+      const auto run = runner.run({restore, "--wait=5", "--noflush"}, restore_timeout, input);
+      if (!run.started || run.timed_out || run.exit_code != 0)
+        return fail(restore + " of " + family + " " + tables + ": " + failure_reason(run));
+    }
+    for (auto& [table, count] : written) restored.written[table] = count;
   }
   return restored;
 }
@@ -126,6 +133,11 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool in_job)
   }
   view.arm_deadline();
   auto& systemd = *view.systemd().value();
+  // Each event's cost: its journal entry, and the same added to the metrics file.
+  auto report = [&](const JournalEntry& entry) {
+    host.journal.send(entry);
+    record_metrics(host, view.config().metrics_file, entry);
+  };
   const auto main_pid = view.docker_unit().value().main_pid;
   // Restores of two firewalls restarted together (iptables and ip6tables by one package)
   // take turns, so their fallbacks never restart Docker twice. Not restart-docker's lock: it
@@ -137,7 +149,7 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool in_job)
     unlink(path.c_str());  // never left for a later cycle
     // Said, not only printed: whatever held the lock, these rules stay as they are now.
     const auto line = "restore: nothing done: " + lock.error();
-    host.journal.send(restore_entry(line, view.service(), firewall, "skipped", 0));
+    report(restore_entry(line, view.service(), firewall, "skipped", 0));
     if (!host.journal.holds_stdout()) host.out << line << "\n";
     return ExitStatus::Ok;
   }
@@ -153,6 +165,11 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool in_job)
       if (!keep) unlink(path.c_str());
     }
   } removed_at_end{path};
+  const auto began = host.clock.now();
+  auto ms_since = [&](std::chrono::steady_clock::time_point from) {
+    return std::to_string(
+        std::chrono::duration_cast<std::chrono::milliseconds>(host.clock.now() - from).count());
+  };
   std::string why;
   const auto snapshot = read_snapshot(path);
   const auto start = host.processes.start_time(main_pid);
@@ -204,6 +221,7 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool in_job)
   bool settled = false;  // the rules and dockerd's answers disagreed for all of view_settle
   if (why.empty()) {
     auto restored = restore_snapshot(host.runner, fit.snapshot, docker ? &docker.value() : nullptr);
+    const auto put_back_ms = ms_since(began);
     Restored counted = restored ? restored.value() : Restored{};  // each table as last written
     // Judged on what it put back: a family the snapshot lacks was not there to keep.
     ManagedFamilies restored_families{false, false};
@@ -239,12 +257,28 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool in_job)
     settled = host.clock.now() >= deadline;
     const auto put_back = counted.total();
     if (restored && rules.overall() == RulesState::Present) {
+      // Connections that left while the rules were gone keep leaving untranslated until their
+      // tracking entries go; the next packet of each then takes Docker's rules.
+      const auto cleaning = host.clock.now();
+      const auto cleared =
+          docker ? clear_broken_flows(host.conntrack, docker.value())
+                 : Expected<std::size_t>(fail("Docker's API cannot tell its networks"));
+      std::string flows_note;
+      if (!cleared)
+        flows_note = "; connection tracking not cleared: " + cleared.error();
+      else if (cleared.value() > 0)
+        flows_note = "; deleted " + std::to_string(cleared.value()) +
+                     " connection-tracking entries of connections that left without NAT";
       const auto line = "restore: put back " + std::to_string(put_back) +
                         " of Docker's rules after " + firewall + note + left_out_note() +
-                        left_to_owners(restored.value());
+                        left_to_owners(restored.value()) + flows_note;
       removed_at_end.keep = true;
-      host.journal.send(
-          restore_entry(line, view.service(), firewall, "restored", put_back, fit.dropped));
+      auto entry = restore_entry(line, view.service(), firewall, "restored", put_back, fit.dropped);
+      entry.fields.emplace_back("FLOWS_CLEARED", cleared ? std::to_string(cleared.value()) : "");
+      entry.fields.emplace_back("PUT_BACK_MS", put_back_ms);
+      entry.fields.emplace_back("FLOWS_MS", ms_since(cleaning));
+      entry.fields.emplace_back("DURATION_MS", ms_since(began));
+      report(entry);
       if (!host.journal.holds_stdout()) host.out << line << "\n";
       return ExitStatus::Ok;
     }
@@ -268,7 +302,7 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool in_job)
   const auto line = "restore: " + why + "; " + to_line(outcome);
   const bool journaled = outcome.action != RestartAction::Nothing;
   if (journaled)
-    host.journal.send(
+    report(
         restore_entry(line, view.service(), firewall, std::string(to_string(outcome.action)), 0));
   if (!journaled || !host.journal.holds_stdout()) host.out << line << "\n";
   return ExitStatus::Ok;

@@ -13,10 +13,11 @@
 namespace dfg {
 
 /// Puts a snapshot back: per family, the tables as they are now (iptables-save), then one
-/// `iptables-restore --wait=5 --noflush` per table with plan_restore's script on its standard
-/// input. Returns the number of rules written, or an error naming the family and table with
-/// iptables-restore's own message. Tables before a failed one stay restored; tables that hold
-/// it all already are left alone (`in_place`). With `view` (dockerd answered), Docker's rules
+/// `iptables-restore --wait=5 --noflush` with plan_restore's scripts of every table on its
+/// standard input, each table committed whole. Returns the number of rules written, or an
+/// error naming the family and tables with iptables-restore's own message. Tables committed
+/// before a failed one stay restored; tables that hold it all already are left alone
+/// (`in_place`). With `view` (dockerd answered), Docker's rules
 /// there now that name what dockerd no longer holds are deleted too. With `dry_run`, counts
 /// what it would write and runs no iptables-restore.
 struct Restored {

@@ -48,6 +48,12 @@ ExitStatus run_after_transaction(HostView& view, const TransactionReport& report
 /// a bad unit name.
 ExitStatus run_snapshot(HostView& view, const std::string& firewall, bool before_stop);
 
+/// `clear-flows` (after every start of Docker, its drop-in's ExecStartPost=): deletes the
+/// connection-tracking entries of connections that left while Docker's NAT rules were gone
+/// (clear_broken_flows, for the networks dockerd holds). One line; journaled when it deleted any
+/// or failed. Ok, or Unknown when dockerd or connection tracking did not answer.
+ExitStatus run_clear_flows(HostView& view);
+
 /// `restore --firewall UNIT [--in-job]` (inside UNIT's own job with --in-job: right after
 /// its start and reload commands, and in its ExecStopPost= right after its flush, a
 /// restart's stop included): puts the snapshot back (kept for the next restore when it went

@@ -5,6 +5,7 @@
 
 #include "curl_docker_engine.h"
 #include "host.h"
+#include "netfilter_conntrack.h"
 #include "proc_files.h"
 #include "run_lock.h"
 #include "sd_journal.h"
@@ -32,6 +33,7 @@ class SystemHost {
   SystemClock m_clock;
   FlockLocks m_locks;
   CurlDockerEngine m_docker;
+  NetfilterConntrack m_conntrack;
   Host m_host;
 };
 

@@ -7,7 +7,7 @@ if command -v apt-get >/dev/null; then
   packages=(
     cmake g++ pkg-config make
     libfmt-dev libinih-dev nlohmann-json3-dev libgtest-dev libgmock-dev
-    libsystemd-dev libcli11-dev libcurl4-openssl-dev systemd util-linux
+    libsystemd-dev libcli11-dev libcurl4-openssl-dev libnetfilter-conntrack-dev systemd util-linux
     # the lab (tests/lab): outer Docker engine, root file system, RPM tooling
     docker.io debootstrap rpm rpmlint iptables nftables
     # benchmarks and docs; clang and its runtimes for the fuzz targets (libFuzzer)
@@ -23,7 +23,7 @@ if command -v apt-get >/dev/null; then
   fi
 elif command -v dnf >/dev/null; then
   dnf install -y cmake gcc-c++ pkgconf-pkg-config make fmt-devel inih-devel json-devel \
-    gtest-devel gmock-devel systemd-devel cli11-devel libcurl-devel systemd rpm-build rpmlint scdoc \
+    gtest-devel gmock-devel systemd-devel cli11-devel libcurl-devel libnetfilter_conntrack-devel systemd rpm-build rpmlint scdoc \
     python3-devel systemd-rpm-macros clang compiler-rt
 else
   echo "install-deps: neither apt-get nor dnf found; install the packages listed in README.md" >&2

@@ -17,9 +17,10 @@ packages=(
   busybox-static                    # the container image, HTTP servers, nc
   rpm dnf python3-dnf createrepo-c  # the fixture packages and their repository
   procps iproute2                   # ps, ip netns and veth for the "outside" namespace
+  conntrack                         # the lab reads connection tracking with it (never the guard)
   # the project's build, as a distribution builds it for this generation (build.sh)
   cmake g++ make pkg-config libfmt-dev libinih-dev nlohmann-json3-dev libgtest-dev
-  libgmock-dev libsystemd-dev libcli11-dev libcurl4-openssl-dev
+  libgmock-dev libsystemd-dev libcli11-dev libcurl4-openssl-dev libnetfilter-conntrack-dev
   scdoc                             # the man pages, which the project's RPM packages
 )
 read -ra extra <<<"${LAB_GEN_PACKAGES[$LAB_GEN]}"

@@ -58,8 +58,9 @@ TEST(Config, ShippedFileDocumentsTheCompiledInDefaults) {
   }
   const auto loaded = parse(text);
   EXPECT_THAT(problem_strings(loaded), IsEmpty());
-  EXPECT_EQ(loaded.config.origin.size(), 9u) << "every key must be documented";
+  EXPECT_EQ(loaded.config.origin.size(), 10u) << "every key must be documented";
   const Config defaults;
+  EXPECT_EQ(loaded.config.metrics_file, defaults.metrics_file);
   EXPECT_EQ(loaded.config.restore_before, defaults.restore_before);
   EXPECT_EQ(loaded.config.service, defaults.service);
   EXPECT_EQ(loaded.config.firewalls, defaults.firewalls);
@@ -229,6 +230,20 @@ TEST(Config, UnitListsMustBeServices) {
   EXPECT_THAT(problem_strings(loaded),
               ElementsAre("/etc/docker-firewall-guard.conf: [guard] firewalls: "
                           "'fw@.service': a template, not a unit; ignored"));
+}
+
+TEST(Config, MetricsFileIsAnAbsolutePathEndingInProm) {
+  EXPECT_EQ(parse("[guard]\nmetrics-file = /var/lib/node_exporter/dfg.prom\n").config.metrics_file,
+            "/var/lib/node_exporter/dfg.prom");
+  EXPECT_EQ(parse("[guard]\nmetrics-file =\n").config.metrics_file, "");
+  for (const auto* bad : {"dfg.prom", "/var/lib/dfg.txt", "/var/lib/../etc/x.prom", "/a b.prom"}) {
+    const auto loaded = parse(std::string("[guard]\nmetrics-file = ") + bad + "\n");
+    EXPECT_EQ(loaded.config.metrics_file, "") << bad;
+    EXPECT_THAT(problem_strings(loaded),
+                ElementsAre(::testing::HasSubstr(
+                    "/etc/docker-firewall-guard.conf: [guard] metrics-file: '" + std::string(bad) +
+                    "' is not an absolute path ending in .prom")));
+  }
 }
 
 TEST(Config, TimeoutBounds) {

@@ -13,6 +13,7 @@
 #include "host.h"
 #include "host_checks.h"
 #include "proc_files.h"
+#include "recorded_conntrack.h"
 #include "run_lock.h"
 
 namespace dfg::test {
@@ -70,6 +71,7 @@ struct TestHost {
              clock,
              locks,
              docker,
+             conntrack,
              out,
              err,
              std::move(connect),
@@ -83,6 +85,7 @@ struct TestHost {
   FakeClock clock;
   FlockLocks locks;
   RecordedDockerEngine docker;
+  RecordedConntrack conntrack;
   std::ostringstream out, err;
   Host host;
 };

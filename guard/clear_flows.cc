@@ -1,0 +1,32 @@
+#include "flows.h"
+#include "journal.h"
+#include "metrics.h"
+#include "subcommands.h"
+
+namespace dfg {
+
+ExitStatus run_clear_flows(HostView& view) {
+  auto& host = view.host();
+  view.arm_deadline();
+  const auto& docker = view.docker_view();
+  const auto cleared = docker ? clear_broken_flows(host.conntrack, docker.value())
+                              : Expected<std::size_t>(fail(docker));
+  if (!cleared) {
+    const auto line = "clear-flows: nothing cleared: " + cleared.error();
+    host.journal.send(flows_entry(line, view.service(), true, 0));
+    if (!host.journal.holds_stdout()) host.out << line << "\n";
+    return ExitStatus::Unknown;
+  }
+  const auto line = "clear-flows: deleted " + std::to_string(cleared.value()) +
+                    " connection-tracking entries of connections that left without Docker's NAT";
+  // Said in the journal only when it did something: it runs at every start of Docker.
+  if (cleared.value() > 0) {
+    const auto entry = flows_entry(line, view.service(), false, cleared.value());
+    host.journal.send(entry);
+    record_metrics(host, view.config().metrics_file, entry);
+  }
+  if (cleared.value() == 0 || !host.journal.holds_stdout()) host.out << line << "\n";
+  return ExitStatus::Ok;
+}
+
+}  // namespace dfg
