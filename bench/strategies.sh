@@ -2,7 +2,13 @@
 # Every strategy through every firewall event, live-restore off and on, in lab hosts: per event
 # the firewall's own command time, the longest stretch a container could not connect outside
 # (an open-loop prober in a container, 30 ms apart; a connection counts when done within
-# 0.3 s), dockerd starts, whether the default-bridge container restarted, and Docker failures.
+# 0.3 s), dockerd starts, whether the default-bridge container restarted, Docker failures, and
+# what programs that retry on one socket met (tests/flowprobe): of the UDP flows (new every
+# 20 ms, resent every 200 ms) and TCP connections (new every 50 ms, SYN retransmitted by the
+# kernel) begun during the event, how many were never answered ("stuck", given up after
+# 3.5 s), the latest answer after the event's end, and the datagrams that reached the outside
+# with a container's own address (untranslated), and the TCP connects the kernel ended with an
+# error (a firewall's REJECT while its own rules stood alone: the program is told at once).
 # Runs tests/lab/strategy-events.sh (iptables, with ip6tables.service enabled) once per
 # strategy and live-restore setting, then prints one table.
 #
@@ -30,14 +36,14 @@ for gen in ${GENS:-bookworm trixie forky}; do
   done
 done
 
-echo "| generation | event | strategy | live-restore | firewall command (s) | outage (s) | dockerd starts | container restarted | Docker failed |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "| generation | event | strategy | live-restore | firewall command (s) | outage (s) | dockerd starts | container restarted | Docker failed | UDP flows stuck | last UDP answer after the end (s) | TCP stuck | last TCP connect after the end (s) | untranslated datagrams | TCP refused |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for gen in ${GENS:-bookworm trixie forky}; do
   for strategy in ${STRATEGIES:-requires partof reconcile none}; do
     for live_restore in ${LIVE_RESTORE:-off on}; do
       tsv=$LAB_BUILD_DIR/lab/$gen/events-$strategy-iptables-el${LAB_EL:-8}-${LAB_RULES:-stock}-$live_restore.tsv
       [[ -f $tsv ]] || continue
-      awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $3, $4, $5, $6, $7, $8, $9 ? "yes" : "no", $10 ? "yes" : "no" }' "$tsv"
+      awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $3, $4, $5, $6, $7, $8, $9 ? "yes" : "no", $10 ? "yes" : "no", $11, $12, $13, $14, $15, $16 }' "$tsv"
     done
   done
 done

@@ -10,12 +10,14 @@
 # namespace at the host's address, through Docker's DNAT.
 # The web container on the default bridge (restart policy always) and "app" on a user-defined
 # network (no restart policy), both with published ports; a "probe" container (restart policy
-# always) connects outside every 30 ms. Events: restart, reload, stop, start, the package
+# always) connects outside every 30 ms, and a "flows" container (lab_flows_start) makes new UDP
+# flows retried on one port and TCP connections left to SYN retransmission. Events: restart, reload, stop, start, the package
 # upgrade (a try-restart in %postun: iptables-services before EL 7's 1.4.21-19, nftables on EL 8
 # and later), systemd's deferred restart of marked units,
 # five restarts in a row (and an ip6tables restart); at the end, the package removed.
 # With reconcile, after each event: both containers reach outside and their ports answer,
-# dockerd was started 0 times, neither container restarted, docker.service never failed; then
+# dockerd was started 0 times, neither container restarted, docker.service never failed, no
+# flow begun during the event stuck (UDP or TCP); then
 # a container started after the events gets working rules, and with the snapshot made
 # impossible one firewall restart costs exactly one dockerd restart (the fallback). Other
 # strategies only record what happened (Docker restarted or stopped by the event is started
@@ -50,6 +52,7 @@ wait_until() {
 # (lab_event_time), then checks or records.
 event() {
   local name=$1 gap starts web failed restarted=0 recovered by_hand=0
+  local udp_stuck udp_slowest tcp_stuck tcp_slowest tcp_refused unnat
   shift
   starts=$(lab_dockerd_starts)
   web=$(lab_started_at "$LAB_WEB")
@@ -79,14 +82,21 @@ event() {
     recovered=$(lab_uptime)
   fi
   lab_event_cut "$recovered"
+  lab_flows_wait "$LAB_EVENT_END"
+  read -r udp_stuck udp_slowest tcp_stuck tcp_slowest tcp_refused unnat <<<"$(lab_flows "$LAB_EVENT_START" "$LAB_EVENT_END")"
+  if ((strict)); then
+    lab_expect_eq "$name: no UDP flow begun during it stuck" 0 "$udp_stuck"
+    lab_expect_eq "$name: no TCP connection begun during it stuck" 0 "$tcp_stuck"
+  fi
   gap=$LAB_EVENT_OUTAGE
   [[ $web == "$(lab_started_at "$LAB_WEB")" ]] || restarted=1
   ((strict || !by_hand)) || gap="until Docker is restarted by hand"
   starts=$(($(lab_dockerd_starts) - starts))
   failed=$(($(lab_docker_failures) - failed))
-  lab_log "$name: firewall command $LAB_EVENT_COMMAND_S s, longest stretch without a connection ${gap} s, dockerd starts $starts, web restarted $restarted, docker failed $failed"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$LAB_GEN" "$flavour" "$name" "$strategy" \
-    "$live_restore" "$LAB_EVENT_COMMAND_S" "$gap" "$starts" "$restarted" "$failed" >>"$tsv"
+  lab_log "$name: firewall command $LAB_EVENT_COMMAND_S s, longest stretch without a connection ${gap} s, dockerd starts $starts, web restarted $restarted, docker failed $failed; flows begun during it: UDP $udp_stuck stuck, last answer ${udp_slowest} s after its end; TCP $tcp_stuck stuck, $tcp_refused refused, last ${tcp_slowest} s after; $unnat datagrams reached outside untranslated"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$LAB_GEN" "$flavour" "$name" "$strategy" \
+    "$live_restore" "$LAB_EVENT_COMMAND_S" "$gap" "$starts" "$restarted" "$failed" \
+    "$udp_stuck" "$udp_slowest" "$tcp_stuck" "$tcp_slowest" "$unnat" "$tcp_refused" >>"$tsv"
 }
 lab_init
 lab_host_boot
@@ -113,7 +123,10 @@ lab_exec docker network create --internal --subnet 10.78.0.0/24 \
 lab_exec docker run -d --name inner --network intnet lab/busybox \
   sh -c 'trap "exit 0" TERM; while :; do sleep 1; done' >/dev/null
 
-lab_sh 'printf "%s\n" "[guard]" "strategy = $1" >/etc/docker-firewall-guard.conf' "$strategy"
+metrics=/var/lib/node_exporter/textfile_collector/docker-firewall-guard.prom
+lab_sh 'mkdir -p "$(dirname "$2")"
+  printf "%s\n" "[guard]" "strategy = $1" "metrics-file = $2" >/etc/docker-firewall-guard.conf' \
+  "$strategy" "$metrics"
 lab_install_cli
 lab_install_generator
 if ((strict)); then
@@ -143,6 +156,7 @@ fi
 
 : >"$tsv"
 lab_prober_start
+lab_flows_start
 sleep 1
 rules_before=$(lab_all_rules)
 # Docker's IPv6 rules (Docker 27 and later manage ip6tables by default), read from a listing
@@ -200,6 +214,27 @@ lab_wait_for 20 "and it reaches outside" reaches_outside_from late
 restores=$(lab_journal_count MESSAGE_ID=$LAB_RESTORE_MESSAGE_ID ACTION=restored)
 lab_log "journal: $restores restores"
 lab_expect "every event restored Docker's rules (journal)" test "$restores" -ge 10
+# Each restore's cost, as the journal has it (PUT_BACK_MS, FLOWS_MS, DURATION_MS, FLOWS_CLEARED),
+# kept in the build tree; the metrics file adds the same up.
+# shellcheck disable=SC2016 # the host's shell expands them
+lab_exec sh -c 'journalctl -b -q -o json MESSAGE_ID="$0" ACTION=restored | /usr/bin/python3 -c "$1"' \
+  "$LAB_RESTORE_MESSAGE_ID" 'import json, sys
+keys = "FIREWALL_UNIT PUT_BACK_MS FLOWS_MS DURATION_MS FLOWS_CLEARED RULES".split()
+for line in sys.stdin:
+    entry = json.loads(line)
+    print("\t".join(str(entry.get(k, "-")) for k in keys))' >"$out_dir/restores-$strategy-$flavour-$live_restore.tsv"
+cleared=$(awk -F'\t' '{ n += $5 } END { print n + 0 }' "$out_dir/restores-$strategy-$flavour-$live_restore.tsv")
+lab_log "journal: the restores deleted $cleared connection-tracking entries of flows that left untranslated"
+metrics_text=$(lab_exec cat "$metrics")
+metric() { awk -v series="$1" 'index($0, series " ") == 1 { print $2 }' <<<"$metrics_text"; }
+lab_expect_eq "metrics: restored, as the journal counts them" "$restores" \
+  "$(awk -v fw="$fw.service" 'index($0, "docker_firewall_guard_restores_total{firewall=\"" fw "\",action=\"restored\"} ") == 1 { n += $2 }
+    index($0, "docker_firewall_guard_restores_total{firewall=\"ip6tables.service\",action=\"restored\"} ") == 1 { n += $2 }
+    END { print n + 0 }' <<<"$metrics_text")"
+lab_expect_eq "metrics: connection-tracking entries deleted by restores, as the journal says" "$cleared" \
+  "$(metric 'docker_firewall_guard_flows_cleared_total{by="restore"}')"
+lab_expect "metrics: the last restore of $fw.service put the rules back" \
+  test "$(metric "docker_firewall_guard_last_restore_ok{firewall=\"$fw.service\"}")" = 1
 
 # The fallback: no snapshot can be written, so the restore right after the stop's flush finds
 # none and queues one restart of Docker (which waits for the firewall's restart to end).

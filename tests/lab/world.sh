@@ -143,9 +143,20 @@ lab_docker_restart() {
   lab_wait_for 60 "inner dockerd answers" lab_exec docker info -f '{{.Driver}}' >/dev/null
 }
 
+# The flow prober (tests/flowprobe), as built for LAB_GEN: static, so the busybox image runs it.
+readonly LAB_FLOWPROBE=/usr/local/bin/lab-flowprobe
+readonly LAB_FLOW_UDP_PORT=5300
+readonly LAB_FLOW_GIVE_UP=3.5 # s: a flow unanswered by then is stuck (TCP's SYN goes at 0, 1, 3 s)
+
 # A private namespace "outside" on a veth pair (198.51.100.0/24, never the machine's LAN) with
-# an HTTP server; the host routes the containers' traffic to it.
+# an HTTP server and the flow prober's UDP echo server, which logs every datagram that comes
+# with a container's own address (/srv/outside/unnat.log); the host routes the containers'
+# traffic to it. The outside has no route back to the containers' networks, as the Internet.
 lab_outside_setup() {
+  local probe
+  probe=$(lab_gen_build_dir)/tests/flowprobe/lab-flowprobe
+  [[ -x $probe ]] || lab_die "the flow prober is not built for $LAB_GEN: $probe (the lab.$LAB_GEN.build test)"
+  lab_copy_in "$probe" "$LAB_FLOWPROBE"
   lab_sh '
     ip netns add outside
     ip link add lab-out type veth peer name lab-in
@@ -158,7 +169,10 @@ lab_outside_setup() {
     mkdir -p /srv/outside
     echo "$2" >/srv/outside/index.html
     systemd-run --quiet --unit lab-outside-http -p NetworkNamespacePath=/run/netns/outside \
-      /bin/busybox httpd -f -p 80 -h /srv/outside' "$LAB_OUTSIDE_IP" "$LAB_OUTSIDE_MARK" "$LAB_HOST_IP"
+      /bin/busybox httpd -f -p 80 -h /srv/outside
+    systemd-run --quiet --unit lab-outside-udp -p NetworkNamespacePath=/run/netns/outside \
+      -p StandardOutput=file:/srv/outside/unnat.log "$4" serve "$5" "$3"' \
+    "$LAB_OUTSIDE_IP" "$LAB_OUTSIDE_MARK" "$LAB_HOST_IP" "$LAB_FLOWPROBE" "$LAB_FLOW_UDP_PORT"
   lab_wait_for 10 "outside server answers the host" lab__http_ok host "$LAB_OUTSIDE_IP" 80 "$LAB_OUTSIDE_MARK"
 }
 
@@ -168,13 +182,13 @@ lab_busybox_image() {
     root=$(mktemp -d)
     chmod 0755 "$root"
     mkdir -p "$root/bin" "$root/www"
-    cp /bin/busybox "$root/bin/"
+    cp /bin/busybox "$2" "$root/bin/"
     for applet in $(busybox --list); do
       [[ $applet == busybox ]] || ln -s busybox "$root/bin/$applet"
     done
     echo "$1" >"$root/www/index.html"
     tar -C "$root" -c . | docker import --change "ENV PATH=/bin" - lab/busybox >/dev/null
-    rm -rf "$root"' "$LAB_WEB_MARK"
+    rm -rf "$root"' "$LAB_WEB_MARK" "$LAB_FLOWPROBE"
 }
 
 # The web container, as in the seed: --restart always, port 8080 published. Each start appends
@@ -276,6 +290,45 @@ lab_prober_start() {
          echo "$s $(cut -d" " -f1 /proc/uptime) ok"; else echo "$s - fail"; fi >>/probe.log) &
       usleep 30000
     done' "$LAB_OUTSIDE_IP" "$LAB_OUTSIDE_MARK" >/dev/null
+}
+
+# The flow prober (tests/flowprobe), as the "flows" container's own command: programs that
+# retry on one socket. Every 20 ms a new UDP flow to the outside's echo server, resent from the
+# same port every 200 ms until answered; every 50 ms a new TCP connection to its HTTP server,
+# left to the kernel's SYN retransmissions; each gives up after LAB_FLOW_GIVE_UP s (stuck), a TCP
+# connect the kernel ends with an error (a firewall's REJECT) is refused. A flow whose
+# first packet left while Docker's NAT was gone stays untranslated (its connection-tracking
+# entry outlives the outage) unless someone deletes that entry.
+lab_flows_start() {
+  lab_exec docker run -d --name flows --restart always lab/busybox sh -c \
+    'exec lab-flowprobe flows "$0" "$1" 80 "$2" >>/flows.log' \
+    "$LAB_OUTSIDE_IP" "$LAB_FLOW_UDP_PORT" "$LAB_FLOW_GIVE_UP" >/dev/null
+}
+
+# lab_flows_wait END: waits until every flow begun by END (the host's clock) has been answered
+# or given up.
+lab_flows_wait() {
+  sleep "$(awk -v end="$1" -v give_up="$LAB_FLOW_GIVE_UP" -v now="$(lab_uptime)" \
+    'BEGIN { w = end + give_up + 0.2 - now; print (w > 0 ? w : 0) }')"
+}
+
+# lab_flows FROM TO: what the flows begun in [FROM, TO] met, as "UDP_STUCK UDP_SLOWEST TCP_STUCK
+# TCP_SLOWEST TCP_REFUSED UNNAT": flows never answered, the latest answer after TO (s, 0 when all
+# came before it), per protocol, TCP connects refused, and the datagrams that reached the
+# outside with a container's own address from FROM to TO + LAB_FLOW_GIVE_UP. Call
+# lab_flows_wait TO first.
+lab_flows() {
+  local unnat
+  unnat=$(lab_exec awk -v from="$1" -v to="$2" -v give_up="$LAB_FLOW_GIVE_UP" \
+    '$1 == "unnat" && $2 >= from && $2 <= to + give_up { n++ } END { print n + 0 }' /srv/outside/unnat.log)
+  lab_exec docker exec flows cat /flows.log |
+    awk -v from="$1" -v to="$2" -v unnat="$unnat" '
+      $2 >= from && $2 <= to {
+        if ($3 == "-" && $4 == "refused") refused++
+        else if ($3 == "-") stuck[$1]++
+        else if ($3 - to > slowest[$1]) slowest[$1] = $3 - to
+      }
+      END { printf "%d %.2f %d %.2f %d %d\n", stuck["udp"], slowest["udp"], stuck["tcp"], slowest["tcp"], refused, unnat }'
 }
 
 # lab_outage FROM TO: the longest stretch between two prompt connections (done within 0.3 s) that
