@@ -5,9 +5,17 @@
 
 namespace dfg {
 
+namespace {
+
+// It runs in docker.service's ExecStartPost=, which Docker's unit lets take forever
+// (TimeoutStartSec=0): one answer of dockerd's and two netlink dumps, with ample room.
+constexpr unsigned deadline_seconds = 30;
+
+}  // namespace
+
 ExitStatus run_clear_flows(HostView& view) {
   auto& host = view.host();
-  view.arm_deadline();
+  if (host.arm_deadline) host.arm_deadline(deadline_seconds);
   const auto& docker = view.docker_view();
   const auto cleared = docker ? clear_broken_flows(host.conntrack, docker.value())
                               : Expected<std::size_t>(fail(docker));

@@ -2,8 +2,10 @@
 
 #include <chrono>
 #include <cstdio>
+#include <exception>
 #include <map>
 #include <sstream>
+#include <string>
 
 #include "fs.h"
 #include "host.h"

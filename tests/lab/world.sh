@@ -149,14 +149,9 @@ readonly LAB_FLOW_UDP_PORT=5300
 readonly LAB_FLOW_GIVE_UP=3.5 # s: a flow unanswered by then is stuck (TCP's SYN goes at 0, 1, 3 s)
 
 # A private namespace "outside" on a veth pair (198.51.100.0/24, never the machine's LAN) with
-# an HTTP server and the flow prober's UDP echo server, which logs every datagram that comes
-# with a container's own address (/srv/outside/unnat.log); the host routes the containers'
-# traffic to it. The outside has no route back to the containers' networks, as the Internet.
+# an HTTP server; the host routes the containers' traffic to it. The outside has no route back
+# to the containers' networks, as the Internet.
 lab_outside_setup() {
-  local probe
-  probe=$(lab_gen_build_dir)/tests/flowprobe/lab-flowprobe
-  [[ -x $probe ]] || lab_die "the flow prober is not built for $LAB_GEN: $probe (the lab.$LAB_GEN.build test)"
-  lab_copy_in "$probe" "$LAB_FLOWPROBE"
   lab_sh '
     ip netns add outside
     ip link add lab-out type veth peer name lab-in
@@ -169,10 +164,7 @@ lab_outside_setup() {
     mkdir -p /srv/outside
     echo "$2" >/srv/outside/index.html
     systemd-run --quiet --unit lab-outside-http -p NetworkNamespacePath=/run/netns/outside \
-      /bin/busybox httpd -f -p 80 -h /srv/outside
-    systemd-run --quiet --unit lab-outside-udp -p NetworkNamespacePath=/run/netns/outside \
-      -p StandardOutput=file:/srv/outside/unnat.log "$4" serve "$5" "$3"' \
-    "$LAB_OUTSIDE_IP" "$LAB_OUTSIDE_MARK" "$LAB_HOST_IP" "$LAB_FLOWPROBE" "$LAB_FLOW_UDP_PORT"
+      /bin/busybox httpd -f -p 80 -h /srv/outside' "$LAB_OUTSIDE_IP" "$LAB_OUTSIDE_MARK" "$LAB_HOST_IP"
   lab_wait_for 10 "outside server answers the host" lab__http_ok host "$LAB_OUTSIDE_IP" 80 "$LAB_OUTSIDE_MARK"
 }
 
@@ -182,13 +174,13 @@ lab_busybox_image() {
     root=$(mktemp -d)
     chmod 0755 "$root"
     mkdir -p "$root/bin" "$root/www"
-    cp /bin/busybox "$2" "$root/bin/"
+    cp /bin/busybox "$root/bin/"
     for applet in $(busybox --list); do
       [[ $applet == busybox ]] || ln -s busybox "$root/bin/$applet"
     done
     echo "$1" >"$root/www/index.html"
     tar -C "$root" -c . | docker import --change "ENV PATH=/bin" - lab/busybox >/dev/null
-    rm -rf "$root"' "$LAB_WEB_MARK" "$LAB_FLOWPROBE"
+    rm -rf "$root"' "$LAB_WEB_MARK"
 }
 
 # The web container, as in the seed: --restart always, port 8080 published. Each start appends
@@ -292,7 +284,10 @@ lab_prober_start() {
     done' "$LAB_OUTSIDE_IP" "$LAB_OUTSIDE_MARK" >/dev/null
 }
 
-# The flow prober (tests/flowprobe), as the "flows" container's own command: programs that
+# The flow prober (tests/flowprobe, as built for LAB_GEN; static, so the busybox image runs it),
+# in the outside namespace as a UDP echo server that logs every datagram that comes with a
+# container's own address (/srv/outside/unnat.log), and as the "flows" container's own
+# command (mounted into it): programs that
 # retry on one socket. Every 20 ms a new UDP flow to the outside's echo server, resent from the
 # same port every 200 ms until answered; every 50 ms a new TCP connection to its HTTP server,
 # left to the kernel's SYN retransmissions; each gives up after LAB_FLOW_GIVE_UP s (stuck), a TCP
@@ -300,7 +295,14 @@ lab_prober_start() {
 # first packet left while Docker's NAT was gone stays untranslated (its connection-tracking
 # entry outlives the outage) unless someone deletes that entry.
 lab_flows_start() {
-  lab_exec docker run -d --name flows --restart always lab/busybox sh -c \
+  local probe
+  probe=$(lab_gen_build_dir)/tests/flowprobe/lab-flowprobe
+  [[ -x $probe ]] || lab_die "the flow prober is not built for $LAB_GEN: $probe (the lab.$LAB_GEN.build test)"
+  lab_copy_in "$probe" "$LAB_FLOWPROBE"
+  lab_sh 'systemd-run --quiet --unit lab-outside-udp -p NetworkNamespacePath=/run/netns/outside \
+    -p StandardOutput=file:/srv/outside/unnat.log "$1" serve "$2" "$3"' \
+    "$LAB_FLOWPROBE" "$LAB_FLOW_UDP_PORT" "$LAB_HOST_IP"
+  lab_exec docker run -d --name flows --restart always -v "$LAB_FLOWPROBE:/bin/lab-flowprobe:ro" lab/busybox sh -c \
     'exec lab-flowprobe flows "$0" "$1" 80 "$2" >>/flows.log' \
     "$LAB_OUTSIDE_IP" "$LAB_FLOW_UDP_PORT" "$LAB_FLOW_GIVE_UP" >/dev/null
 }
