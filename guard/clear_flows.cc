@@ -28,11 +28,9 @@ ExitStatus run_clear_flows(HostView& view) {
   const auto line = "clear-flows: deleted " + std::to_string(cleared.value()) +
                     " connection-tracking entries of connections that left without Docker's NAT";
   // Said in the journal only when it did something: it runs at every start of Docker.
-  if (cleared.value() > 0) {
-    const auto entry = flows_entry(line, view.service(), false, cleared.value());
-    host.journal.send(entry);
-    record_metrics(host, view.config().metrics_file, entry);
-  }
+  if (cleared.value() > 0)
+    report_event(host, view.config().metrics_file,
+                 flows_entry(line, view.service(), false, cleared.value()));
   if (cleared.value() == 0 || !host.journal.holds_stdout()) host.out << line << "\n";
   return ExitStatus::Ok;
 }

@@ -133,4 +133,9 @@ void record_metrics(Host& host, const std::string& path, const JournalEntry& ent
   if (!written) host.err << "metrics: " << path << " not written: " << written.error() << "\n";
 }
 
+void report_event(Host& host, const std::string& path, const JournalEntry& entry) {
+  host.journal.send(entry);
+  record_metrics(host, path, entry);
+}
+
 }  // namespace dfg

@@ -23,4 +23,7 @@ std::string add_to_metrics(std::string_view old_text, const JournalEntry& entry)
 /// host.err, never returned: metrics never fail an event.
 void record_metrics(Host& host, const std::string& path, const JournalEntry& entry);
 
+/// An event's cost, said once: `entry` to the journal, and added to the metrics file at `path`.
+void report_event(Host& host, const std::string& path, const JournalEntry& entry);
+
 }  // namespace dfg

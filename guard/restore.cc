@@ -133,10 +133,8 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool in_job)
   }
   view.arm_deadline();
   auto& systemd = *view.systemd().value();
-  // Each event's cost: its journal entry, and the same added to the metrics file.
   auto report = [&](const JournalEntry& entry) {
-    host.journal.send(entry);
-    record_metrics(host, view.config().metrics_file, entry);
+    report_event(host, view.config().metrics_file, entry);
   };
   const auto main_pid = view.docker_unit().value().main_pid;
   // Restores of two firewalls restarted together (iptables and ip6tables by one package)
