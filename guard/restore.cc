@@ -34,6 +34,12 @@ Expected<Snapshot> read_snapshot(const std::string& path) {
   return parsed;
 }
 
+/// A duration in ms with one decimal, as the journal's *_MS fields have it.
+std::string in_ms(std::chrono::steady_clock::duration duration) {
+  const auto tenths = std::chrono::duration_cast<std::chrono::microseconds>(duration).count() / 100;
+  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10);
+}
+
 std::string joined(const std::vector<std::string>& items) {
   std::string out;
   for (std::size_t i = 0; i < items.size(); ++i) out += (i == 0 ? "" : ", ") + items[i];
@@ -86,12 +92,14 @@ Fit fit_snapshot(const Snapshot& snapshot, const DockerView& held) {
 
 }  // namespace
 
-Expected<Restored> restore_snapshot(ProcessRunner& runner, const Snapshot& snapshot,
+Expected<Restored> restore_snapshot(ProcessRunner& runner, Clock& clock, const Snapshot& snapshot,
                                     const DockerView* view, bool dry_run) {
   Restored restored;
   for (const auto& [family, saved] : snapshot.families) {
     const std::string restore = family == "IPv6" ? "ip6tables-restore" : "iptables-restore";
+    const auto saving = clock.now();
     const auto now = save_family(runner, family);
+    restored.saving += clock.now() - saving;
     if (!now) return fail(now);
     // Docker's rules there now that name what dockerd no longer holds (copies of old rules in
     // the firewall's own file) go, as the snapshot's own stale rules went.
@@ -112,7 +120,9 @@ Expected<Restored> restore_snapshot(ProcessRunner& runner, const Snapshot& snaps
       written[family + " " + script.table] = script.rules;
     }
     if (!dry_run && !input.empty()) {
+      const auto writing = clock.now();
       const auto run = runner.run({restore, "--wait=5", "--noflush"}, restore_timeout, input);
+      restored.writing += clock.now() - writing;
       if (!run.started || run.timed_out || run.exit_code != 0)
         return fail(restore + " of " + family + " " + tables + ": " + failure_reason(run));
     }
@@ -163,10 +173,12 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool in_job)
       if (!keep) unlink(path.c_str());
     }
   } removed_at_end{path};
+  // Each step's cost, for the journal: from the process's start (as the firewall's job feels
+  // it) or the step's own.
+  const auto started = host.clock.started();
   const auto began = host.clock.now();
   auto ms_since = [&](std::chrono::steady_clock::time_point from) {
-    return std::to_string(
-        std::chrono::duration_cast<std::chrono::milliseconds>(host.clock.now() - from).count());
+    return in_ms(host.clock.now() - from);
   };
   std::string why;
   const auto snapshot = read_snapshot(path);
@@ -185,6 +197,7 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool in_job)
   std::string note;  // said after the count of rules put back
   auto ask = [&] { return ask_docker(host.docker, docker_api_timeout); };
   // Asked only for a snapshot that may go back: the fallback's canary asks for itself.
+  const auto asking = host.clock.now();
   auto docker = why.empty() ? ask() : Expected<DockerView>(fail(why));
   if (why.empty() && docker) {
     fit = fit_snapshot(snapshot.value(), docker.value());
@@ -197,6 +210,7 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool in_job)
   } else if (why.empty()) {
     note = "; as saved: Docker's API cannot tell (" + docker.error() + ")";
   }
+  const auto asked = ms_since(asking);
   auto left_out_note = [&] {
     return fit.dropped == 0 ? std::string()
                             : "; left out " + std::to_string(fit.dropped) +
@@ -205,7 +219,7 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool in_job)
   const bool dry_run = view.config().dry_run;
   if (why.empty() && dry_run) {
     const auto would =
-        restore_snapshot(host.runner, fit.snapshot, docker ? &docker.value() : nullptr, true);
+        restore_snapshot(host.runner, host.clock, fit.snapshot, docker ? &docker.value() : nullptr, true);
     if (would) {
       const auto line = "restore: would put back " + std::to_string(would.value().total()) +
                         " of Docker's rules after " + firewall + note + left_out_note() +
@@ -218,8 +232,8 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool in_job)
   }
   bool settled = false;  // the rules and dockerd's answers disagreed for all of view_settle
   if (why.empty()) {
-    auto restored = restore_snapshot(host.runner, fit.snapshot, docker ? &docker.value() : nullptr);
-    const auto put_back_ms = ms_since(began);
+    auto restored = restore_snapshot(host.runner, host.clock, fit.snapshot, docker ? &docker.value() : nullptr);
+    const auto put_back_ms = ms_since(started);
     Restored counted = restored ? restored.value() : Restored{};  // each table as last written
     // Judged on what it put back: a family the snapshot lacks was not there to keep.
     ManagedFamilies restored_families{false, false};
@@ -241,7 +255,7 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool in_job)
       auto refit = fit_snapshot(snapshot.value(), docker.value());
       if (refit.missing.empty() && refit.dropped != fit.dropped) {
         fit = std::move(refit);
-        auto again = restore_snapshot(host.runner, fit.snapshot, &docker.value());
+        auto again = restore_snapshot(host.runner, host.clock, fit.snapshot, &docker.value());
         if (again)
           for (const auto& [table, count] : again.value().written) counted.written[table] = count;
         restored = std::move(again);
@@ -273,9 +287,13 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool in_job)
       removed_at_end.keep = true;
       auto entry = restore_entry(line, view.service(), firewall, "restored", put_back, fit.dropped);
       entry.fields.emplace_back("FLOWS_CLEARED", cleared ? std::to_string(cleared.value()) : "");
+      entry.fields.emplace_back("READY_MS", in_ms(began - started));
+      entry.fields.emplace_back("ASK_MS", asked);
+      entry.fields.emplace_back("SAVE_MS", in_ms(counted.saving));
+      entry.fields.emplace_back("WRITE_MS", in_ms(counted.writing));
       entry.fields.emplace_back("PUT_BACK_MS", put_back_ms);
       entry.fields.emplace_back("FLOWS_MS", ms_since(cleaning));
-      entry.fields.emplace_back("DURATION_MS", ms_since(began));
+      entry.fields.emplace_back("DURATION_MS", ms_since(started));
       report(entry);
       if (!host.journal.holds_stdout()) host.out << line << "\n";
       return ExitStatus::Ok;

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "clock.h"
 #include "docker_view.h"
 #include "error.h"
 #include "process_runner.h"
@@ -14,7 +15,8 @@ namespace dfg {
 
 /// Puts a snapshot back: per family, the tables as they are now (iptables-save), then one
 /// `iptables-restore --wait=5 --noflush` with plan_restore's scripts of every table on its
-/// standard input, each table committed whole. Returns the number of rules written, or an
+/// standard input, each table committed whole (iptables-nft too commits per table, not the
+/// whole input at once). Returns the number of rules written, or an
 /// error naming the family and tables with iptables-restore's own message. Tables committed
 /// before a failed one stay restored; tables that hold it all already are left alone
 /// (`in_place`). With `view` (dockerd answered), Docker's rules
@@ -32,8 +34,10 @@ struct Restored {
   std::vector<std::string> left_out;
   /// Tables that held every rule already, not rewritten: "IPv4 nat".
   std::vector<std::string> in_place;
+  /// Time spent reading the tables (iptables-save) and writing them (iptables-restore).
+  std::chrono::steady_clock::duration saving{}, writing{};
 };
-Expected<Restored> restore_snapshot(ProcessRunner& runner, const Snapshot& snapshot,
+Expected<Restored> restore_snapshot(ProcessRunner& runner, Clock& clock, const Snapshot& snapshot,
                                     const DockerView* view, bool dry_run = false);
 
 }  // namespace dfg

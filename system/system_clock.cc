@@ -4,6 +4,11 @@
 #include <thread>
 
 namespace dfg {
+namespace {
+
+const std::chrono::steady_clock::time_point process_began = std::chrono::steady_clock::now();
+
+}  // namespace
 
 std::uint64_t SystemClock::boot_ms() {
   timespec now{};
@@ -15,6 +20,8 @@ std::uint64_t SystemClock::boot_ms() {
 std::chrono::steady_clock::time_point SystemClock::now() {
   return std::chrono::steady_clock::now();
 }
+
+std::chrono::steady_clock::time_point SystemClock::started() { return process_began; }
 
 void SystemClock::sleep_for(std::chrono::milliseconds duration) {
   std::this_thread::sleep_for(duration);

@@ -214,12 +214,13 @@ lab_wait_for 20 "and it reaches outside" reaches_outside_from late
 restores=$(lab_journal_count MESSAGE_ID=$LAB_RESTORE_MESSAGE_ID ACTION=restored)
 lab_log "journal: $restores restores"
 lab_expect "every event restored Docker's rules (journal)" test "$restores" -ge 10
-# Each restore's cost, as the journal has it (PUT_BACK_MS, FLOWS_MS, DURATION_MS, FLOWS_CLEARED),
+# Each restore's cost, as the journal has it (the *_MS steps, FLOWS_CLEARED; when it was sent),
 # kept in the build tree; the metrics file adds the same up.
 # shellcheck disable=SC2016 # the host's shell expands them
 lab_exec sh -c 'journalctl -b -q -o json MESSAGE_ID="$0" ACTION=restored | /usr/bin/python3 -c "$1"' \
   "$LAB_RESTORE_MESSAGE_ID" 'import json, sys
-keys = "FIREWALL_UNIT PUT_BACK_MS FLOWS_MS DURATION_MS FLOWS_CLEARED RULES".split()
+keys = ("FIREWALL_UNIT PUT_BACK_MS FLOWS_MS DURATION_MS FLOWS_CLEARED RULES READY_MS ASK_MS "
+        "SAVE_MS WRITE_MS __MONOTONIC_TIMESTAMP").split()
 for line in sys.stdin:
     entry = json.loads(line)
     print("\t".join(str(entry.get(k, "-")) for k in keys))' >"$out_dir/restores-$strategy-$flavour-$live_restore.tsv"

@@ -202,6 +202,36 @@ TEST(SnapshotRestore, ARestoreDeletesTheTrackingOfConnectionsThatLeftWithoutNat)
   EXPECT_NE(entry.field("DURATION_MS"), "");
 }
 
+TEST(SnapshotRestore, ARestoreJournalsWhereItsTimeWent) {
+  Scene host;
+  host.snapshot();
+  host.flush();
+  host.unflush();
+  host.runner.results["iptables-save"] = exited(0, firewall_only);
+  // Each program costs time: iptables-save 4 ms, iptables-restore 7 ms, the rest nothing.
+  const auto put_back = host.runner.on_call;
+  host.runner.on_call = [&](const std::vector<std::string>& argv) {
+    if (argv.front() == "iptables-save") host.test.clock.sleep_for(std::chrono::milliseconds(4));
+    if (argv.front() == "iptables-restore")
+      host.test.clock.sleep_for(std::chrono::milliseconds(7));
+    put_back(argv);
+  };
+  const auto began = host.test.clock.now();  // the fake process starts at the clock's zero
+  host.restore(true);
+  ASSERT_EQ(host.test.journal.entries.size(), 1u);
+  const auto& entry = host.test.journal.entries[0];
+  const auto ms = [](std::chrono::steady_clock::duration d) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+  };
+  EXPECT_EQ(entry.field("SAVE_MS"), "4.0") << "the put back's own iptables-save";
+  EXPECT_EQ(entry.field("WRITE_MS"), "7.0");
+  EXPECT_EQ(entry.field("ASK_MS"), "0.0");
+  EXPECT_EQ(entry.field("READY_MS"), std::to_string(ms(began.time_since_epoch())) + ".0");
+  EXPECT_EQ(entry.field("PUT_BACK_MS"), std::to_string(ms(began.time_since_epoch()) + 11) + ".0")
+      << "from the process's start until the rules were back";
+  EXPECT_NE(entry.field("DURATION_MS"), "");
+}
+
 TEST(SnapshotRestore, ClearFlowsAfterDockerStartsDeletesOnlyBrokenEntriesAndSaysHowMany) {
   Scene host;
   auto& tracking = host.test.conntrack;

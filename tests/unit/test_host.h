@@ -35,6 +35,7 @@ class FakeClock : public Clock {
 
   std::uint64_t boot_ms() override { return boot; }
   std::chrono::steady_clock::time_point now() override { return steady; }
+  std::chrono::steady_clock::time_point started() override { return {}; }
   void sleep_for(std::chrono::milliseconds d) override {
     steady += d;
     boot += static_cast<std::uint64_t>(d.count());
