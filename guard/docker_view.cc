@@ -69,6 +69,11 @@ Expected<NetworkView> network_of(const json& n) {
   if (const auto options = n.find("Options"); options != n.end() && options->is_object()) {
     bridge = text(*options, "com.docker.network.bridge.name");
     masquerade = text(*options, "com.docker.network.bridge.enable_ip_masquerade");
+    for (auto [key, mode] : {std::pair{"com.docker.network.bridge.gateway_mode_ipv4",
+                                       &view.gateway_mode_ipv4},
+                             std::pair{"com.docker.network.bridge.gateway_mode_ipv6",
+                                       &view.gateway_mode_ipv6}})
+      if (const auto given = text(*options, key); !given.empty()) *mode = given;
   }
   // libnetwork names a bridge it makes "br-" and the network ID's first 12 characters.
   if (view.driver == "bridge")
@@ -86,6 +91,11 @@ Expected<NetworkView> network_of(const json& n) {
 }
 
 }  // namespace
+
+bool NetworkView::maps_ports(bool ipv6) const {
+  const auto& mode = ipv6 ? gateway_mode_ipv6 : gateway_mode_ipv4;
+  return !bridge.empty() && !internal && (mode == "nat" || mode == "nat-unprotected");
+}
 
 const NetworkView* DockerView::network(std::string_view name) const {
   for (const auto& n : networks)

@@ -43,6 +43,16 @@ struct NetworkView {
   std::vector<std::string> subnets;  ///< IPv4 and IPv6 prefixes
   bool internal = false;
   bool masquerade = true;  ///< com.docker.network.bridge.enable_ip_masquerade
+  /// com.docker.network.bridge.gateway_mode_ipv4 and _ipv6 (Docker 28): "nat" (the default)
+  /// and "nat-unprotected" translate; "routed" and "isolated" neither masquerade nor map
+  /// ports (moby's iptablesdoc, usernet-portmap-routed.md).
+  std::string gateway_mode_ipv4 = "nat", gateway_mode_ipv6 = "nat";
+
+  /// Whether Docker maps the family's published ports to this network (DNAT): a bridge, not
+  /// internal, in a NAT gateway mode (an unknown mode does not: nothing is expected of it).
+  bool maps_ports(bool ipv6) const;
+  /// Whether it also source-NATs what leaves it (MASQUERADE).
+  bool masquerades(bool ipv6) const { return maps_ports(ipv6) && masquerade; }
 };
 
 /// What dockerd holds now: its running containers and its networks.

@@ -63,8 +63,8 @@ bool same_address(const std::string& a, const std::string& b) {
 std::vector<std::string> masqueraded_subnets(const DockerView& view) {
   std::vector<std::string> subnets;
   for (const auto& network : view.networks) {
-    if (network.driver != "bridge" || network.internal || !network.masquerade) continue;
-    subnets.insert(subnets.end(), network.subnets.begin(), network.subnets.end());
+    for (const auto& subnet : network.subnets)
+      if (network.masquerades(subnet.find(':') != std::string::npos)) subnets.push_back(subnet);
   }
   return subnets;
 }

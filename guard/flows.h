@@ -36,8 +36,9 @@ class ConnectionTracking {
   virtual Expected<std::vector<std::string>> local_addresses() = 0;
 };
 
-/// Where Docker source-NATs what leaves: the subnets of its bridge networks that masquerade
-/// and are not internal.
+/// Where Docker source-NATs what leaves: the subnets of its networks that masquerade
+/// (NetworkView::masquerades: a bridge, not internal, in a NAT gateway mode), each for its
+/// own family.
 std::vector<std::string> masqueraded_subnets(const DockerView& view);
 
 /// Whether `flow` went out while Docker's NAT rules were gone, so that every packet that

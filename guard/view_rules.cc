@@ -138,7 +138,7 @@ std::vector<std::string> missing_from(const Ruleset& rules, const DockerView& vi
     for (const auto& a : c.attachments) {
       const auto* network = view.network(a.network);
       const auto& address = is_ipv6(family) ? a.ipv6 : a.ipv4;
-      if (network != nullptr && !network->bridge.empty() && !network->internal && !address.empty())
+      if (network != nullptr && network->maps_ports(is_ipv6(family)) && !address.empty())
         targets.push_back(address);
     }
     if (targets.empty()) continue;
@@ -159,7 +159,7 @@ std::vector<std::string> missing_from(const Ruleset& rules, const DockerView& vi
     }
   }
   for (const auto& n : view.networks) {
-    if (n.bridge.empty() || n.internal || !n.masquerade) continue;
+    if (!n.masquerades(is_ipv6(family))) continue;
     for (const auto& subnet : n.subnets) {
       if ((subnet.find(':') != std::string::npos) != is_ipv6(family)) continue;
       if (masquerades.count(subnet + " " + n.bridge) == 0)

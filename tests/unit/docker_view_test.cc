@@ -28,6 +28,9 @@ TEST(DockerView, ReadsContainersPortsAndNetworks) {
            "IPAM": {"Config": [{"Subnet": "10.77.0.0/24"}]}, "Options": {}},
           {"Name": "quiet", "Id": "q1", "Driver": "bridge", "IPAM": {"Config": []},
            "Options": {"com.docker.network.bridge.enable_ip_masquerade": "false"}},
+          {"Name": "direct", "Id": "d1", "Driver": "bridge", "IPAM": {"Config": []},
+           "Options": {"com.docker.network.bridge.gateway_mode_ipv4": "routed",
+                       "com.docker.network.bridge.gateway_mode_ipv6": "nat-unprotected"}},
           {"Name": "host", "Id": "h1", "Driver": "host", "IPAM": {"Config": []}}])");
   ASSERT_TRUE(view.ok()) << view.error();
   const auto& v = view.value();
@@ -45,7 +48,17 @@ TEST(DockerView, ReadsContainersPortsAndNetworks) {
   EXPECT_TRUE(v.network("labnet")->masquerade);
   EXPECT_FALSE(v.network("quiet")->masquerade);
   EXPECT_EQ(v.network("host")->bridge, "");
-  EXPECT_EQ(summary(v), "1 container, 2 published ports, 4 networks");
+  // Docker 28's gateway modes, per family: routed neither maps ports nor masquerades.
+  EXPECT_TRUE(v.network("bridge")->masquerades(false));
+  EXPECT_TRUE(v.network("bridge")->masquerades(true));
+  EXPECT_FALSE(v.network("labnet")->maps_ports(false)) << "internal";
+  EXPECT_TRUE(v.network("quiet")->maps_ports(false));
+  EXPECT_FALSE(v.network("quiet")->masquerades(false));
+  EXPECT_FALSE(v.network("direct")->maps_ports(false));
+  EXPECT_FALSE(v.network("direct")->masquerades(false));
+  EXPECT_TRUE(v.network("direct")->masquerades(true));
+  EXPECT_FALSE(v.network("host")->maps_ports(false));
+  EXPECT_EQ(summary(v), "1 container, 2 published ports, 5 networks");
 }
 
 TEST(DockerView, AnAnswerNotAsDocumentedIsNamed) {

@@ -20,6 +20,8 @@ DockerView networks() {
       {"i0", "intnet", "bridge", "dfgint", {"10.78.0.0/24"}, true, true},
       {"r0", "routed", "bridge", "br-r0", {"10.79.0.0/24"}, false, false},
       {"m0", "lan", "macvlan", "", {"192.0.2.0/24"}, false, true},
+      {"g0", "direct", "bridge", "br-g0", {"10.80.0.0/24", "fd00:80::/64"}, false, true,
+       "routed", "nat"},
   };
   return view;
 }
@@ -34,7 +36,9 @@ bool broken(const std::string& line) {
 
 TEST(Flows, OnlyMasqueradingBridgeNetworksCount) {
   EXPECT_THAT(masqueraded_subnets(networks()),
-              ::testing::ElementsAre("172.17.0.0/16", "fd00:dead:beef::/64", "10.77.0.0/24"));
+              ::testing::ElementsAre("172.17.0.0/16", "fd00:dead:beef::/64", "10.77.0.0/24",
+                                     "fd00:80::/64"))
+      << "a network in routed mode for IPv4 (Docker 28) masquerades IPv6 alone";
 }
 
 TEST(Flows, AFlowThatLeftUntranslatedIsBroken) {

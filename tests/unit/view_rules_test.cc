@@ -172,6 +172,22 @@ TEST(ViewRules, PortsCountForTheirOwnFamily) {
   EXPECT_TRUE(compare_to_view(v6, v, "IPv6").matches());
 }
 
+TEST(ViewRules, ARoutedNetworkExpectsNeitherDnatNorMasquerade) {
+  // Docker 28's gateway_mode_ipv4=routed: no MASQUERADE, no DNAT for its published ports
+  // (moby's iptablesdoc, usernet-portmap-routed.md); its IPv6 here still translates.
+  DockerView v;
+  v.networks = {{"g0", "direct", "bridge", "br-g0", {"192.0.2.0/24", "fd00:80::/64"}, false, true,
+                 "routed", "nat"}};
+  v.containers = {{"c1",
+                   "web",
+                   {{"direct", "192.0.2.2", "fd00:80::2"}},
+                   {{"tcp", "0.0.0.0", 8080, 80}, {"tcp", "::", 8080, 80}}}};
+  EXPECT_THAT(compare_to_view(Ruleset{}, v, "IPv4").missing, IsEmpty());
+  EXPECT_THAT(compare_to_view(Ruleset{}, v, "IPv6").missing,
+              ElementsAre("nat DOCKER: tcp 8080 to web (fd00:80::2:80)",
+                          "nat POSTROUTING: MASQUERADE of fd00:80::/64 (network direct)"));
+}
+
 }  // namespace
 }  // namespace dfg
 
