@@ -80,7 +80,8 @@ for line in open(out + ".monitor"):
     else:
         pending.append(text)
 def masquerade_added(lines):
-    return any(l.startswith("add rule ip nat POSTROUTING") and "172.17.0.0/16" in l and "masquerade" in l for l in lines)
+    return any(l.startswith(("add rule ip nat POSTROUTING", "insert rule ip nat POSTROUTING"))
+               and "172.17.0.0/16" in l and "masquerade" in l for l in lines)
 def masquerade_removed(lines):
     return any(l.startswith("delete rule ip nat POSTROUTING") or l == "delete table ip nat" for l in lines)
 restores = []
