@@ -4,8 +4,11 @@
 # commit on the host's monotonic clock and each restore's journal entry (its *_MS steps, when it
 # was sent). Per cut, from the commit that took Docker's MASQUERADE rule away (the stop's
 # `-t nat -F`, the start's load of a file that names *nat) to the commit that put it back:
-#   firewall  until the restore process began: the firewall's own commands after the flush and
-#             systemd starting the next command of the job
+#   last commit  the firewall's own last commit before the restore began (its commands after
+#                the flush: -X, or the rest of its file)
+#   began     the restore process's start (its first code after the dynamic loader): the
+#             firewall's commands that commit nothing, its exit, systemd starting the job's next
+#             command, and loading the binary came in between
 #   ready     the process's setup (configuration, systemd's answers, the restore lock)
 #   ask       dockerd's answers and the fit of the snapshot to them
 #   save      iptables-save;  write  iptables-restore, until the rule was committed
@@ -56,8 +59,8 @@ LAB_BUILD_DIR=$(realpath "${1:-build}")
 export LAB_BUILD_DIR LAB_RULES=${LAB_RULES:-admin}
 bash tests/lab/engine.sh up >&2
 trap 'bash tests/lab/engine.sh cleanup >&2' EXIT
-echo "| generation | event | firewall command (s) | longest stretch (s) | cut | firewall (ms) | ready | ask | save | write | cut (ms) |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| generation | event | firewall command (s) | longest stretch (s) | cut | last commit (ms) | began (ms) | ready | ask | save | write | cut (ms) |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 for gen in ${GENS:-bookworm trixie forky}; do
   out=$LAB_BUILD_DIR/lab/$gen/cut-steps-$LAB_RULES
   mkdir -p "$(dirname "$out")"
@@ -69,11 +72,12 @@ import json, sys
 gen, out = sys.argv[1], sys.argv[2]
 events = [line.rstrip("\n").split("\t") for line in open(out + ".events")]
 # Commits of nat that took Docker's MASQUERADE away or put it back, in order.
-changes, pending = [], []
+changes, pending, commits = [], [], []
 for line in open(out + ".monitor"):
     stamp, text = line.split(" ", 1)
     text = text.strip()
-    if text.startswith("# new generation"):
+    if text.startswith("# new generation"):  # after the changes it commits
+        commits.append(float(stamp))
         if pending:
             changes.append((float(stamp), pending))
         pending = []
@@ -101,15 +105,16 @@ for name, start, end, command, stretch in events:
     start, end = float(start), float(end)
     mine = [c for c in cuts if start - 0.05 <= c[0] <= end + 0.5]
     if not mine:
-        print(f"| {gen} | {name} | {command} | {stretch} | none | | | | | | |")
+        print(f"| {gen} | {name} | {command} | {stretch} | none | | | | | | | |")
     for i, (begin, back) in enumerate(mine):
         near = [r for r in restores if begin - 0.01 <= r[0] <= back]
         if not near:
-            print(f"| {gen} | {name} | {command} | {stretch} | {i + 1} | | | | | | {1000 * (back - begin):.1f} |")
+            print(f"| {gen} | {name} | {command} | {stretch} | {i + 1} | | | | | | | {1000 * (back - begin):.1f} |")
             continue
         began, entry = near[-1]
+        last = max([c for c in commits if begin <= c < began], default=begin)
         f = lambda key: entry.get(key, "-")
-        print(f"| {gen} | {name} | {command} | {stretch} | {i + 1} | {1000 * (began - begin):.1f} | "
+        print(f"| {gen} | {name} | {command} | {stretch} | {i + 1} | {1000 * (last - begin):.1f} | {1000 * (began - begin):.1f} | "
               f"{f('READY_MS')} | {f('ASK_MS')} | {f('SAVE_MS')} | {f('WRITE_MS')} | {1000 * (back - begin):.1f} |")
 EOF
 done
