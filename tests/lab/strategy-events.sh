@@ -242,6 +242,8 @@ lab_expect "metrics: the last restore of $fw.service put the rules back" \
 lab_sh 'rm -rf /run/docker-firewall-guard/snapshots && touch /run/docker-firewall-guard/snapshots'
 lab_firewall_paced lab_exec systemctl restart "$fw.service"
 lab_wait_for 60 "fallback: web reaches outside" reaches_outside_from "$LAB_WEB"
+# Counted once systemd has it started: web can reach outside before dockerd says it is ready.
+lab_wait_for 60 "the fallback's restart done" lab_jobs_done
 lab_expect_eq "fallback: dockerd started exactly once" "$((dockerd_starts + 1))" "$(lab_dockerd_starts)"
 lab_expect "fallback: the journal says so" \
   lab_journal_has --has "no snapshot" MESSAGE_ID=$LAB_RESTORE_MESSAGE_ID "ACTION=restart queued"
@@ -249,7 +251,6 @@ lab_exec rm -f /run/docker-firewall-guard/snapshots
 
 # The package removed (EL 8 and later: iptables-services' %preun stops the firewall, which
 # flushes): Docker keeps its rules, nothing restarts.
-lab_wait_for 60 "the fallback's restart done" lab_jobs_done
 starts=$(lab_dockerd_starts)
 lab_firewall_paced lab_dnf remove "${LAB_FW_PACKAGE[$fw]}"
 lab_expect_eq "removed: $fw.service gone" inactive "$(lab_exec systemctl is-active "$fw.service" || true)"
