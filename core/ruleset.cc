@@ -67,6 +67,17 @@ bool has_chain(const Table& table, std::string_view name) {
                      [&](const Chain& c) { return c.name == name; });
 }
 
+const Chain* find_chain(const Table& table, std::string_view name) {
+  for (const auto& chain : table.chains)
+    if (chain.name == name) return &chain;
+  return nullptr;
+}
+
+bool is_builtin_chain(const Table& table, std::string_view name) {
+  const auto* chain = find_chain(table, name);
+  return chain != nullptr && chain->builtin();
+}
+
 /// The built-in chains where Docker 20.10 to 28 puts rules other than jumps: FORWARD
 /// (bridges), nat POSTROUTING (masquerading, hairpin NAT), raw PREROUTING (Docker 28's drops
 /// of traffic to containers and loopback-published ports from elsewhere).
@@ -80,8 +91,8 @@ Place place_of(const std::string& table, const std::string& chain) {
 }
 
 /// Whether `rule` has a shape Docker writes at `place`: in FORWARD, ACCEPT or DROP of whole
-/// bridges (no protocol: ports are opened in Docker's own chains); in POSTROUTING, MASQUERADE;
-/// in raw PREROUTING, DROP. An administrator's rule naming a bridge (a REJECT, a LOG, one
+/// bridges (no protocol: ports are opened in Docker's own chains); in POSTROUTING, MASQUERADE
+/// or SNAT; in raw PREROUTING, DROP. An administrator's rule naming a bridge (a REJECT, a LOG, one
 /// port) is theirs.
 bool docker_shape(Place place, const Rule& rule) {
   const auto targets = values_of(rule.words, "-j");
@@ -90,7 +101,8 @@ bool docker_shape(Place place, const Rule& rule) {
   switch (place) {
     case Place::Forward:
       return (target == "ACCEPT" || target == "DROP") && values_of(rule.words, "-p").empty();
-    case Place::Postrouting: return target == "MASQUERADE";
+    // SNAT: a network with com.docker.network.host_ipv4 leaves from that address.
+    case Place::Postrouting: return target == "MASQUERADE" || target == "SNAT";
     case Place::RawPrerouting: return target == "DROP";
     case Place::Elsewhere: break;
   }
@@ -110,6 +122,20 @@ std::vector<std::string> specs_in(const Table& table, const std::string& chain) 
   for (const auto& rule : table.rules)
     if (rule.chain == chain) specs.push_back(rule.spec);
   return specs;
+}
+
+/// Whether `rule` matches "! -i IFACE".
+bool negates_input(const Rule& rule) {
+  for (std::size_t i = 0; i + 2 < rule.words.size(); ++i)
+    if (rule.words[i] == "!" && rule.words[i + 1] == "-i") return true;
+  return false;
+}
+
+/// The chains `rule` jumps or goes to (-j, -g): a chain's name or a target's.
+std::vector<std::string> targets_of(const Rule& rule) {
+  auto targets = values_of(rule.words, "-j");
+  for (auto& chain : values_of(rule.words, "-g")) targets.push_back(std::move(chain));
+  return targets;
 }
 
 bool jumps_to_docker(const Rule& rule) {
@@ -146,6 +172,9 @@ struct DockerMarks {
     if (jumps_to_docker(rule)) return true;
     const auto place = place_of(table, rule.chain);
     if (place == Place::Elsewhere || !docker_shape(place, rule)) return false;
+    // Docker 28's raw drops always read "-d ADDRESS ! -i IFACE": one without the negated -i
+    // (an administrator's "-d 172.17.0.2/32 -j DROP") is not Docker's, whatever it names.
+    if (place == Place::RawPrerouting && !negates_input(rule)) return false;
     for (const char* option : {"-i", "-o"})
       for (const auto& name : values_of(rule.words, option))
         if (interfaces.count(name) != 0) return true;
@@ -284,11 +313,27 @@ Ruleset docker_part(const Ruleset& all) {
   const DockerMarks marks(all);
   Ruleset part;
   for (const auto& table : all.tables) {
-    Table kept{table.name, {}, {}};
+    Table kept{table.name, {}, {}, {}};
     for (const auto& chain : table.chains)
       if (chain.builtin() || is_docker_chain(chain.name)) kept.chains.push_back(chain);
-    for (const auto& rule : table.rules)
-      if (is_docker_chain(rule.chain) || marks.owns(table.name, rule)) kept.rules.push_back(rule);
+    // The firewall's rule each built-in chain showed last, as the place of Docker's next one.
+    std::map<std::string, std::string> last_other;
+    for (const auto& rule : table.rules) {
+      const bool builtin = !is_docker_chain(rule.chain);
+      // A chain of someone else's holds nothing of Docker's, whatever it jumps to.
+      if (builtin && !is_builtin_chain(table, rule.chain)) continue;
+      if (builtin && !marks.owns(table.name, rule)) {
+        last_other[rule.chain] = rule.spec;
+        continue;
+      }
+      kept.rules.push_back(rule);
+      kept.rules.back().after = builtin ? last_other[rule.chain] : std::string();
+      for (const auto& target : targets_of(rule)) {
+        if (is_docker_chain(target) || !has_chain(table, target)) continue;  // a target's name
+        if (std::find(kept.others.begin(), kept.others.end(), target) == kept.others.end())
+          kept.others.push_back(target);
+      }
+    }
     const bool any_docker_chain = std::any_of(kept.chains.begin(), kept.chains.end(),
                                               [](const Chain& c) { return !c.builtin(); });
     if (any_docker_chain || !kept.rules.empty()) part.tables.push_back(std::move(kept));
@@ -296,94 +341,162 @@ Ruleset docker_part(const Ruleset& all) {
   return part;
 }
 
+namespace {
+
+std::string key_of(const Rule& rule) { return rule.chain + " " + rule.spec; }
+
+std::string line_of(const char* how, const Rule& rule) {
+  return how + (" " + rule.chain) + (rule.spec.empty() ? "" : " " + rule.spec) + "\n";
+}
+
+/// One table's restore, planned against what the table holds now.
+class TablePlan {
+ public:
+  TablePlan(const Table& saved, const Table* now, const Table* stale) : m_saved(saved), m_now(now) {
+    // DOCKER-USER is the administrator's: when the firewall's own file defines it, that is
+    // the one to keep; the snapshot's fills it only where it is missing.
+    m_keep_user_chain = now != nullptr && has_chain(*now, "DOCKER-USER");
+    for (const auto& rule : saved.rules)
+      if (!is_docker_chain(rule.chain)) m_docker.insert(key_of(rule));
+    if (stale != nullptr)
+      for (const auto& rule : stale->rules)
+        if (!is_docker_chain(rule.chain)) m_deleted.insert(key_of(rule));
+  }
+
+  /// In place already (the event did not flush this table: EL's reload and start leave a
+  /// table their file does not name): checked, not rewritten.
+  bool in_place() const {
+    if (m_now == nullptr || !m_deleted.empty()) return false;
+    for (const auto& chain : m_saved.chains) {
+      const bool differs = chain.builtin() ? policy_to_write(chain)
+                                           : restored(chain.name) && !same_chain(chain.name);
+      if (differs) return false;
+    }
+    std::map<std::string, int> there;  // once each: a copy beside it is to delete
+    for (const auto& rule : m_now->rules) ++there[key_of(rule)];
+    return std::all_of(m_docker.begin(), m_docker.end(),
+                       [&](const std::string& key) { return there[key] == 1; });
+  }
+
+  RestoreScript script() const {
+    RestoreScript script{m_saved.name, "*" + m_saved.name + "\n", 0, {}, false};
+    for (const auto& chain : m_saved.chains) {
+      if (chain.builtin() && policy_to_write(chain))
+        script.text += ":" + chain.name + " " + chain.policy + " [0:0]\n";
+      else if (!chain.builtin() && restored(chain.name))
+        script.text += ":" + chain.name + " - [0:0]\n";
+    }
+    if (m_now != nullptr)
+      for (const auto& rule : m_now->rules)
+        if (deletes(rule)) script.text += line_of("-D", rule);
+    for (const auto& rule : m_saved.rules) {
+      if (!is_docker_chain(rule.chain) || !restored(rule.chain)) continue;
+      if (jumps_to_gone_chain(rule)) {
+        script.left_out.push_back(m_saved.name + " -A " + rule.chain + " " + rule.spec);
+        continue;
+      }
+      script.text += line_of("-A", rule);
+      ++script.rules;
+    }
+    for (const auto& chain : m_saved.chains)
+      if (chain.builtin()) insert_into(chain.name, script);
+    script.text += "COMMIT\n";
+    return script;
+  }
+
+ private:
+  bool restored(const std::string& chain) const {
+    return !(chain == "DOCKER-USER" && m_keep_user_chain);
+  }
+
+  /// Docker's FORWARD DROP (any built-in chain saved with DROP) where the firewall left
+  /// ACCEPT.
+  bool policy_to_write(const Chain& saved) const {
+    if (saved.policy != "DROP") return false;
+    const Chain* chain = m_now != nullptr ? find_chain(*m_now, saved.name) : nullptr;
+    return chain == nullptr || chain->policy != "DROP";
+  }
+
+  bool same_chain(const std::string& name) const {
+    return has_chain(*m_now, name) && specs_in(*m_now, name) == specs_in(m_saved, name);
+  }
+
+  /// Rules of `now` in built-in chains that go before the saved ones go back: copies of
+  /// Docker's, and `stale`'s.
+  bool deletes(const Rule& rule) const {
+    if (is_docker_chain(rule.chain)) return false;
+    const auto key = key_of(rule);
+    return m_docker.count(key) != 0 || m_deleted.count(key) != 0;
+  }
+
+  /// A jump to a chain of others that the flush deleted would fail the whole table: its
+  /// owner puts the jump back when it makes its chain again.
+  bool jumps_to_gone_chain(const Rule& rule) const {
+    for (const auto& target : targets_of(rule)) {
+      const bool others =
+          std::find(m_saved.others.begin(), m_saved.others.end(), target) != m_saved.others.end();
+      if (others && (m_now == nullptr || !has_chain(*m_now, target))) return true;
+    }
+    return false;
+  }
+
+  /// "-I CHAIN N" for each saved rule of built-in `chain`, top-down, so that N counts the
+  /// rules above it as they will be: the firewall's that stay, and Docker's put back.
+  void insert_into(const std::string& chain, RestoreScript& script) const {
+    std::vector<const Rule*> staying, top, bottom;
+    if (m_now != nullptr)
+      for (const auto& rule : m_now->rules)
+        if (rule.chain == chain && !deletes(rule)) staying.push_back(&rule);
+    // Saved rules by the rule they followed; those whose rule is gone go where Docker puts
+    // them.
+    std::map<std::string, std::vector<const Rule*>> after;
+    for (const auto& rule : m_saved.rules) {
+      if (rule.chain != chain) continue;
+      const bool placed =
+          !rule.after.empty() && std::any_of(staying.begin(), staying.end(),
+                                             [&](const Rule* r) { return r->spec == rule.after; });
+      if (placed)
+        after[rule.after].push_back(&rule);
+      else if (!rule.after.empty() && docker_appends(m_saved.name, rule))
+        bottom.push_back(&rule);
+      else
+        top.push_back(&rule);
+    }
+    std::size_t position = 0;
+    auto insert = [&](const Rule* rule) {
+      script.text += "-I " + chain + " " + std::to_string(++position) +
+                     (rule->spec.empty() ? "" : " " + rule->spec) + "\n";
+      ++script.rules;
+    };
+    for (const auto* rule : top) insert(rule);
+    for (const auto* rule : staying) {
+      ++position;
+      const auto group = after.find(rule->spec);
+      if (group == after.end()) continue;
+      for (const auto* saved : group->second) insert(saved);
+      after.erase(group);  // after the first copy only
+    }
+    for (const auto* rule : bottom) insert(rule);
+  }
+
+  const Table& m_saved;
+  const Table* m_now;
+  bool m_keep_user_chain = false;
+  std::set<std::string> m_docker, m_deleted;  ///< keys of rules in built-in chains
+};
+
+}  // namespace
+
 std::vector<RestoreScript> plan_restore(const Ruleset& saved, const Ruleset& now,
                                         const Ruleset& stale) {
   std::vector<RestoreScript> scripts;
   for (const auto& table : saved.tables) {
-    RestoreScript script{table.name, "*" + table.name + "\n", 0, {}, false};
-    const Table* current = find_table(now, table.name);
-    const Table* gone = find_table(stale, table.name);
-    // DOCKER-USER is the administrator's: when the firewall's own file defines it, that
-    // is the one to keep; the snapshot's fills it only where it is missing.
-    const bool keep_user_chain = current != nullptr && has_chain(*current, "DOCKER-USER");
-    auto restored = [&](const std::string& chain) {
-      return !(chain == "DOCKER-USER" && keep_user_chain);
-    };
-    // Docker's rules in built-in chains, and those of `now` to delete: copies of them (an
-    // administrator may have saved Docker's rules into the firewall's own file), and rules of
-    // Docker's that name what it no longer holds.
-    std::set<std::string> docker_specs, deleted;
-    for (const auto& rule : table.rules)
-      if (!is_docker_chain(rule.chain)) docker_specs.insert(rule.chain + " " + rule.spec);
-    if (gone != nullptr)
-      for (const auto& rule : gone->rules)
-        if (!is_docker_chain(rule.chain)) deleted.insert(rule.chain + " " + rule.spec);
-    // In place already (the event did not flush this table: EL's reload and start leave a
-    // table their file does not name): checked, not rewritten.
-    if (current != nullptr && deleted.empty()) {
-      bool same = true;
-      for (const auto& chain : table.chains)
-        if (!chain.builtin() && restored(chain.name))
-          same = same && has_chain(*current, chain.name) &&
-                 specs_in(*current, chain.name) == specs_in(table, chain.name);
-      std::map<std::string, int> there;  // once each: a copy beside it is to delete
-      for (const auto& rule : current->rules) ++there[rule.chain + " " + rule.spec];
-      for (const auto& spec : docker_specs) same = same && there[spec] == 1;
-      if (same) {
-        script.in_place = true;
-        script.text.clear();
-        scripts.push_back(std::move(script));
-        continue;
-      }
+    const TablePlan plan(table, find_table(now, table.name), find_table(stale, table.name));
+    if (plan.in_place()) {
+      scripts.push_back({table.name, {}, 0, {}, true});
+      continue;
     }
-    for (const auto& chain : table.chains)
-      if (!chain.builtin() && restored(chain.name)) script.text += ":" + chain.name + " - [0:0]\n";
-    if (current != nullptr) {
-      for (const auto& rule : current->rules) {
-        const auto key = rule.chain + " " + rule.spec;
-        if (is_docker_chain(rule.chain) ||
-            (docker_specs.count(key) == 0 && deleted.count(key) == 0))
-          continue;
-        script.text += "-D " + key + "\n";
-      }
-    }
-    // A rule that jumps to a chain of someone else's (fail2ban's f2b-* in DOCKER-USER) that
-    // the flush deleted would fail the whole table's restore: its owner re-adds it.
-    auto is_chain = [&](const std::string& name) {
-      return has_chain(table, name) || (current != nullptr && has_chain(*current, name));
-    };
-    auto foreign_jump = [&](const Rule& rule) -> std::string {
-      for (const char* option : {"-j", "-g"}) {
-        for (const auto& target : values_of(rule.words, option)) {
-          // Targets (ACCEPT, DNAT, MASQUERADE, ...) are upper case; chains of others are not.
-          const bool target_extension =
-              std::none_of(target.begin(), target.end(), [](char c) { return std::islower(c); });
-          if (!target_extension && !is_chain(target)) return target;
-        }
-      }
-      return {};
-    };
-    auto add = [&](const char* how, const Rule& rule) {
-      script.text += how + (" " + rule.chain) + (rule.spec.empty() ? "" : " " + rule.spec) + "\n";
-      ++script.rules;
-    };
-    // Docker's chains are refilled; its rules in built-in chains go where Docker puts them:
-    // inserted at the top, last first, so they end up in their saved order (no rule numbers
-    // needed), or appended (docker_appends), in order.
-    for (const auto& rule : table.rules) {
-      if (!is_docker_chain(rule.chain) || !restored(rule.chain)) continue;
-      if (const auto chain = foreign_jump(rule); !chain.empty()) {
-        script.left_out.push_back(table.name + " -A " + rule.chain + " " + rule.spec);
-        continue;
-      }
-      add("-A", rule);
-    }
-    for (auto rule = table.rules.rbegin(); rule != table.rules.rend(); ++rule)
-      if (!is_docker_chain(rule->chain) && !docker_appends(table.name, *rule)) add("-I", *rule);
-    for (const auto& rule : table.rules)
-      if (!is_docker_chain(rule.chain) && docker_appends(table.name, rule)) add("-A", rule);
-    script.text += "COMMIT\n";
-    scripts.push_back(std::move(script));
+    scripts.push_back(plan.script());
   }
   return scripts;
 }

@@ -15,6 +15,10 @@ struct Rule {
   std::string chain;
   std::string spec;
   std::vector<std::string> words;
+  /// For a rule of Docker's in a built-in chain (docker_part): the spec of the nearest rule
+  /// above it there that is not Docker's (the firewall's own), "" when none is. The restore
+  /// puts it back right after that rule, so it keeps its place among the firewall's.
+  std::string after;
 };
 
 /// A chain declaration ":NAME POLICY [packets:bytes]"; policy "-" for a user chain.
@@ -29,6 +33,10 @@ struct Table {
   std::string name;
   std::vector<Chain> chains;
   std::vector<Rule> rules;
+  /// In a docker_part: the chains of others (an administrator's BLOCKLIST, fail2ban's,
+  /// CrowdSec's) that its rules jump to. The restore leaves a jump to one that is gone to
+  /// its owner, whatever the chain's name.
+  std::vector<std::string> others;
 };
 
 /// A whole iptables-save (or ip6tables-save) listing, tables in their order.
@@ -69,11 +77,15 @@ bool is_docker_chain(std::string_view name);
 ///     POSTROUTING: MASQUERADE; raw PREROUTING: DROP) and
 ///   - in filter FORWARD, nat POSTROUTING or raw PREROUTING, name with -i or -o an interface
 ///     Docker's own chains name (its bridges: docker0, br-<id>, custom names), or
-///   - in nat POSTROUTING or raw PREROUTING, match with -s or -d a container's address
-///     (a DNAT target, or filter DOCKER's -d), or in raw PREROUTING a host address nat
-///     DOCKER publishes on (127.0.0.1 for Docker 28's loopback drops).
+///   - in nat POSTROUTING, match with -s or -d a container's address (a DNAT target, or
+///     filter DOCKER's -d), or
+///   - in raw PREROUTING (Docker 28's drops, always "! -i IFACE"), negate an -i and match
+///     with -d a container's address or a host address nat DOCKER publishes on (127.0.0.1
+///     for its loopback drops); an administrator's "-d 172.17.0.2/32 -j DROP" is theirs.
 /// DOCKER-USER, the administrator's, marks nothing, so an "-i eth0" there never makes the
-/// firewall's own eth0 rules Docker's. Tables with nothing of Docker's are left out.
+/// firewall's own eth0 rules Docker's. Tables with nothing of Docker's are left out. Each
+/// kept rule of a built-in chain records its place (Rule::after), each table the chains of
+/// others its rules jump to (Table::others).
 /// Checked against the layouts of Docker 20.10, 26.1 and 28.5 (../shared/data/docker-rules).
 Ruleset docker_part(const Ruleset& all);
 
@@ -95,16 +107,19 @@ struct RestoreScript {
 ///   - each of Docker's chains is declared, which creates it or, with --noflush, empties
 ///     it, then filled with its saved rules: the snapshot is the truth for Docker's chains;
 ///     but DOCKER-USER, when the firewall's own rules define it, is left as they made it;
-///   - Docker's rules in each built-in chain go back where Docker puts them, in their saved
-///     order: appended for its nat PREROUTING and OUTPUT jumps and its hairpin MASQUERADEs,
-///     at the top for the rest; copies already there (an administrator may have saved
-///     Docker's rules into the firewall's own file) are deleted first, so no rule is ever
-///     doubled and the order is Docker's; so are `stale`'s rules in built-in chains (Docker's
-///     rules of `now` naming what dockerd no longer holds, fit_to_view's `dropped`);
+///   - Docker's rules in each built-in chain go back in their saved order and place: right
+///     after the firewall's rule they followed (Rule::after; its first copy there now), at
+///     the top when they followed none; when that rule is no longer there, where Docker puts
+///     them (appended for its nat PREROUTING and OUTPUT jumps and hairpin MASQUERADEs, at
+///     the top for the rest). Copies already there (an administrator may have saved Docker's
+///     rules into the firewall's own file) are deleted first, so no rule is ever doubled;
+///     so are `stale`'s rules in built-in chains (copies naming what dockerd no longer
+///     holds);
+///   - a built-in chain's policy of DROP (Docker's FORWARD DROP) goes back too; an ACCEPT
+///     is never written, so the firewall's own DROP stays;
 ///   - a table of `now` that holds all of that already is left alone (`in_place`).
-/// Built-in chains are never declared, so the firewall's policies stay as it set them. A
-/// saved rule that jumps to a chain neither saved nor there now (someone else's, deleted by
-/// the flush) is left out, and named in `left_out`.
+/// A saved rule that jumps to a chain of others (Table::others) that is not there now
+/// (deleted by the flush; its owner makes it again) is left out, and named in `left_out`.
 std::vector<RestoreScript> plan_restore(const Ruleset& saved, const Ruleset& now,
                                         const Ruleset& stale = {});
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <map>
+#include <set>
 
 namespace dfg {
 namespace {
@@ -21,8 +23,8 @@ bool parse_number(std::string_view text, T& value) {
 
 /// The first chain or rule of `rules` that is not Docker's (see docker_part), as ":CHAIN" or
 /// "-A CHAIN SPEC" after "-t TABLE", or "". A snapshot holds only Docker's part; the restore
-/// would empty any other chain it declares and put any other rule at the top of a built-in
-/// chain, so a file that holds more was altered and is refused.
+/// would empty any other chain it declares and put any other rule into a built-in chain, so
+/// a file that holds more was altered and is refused.
 std::string first_foreign_rule(const Ruleset& rules) {
   const auto part = docker_part(rules);
   for (const auto& table : rules.tables) {
@@ -30,17 +32,61 @@ std::string first_foreign_rule(const Ruleset& rules) {
       if (!chain.builtin() && !is_docker_chain(chain.name))
         return "-t " + table.name + " :" + chain.name;
     }
-    const auto kept = std::find_if(part.tables.begin(), part.tables.end(),
-                                   [&](const Table& t) { return t.name == table.name; });
+    std::multiset<std::string> docker;  // each of Docker's rules, once per copy
+    if (const Table* kept = find_table(part, table.name))
+      for (const auto& rule : kept->rules) docker.insert(rule.chain + " " + rule.spec);
     for (const auto& rule : table.rules) {
-      const bool is_docker =
-          kept != part.tables.end() &&
-          std::any_of(kept->rules.begin(), kept->rules.end(),
-                      [&](const Rule& r) { return r.chain == rule.chain && r.spec == rule.spec; });
-      if (!is_docker) return "-t " + table.name + " -A " + rule.chain + " " + rule.spec;
+      const auto found = docker.find(rule.chain + " " + rule.spec);
+      if (found == docker.end()) return "-t " + table.name + " -A " + rule.chain + " " + rule.spec;
+      docker.erase(found);
     }
   }
   return {};
+}
+
+/// "after TABLE CHAIN N SPEC" for each saved rule of a built-in chain that followed one of
+/// the firewall's, "others TABLE CHAIN" for each chain of others its rules jump to.
+std::string render_places(const Ruleset& rules) {
+  std::string text;
+  for (const auto& table : rules.tables) {
+    std::map<std::string, std::size_t> nth;
+    for (const auto& rule : table.rules) {
+      const auto n = ++nth[rule.chain];
+      if (!rule.after.empty())
+        text += "after " + table.name + " " + rule.chain + " " + std::to_string(n) + " " +
+                rule.after + "\n";
+    }
+    for (const auto& chain : table.others) text += "others " + table.name + " " + chain + "\n";
+  }
+  return text;
+}
+
+/// Applies one "after" or "others" line (`words`: what follows the key) to `rules`; false
+/// when it names no such table, chain or rule.
+bool apply_place(Ruleset& rules, bool after, std::string_view line) {
+  auto next = [&] {
+    const auto space = std::min(line.find(' '), line.size());
+    const auto word = std::string(line.substr(0, space));
+    line.remove_prefix(std::min(space + 1, line.size()));
+    return word;
+  };
+  const auto table_name = next();
+  const auto chain = next();
+  auto table = std::find_if(rules.tables.begin(), rules.tables.end(),
+                            [&](const Table& t) { return t.name == table_name; });
+  if (table == rules.tables.end() || chain.empty()) return false;
+  if (!after) {
+    table->others.push_back(chain);
+    return line.empty();
+  }
+  std::size_t n = 0;
+  if (!parse_number(next(), n) || line.empty()) return false;
+  for (auto& rule : table->rules)
+    if (rule.chain == chain && --n == 0) {
+      rule.after = std::string(line);
+      return true;
+    }
+  return false;
 }
 
 }  // namespace
@@ -49,15 +95,18 @@ std::string render_snapshot(const Snapshot& s) {
   std::string text(header);
   text += "\nfirewall " + s.firewall + "\ndockerd " + std::to_string(s.dockerd_pid) + " " +
           std::to_string(s.dockerd_start) + "\ntaken " + std::to_string(s.taken_ms) + "\n";
-  for (const auto& [family, rules] : s.families) text += "family " + family + "\n" + to_text(rules);
+  for (const auto& line : s.held) text += "held " + line + "\n";
+  for (const auto& [family, rules] : s.families)
+    text += "family " + family + "\n" + to_text(rules) + render_places(rules);
   return text + "end\n";
 }
 
 Expected<Snapshot> parse_snapshot(std::string_view text) {
   Snapshot s;
   std::size_t number = 0;
-  std::string rules_text;      // the current family's lines
-  std::size_t rules_line = 0;  // where they start
+  std::string rules_text;                                   // the current family's lines
+  std::size_t rules_line = 0;                               // where they start
+  std::vector<std::pair<std::size_t, std::string>> places;  // its after and others lines
   bool ended = false, have_dockerd = false, have_taken = false;
   // Parses the family's lines; an error names the line of the file.
   auto close_family = [&]() -> Expected<Ok> {
@@ -75,7 +124,15 @@ Expected<Snapshot> parse_snapshot(std::string_view text) {
       return fail("line " + std::to_string(rules_line) + ": " + s.families.back().first +
                   " rules: not only Docker's: " + foreign.substr(0, 120));
     }
-    s.families.back().second = std::move(parsed).value();
+    auto rules = std::move(parsed).value();
+    for (const auto& [at, line] : places) {
+      const bool after = line.rfind("after ", 0) == 0;
+      if (!apply_place(rules, after, std::string_view(line).substr(after ? 6 : 7)))
+        return fail("line " + std::to_string(at) +
+                    ": names no saved table, chain or rule: " + line.substr(0, 80));
+    }
+    places.clear();
+    s.families.back().second = std::move(rules);
     return Ok{};
   };
   while (!text.empty()) {
@@ -93,8 +150,18 @@ Expected<Snapshot> parse_snapshot(std::string_view text) {
     const auto key = line.substr(0, space);
     const auto value =
         space == std::string_view::npos ? std::string_view() : line.substr(space + 1);
+    if (!s.families.empty() && (key == "after" || key == "others")) {
+      places.emplace_back(number, std::string(line));
+      continue;
+    }
     if (!s.families.empty() && key != "family" && key != "end") {
+      if (!places.empty()) return bad(number, "a rule after the places of the rules");
       rules_text.append(line).append("\n");
+      continue;
+    }
+    if (key == "held" && !value.empty()) {
+      if (!s.families.empty()) return bad(number, "held after the rules");
+      s.held.emplace_back(value);
       continue;
     }
     if (key == "firewall" && !value.empty()) {

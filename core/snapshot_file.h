@@ -18,6 +18,9 @@ struct Snapshot {
   std::uint32_t dockerd_pid = 0;    ///< dockerd's process ...
   std::uint64_t dockerd_start = 0;  ///< ... and its start time (/proc/PID/stat, ticks)
   std::uint64_t taken_ms = 0;       ///< CLOCK_BOOTTIME when taken, in ms
+  /// What dockerd held when it was taken, as the guard renders it (one line each, no
+  /// newline); empty when dockerd did not answer then.
+  std::vector<std::string> held;
   std::vector<std::pair<std::string, Ruleset>> families;  ///< "IPv4"/"IPv6", docker_part
 };
 
@@ -25,8 +28,11 @@ struct Snapshot {
 /// to as much (the runner's cap), so whatever Docker's part was fits.
 constexpr std::size_t max_snapshot_size = 16 * 1024 * 1024;
 
-/// The file's text: a header line, "key value" lines, then each family's rules in
-/// iptables-save's format, and "end", so a truncated file is told from a whole one.
+/// The file's text: a header line, "key value" lines ("held LINE" for each of `held`), then
+/// each family's rules in iptables-save's format, each followed by the places of its rules in
+/// built-in chains ("after TABLE CHAIN N SPEC": the chain's Nth saved rule followed SPEC) and
+/// the chains of others they jump to ("others TABLE CHAIN"), and "end", so a truncated file is
+/// told from a whole one.
 std::string render_snapshot(const Snapshot& snapshot);
 
 /// Reads what render_snapshot wrote; anything else (another version, a missing key, a

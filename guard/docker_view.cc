@@ -1,5 +1,8 @@
 #include "docker_view.h"
 
+#include <algorithm>
+#include <charconv>
+
 #include <nlohmann/json.hpp>
 
 namespace dfg {
@@ -69,10 +72,9 @@ Expected<NetworkView> network_of(const json& n) {
   if (const auto options = n.find("Options"); options != n.end() && options->is_object()) {
     bridge = text(*options, "com.docker.network.bridge.name");
     masquerade = text(*options, "com.docker.network.bridge.enable_ip_masquerade");
-    for (auto [key, mode] : {std::pair{"com.docker.network.bridge.gateway_mode_ipv4",
-                                       &view.gateway_mode_ipv4},
-                             std::pair{"com.docker.network.bridge.gateway_mode_ipv6",
-                                       &view.gateway_mode_ipv6}})
+    for (auto [key, mode] :
+         {std::pair{"com.docker.network.bridge.gateway_mode_ipv4", &view.gateway_mode_ipv4},
+          std::pair{"com.docker.network.bridge.gateway_mode_ipv6", &view.gateway_mode_ipv6}})
       if (const auto given = text(*options, key); !given.empty()) *mode = given;
   }
   // libnetwork names a bridge it makes "br-" and the network ID's first 12 characters.
@@ -136,6 +138,83 @@ Expected<DockerView> ask_docker(DockerEngine& engine, std::chrono::milliseconds 
   const auto networks = engine.get("/networks", timeout);
   if (!networks) return fail(networks);
   return parse_docker_view(containers.value(), networks.value());
+}
+
+namespace {
+
+/// A value as one word: "-" for empty. dockerd's names, IDs, addresses and options hold no
+/// white space; one that did would not read back, so it is refused when read.
+std::string word(const std::string& value) { return value.empty() ? "-" : value; }
+std::string value(const std::string& word) { return word == "-" ? std::string() : word; }
+
+std::vector<std::string> words_of(const std::string& line, char separator = ' ') {
+  std::vector<std::string> words;
+  for (std::size_t at = 0; at < line.size();) {
+    const auto end = std::min(line.find(separator, at), line.size());
+    if (end > at) words.push_back(line.substr(at, end - at));
+    at = end + 1;
+  }
+  return words;
+}
+
+template <typename T>
+bool number_of(const std::string& text, T& number) {
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+  return error == std::errc() && end == text.data() + text.size();
+}
+
+}  // namespace
+
+std::vector<std::string> render_view(const DockerView& view) {
+  std::vector<std::string> lines;
+  for (const auto& n : view.networks) {
+    std::string subnets;
+    for (const auto& subnet : n.subnets) subnets += (subnets.empty() ? "" : ",") + subnet;
+    lines.push_back("network " + word(n.id) + " " + word(n.name) + " " + word(n.driver) + " " +
+                    word(n.bridge) + " " + (n.internal ? "internal" : "external") + " " +
+                    (n.masquerade ? "masquerade" : "no-masquerade") + " " +
+                    word(n.gateway_mode_ipv4) + " " + word(n.gateway_mode_ipv6) + " " +
+                    word(subnets));
+  }
+  for (const auto& c : view.containers) {
+    lines.push_back("container " + word(c.id) + " " + word(c.name));
+    for (const auto& a : c.attachments)
+      lines.push_back("attachment " + word(a.network) + " " + word(a.ipv4) + " " + word(a.ipv6));
+    for (const auto& p : c.ports)
+      lines.push_back("port " + word(p.protocol) + " " + word(p.host_ip) + " " +
+                      std::to_string(p.host_port) + " " + std::to_string(p.container_port));
+  }
+  return lines;
+}
+
+Expected<DockerView> parse_view(const std::vector<std::string>& lines) {
+  DockerView view;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const auto w = words_of(lines[i]);
+    const auto kind = w.empty() ? std::string() : w[0];
+    const bool in_container = !view.containers.empty();
+    if (kind == "network" && w.size() == 10) {
+      NetworkView n{value(w[1]),        value(w[2]),          value(w[3]), value(w[4]), {},
+                    w[5] == "internal", w[6] == "masquerade", value(w[7]), value(w[8])};
+      n.subnets = words_of(value(w[9]), ',');
+      view.networks.push_back(std::move(n));
+    } else if (kind == "container" && w.size() == 3) {
+      view.containers.push_back({value(w[1]), value(w[2]), {}, {}});
+    } else if (kind == "attachment" && w.size() == 4 && in_container) {
+      view.containers.back().attachments.push_back({value(w[1]), value(w[2]), value(w[3])});
+    } else if (PublishedPort p{value(w.size() == 5 ? w[1] : ""), value(w.size() == 5 ? w[2] : ""),
+                               0, 0};
+               kind == "port" && w.size() == 5 && in_container && number_of(w[3], p.host_port) &&
+               number_of(w[4], p.container_port)) {
+      view.containers.back().ports.push_back(std::move(p));
+    } else {
+      return fail("line " + std::to_string(i + 1) +
+                  ": not a network, container, attachment or "
+                  "port of dockerd's: " +
+                  lines[i].substr(0, 80));
+    }
+  }
+  return view;
 }
 
 std::string summary(const DockerView& view) {

@@ -77,6 +77,13 @@ constexpr std::chrono::seconds docker_api_timeout{5};
 /// error: "cannot tell", never "nothing there".
 Expected<DockerView> ask_docker(DockerEngine& engine, std::chrono::milliseconds timeout);
 
+/// `view` as lines of words (a network, a container, each attachment and published port of
+/// the container above it), as a snapshot keeps what dockerd held when it was taken.
+std::vector<std::string> render_view(const DockerView& view);
+
+/// Reads what render_view wrote; an error names the line (counted from 1) that is not.
+Expected<DockerView> parse_view(const std::vector<std::string>& lines);
+
 /// One line: "3 containers, 2 published ports, 4 networks".
 std::string summary(const DockerView& view);
 

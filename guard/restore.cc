@@ -72,17 +72,25 @@ std::string why_stale(const Snapshot& snapshot, const std::string& firewall, Hos
   return {};
 }
 
-/// A snapshot fitted to what dockerd holds now (fit_to_view per family).
+/// A snapshot fitted to what dockerd holds now: by what changed since it was taken
+/// (fit_to_change per family), or, without dockerd's answer of then, by what it holds now
+/// alone (fit_to_view).
 struct Fit {
   Snapshot snapshot;
   std::size_t dropped = 0;           ///< rules left out: of what dockerd no longer holds
   std::vector<std::string> missing;  ///< what dockerd holds that the snapshot lacks
+  std::string judged_by;             ///< "" when by what changed; else why not, for the journal
 };
 
-Fit fit_snapshot(const Snapshot& snapshot, const DockerView& held) {
-  Fit fit{snapshot, 0, {}};
+Fit fit_snapshot(const Snapshot& snapshot, const DockerView& now) {
+  Fit fit{snapshot, 0, {}, {}};
+  const auto then = snapshot.held.empty()
+                        ? Expected<DockerView>(fail("dockerd did not answer when it was taken"))
+                        : parse_view(snapshot.held);
+  if (!then) fit.judged_by = "by what dockerd holds now alone: " + then.error();
   for (auto& [family, rules] : fit.snapshot.families) {
-    auto fitted = fit_to_view(rules, held, family);
+    auto fitted =
+        then ? fit_to_change(rules, then.value(), now, family) : fit_to_view(rules, now, family);
     fit.dropped += fitted.comparison.stale.size();
     for (auto& line : fitted.comparison.missing) fit.missing.push_back(family + " " + line);
     rules = std::move(fitted.rules);
@@ -193,7 +201,7 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool in_job)
   // What dockerd holds now decides what of the snapshot still stands: rules of containers,
   // ports and networks gone are dropped; when it holds what the snapshot lacks (a container
   // started in between), one restart of Docker makes it all.
-  Fit fit{snapshot ? snapshot.value() : Snapshot{}, 0, {}};
+  Fit fit{snapshot ? snapshot.value() : Snapshot{}, 0, {}, {}};
   std::string note;  // said after the count of rules put back
   auto ask = [&] { return ask_docker(host.docker, docker_api_timeout); };
   // Asked only for a snapshot that may go back: the fallback's canary asks for itself.
@@ -201,6 +209,7 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool in_job)
   auto docker = why.empty() ? ask() : Expected<DockerView>(fail(why));
   if (why.empty() && docker) {
     fit = fit_snapshot(snapshot.value(), docker.value());
+    if (!fit.judged_by.empty()) note = "; judged " + fit.judged_by;
     if (!fit.missing.empty()) {
       why = "the snapshot lacks what Docker holds now (" + fit.missing.front() +
             (fit.missing.size() > 1 ? " and " + std::to_string(fit.missing.size() - 1) + " more"
@@ -218,8 +227,8 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool in_job)
   };
   const bool dry_run = view.config().dry_run;
   if (why.empty() && dry_run) {
-    const auto would =
-        restore_snapshot(host.runner, host.clock, fit.snapshot, docker ? &docker.value() : nullptr, true);
+    const auto would = restore_snapshot(host.runner, host.clock, fit.snapshot,
+                                        docker ? &docker.value() : nullptr, true);
     if (would) {
       const auto line = "restore: would put back " + std::to_string(would.value().total()) +
                         " of Docker's rules after " + firewall + note + left_out_note() +
@@ -232,7 +241,8 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool in_job)
   }
   bool settled = false;  // the rules and dockerd's answers disagreed for all of view_settle
   if (why.empty()) {
-    auto restored = restore_snapshot(host.runner, host.clock, fit.snapshot, docker ? &docker.value() : nullptr);
+    auto restored =
+        restore_snapshot(host.runner, host.clock, fit.snapshot, docker ? &docker.value() : nullptr);
     const auto put_back_ms = ms_since(started);
     Restored counted = restored ? restored.value() : Restored{};  // each table as last written
     // Judged on what it put back: a family the snapshot lacks was not there to keep.

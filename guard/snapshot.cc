@@ -1,5 +1,6 @@
 #include "snapshot.h"
 
+#include "docker_view.h"
 #include "fs.h"
 #include "plan.h"
 #include "runtime_dir.h"
@@ -128,6 +129,10 @@ ExitStatus run_snapshot(HostView& view, const std::string& firewall, bool before
   stamp.dockerd_pid = docker.main_pid;
   stamp.dockerd_start = start.value();
   stamp.taken_ms = host.clock.boot_ms();
+  // What dockerd holds, asked before the rules are read: a container started in between has
+  // rules but is new to the answer, so the restore checks them instead of trusting them.
+  const auto held = ask_docker(host.docker, docker_api_timeout);
+  if (held) stamp.held = render_view(held.value());
   const auto snapshot = take_snapshot(host.runner, present, stamp);
   std::size_t count = 0;
   Expected<Ok> written = fail("");
@@ -149,7 +154,11 @@ ExitStatus run_snapshot(HostView& view, const std::string& firewall, bool before
     return ExitStatus::Unknown;
   }
   host.out << "snapshot: saved Docker's " << count << " rules before " << firewall
-           << " flushes them" << (some_gone ? " (" + describe(rules) + ")" : "") << "\n";
+           << " flushes them" << (some_gone ? " (" + describe(rules) + ")" : "")
+           << (held ? ""
+                    : "; without what dockerd holds (" + held.error() +
+                          "): the restore judges by its answer then alone")
+           << "\n";
   return ExitStatus::Ok;
 }
 

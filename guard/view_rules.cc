@@ -1,6 +1,8 @@
 #include "view_rules.h"
 
 #include <algorithm>
+#include <functional>
+#include <map>
 #include <set>
 
 #include "snapshot.h"
@@ -30,22 +32,31 @@ bool port_in_family(const PublishedPort& port, const std::string& family, std::s
   return true;
 }
 
-/// What the view holds that rules may name.
+/// Chains whose rules are never judged: DOCKER-USER is the administrator's, DOCKER-INGRESS
+/// swarm's (its DNATs lead to the ingress sandbox, which no container list shows).
+bool judged(const Rule& rule) {
+  return rule.chain != "DOCKER-USER" && rule.chain != "DOCKER-INGRESS";
+}
+
+/// What one family's rules may name of what dockerd holds.
 struct Held {
-  std::set<std::string> addresses;  ///< running containers' addresses, as hosts
-  std::set<std::string> published;  ///< host addresses ports are published on
-  std::set<std::string> bridges;
-  /// "PROTO PUBLIC HOST PRIVATE" of each published port's DNAT, "PROTO HOST PRIVATE" of the
-  /// container side (filter DOCKER's ACCEPT, the hairpin MASQUERADE).
+  std::map<std::string, std::string> addresses;  ///< running containers' hosts, to their IDs
+  std::set<std::string> published;               ///< host addresses ports are published on
+  std::set<std::string> bridges, subnets;
+  /// "PROTO PUBLIC HOST PRIVATE" of each published port's DNAT, "PROTO HOST PRIVATE" of its
+  /// container's side.
   std::set<std::string> dnats, container_ports;
 
   Held(const DockerView& view, const std::string& family) {
-    for (const auto& n : view.networks)
+    for (const auto& n : view.networks) {
       if (!n.bridge.empty()) bridges.insert(n.bridge);
+      for (const auto& subnet : n.subnets)
+        if ((subnet.find(':') != std::string::npos) == is_ipv6(family)) subnets.insert(subnet);
+    }
     for (const auto& c : view.containers) {
       for (const auto& a : c.attachments) {
         const auto& address = is_ipv6(family) ? a.ipv6 : a.ipv4;
-        if (!address.empty()) addresses.insert(as_host(address));
+        if (!address.empty()) addresses.emplace(as_host(address), c.id);
       }
       for (const auto& p : c.ports) {
         std::string host;
@@ -61,142 +72,249 @@ struct Held {
       }
     }
   }
+};
 
-  /// Why `rule` is of a container or network dockerd no longer holds, or "".
-  std::string why_stale(const Rule& rule) const {
+/// What a rule names that dockerd may hold or have held.
+struct Names {
+  std::vector<std::string> interfaces, hosts, prefixes;
+  std::vector<std::string> dnats;  ///< as Held::dnats
+
+  explicit Names(const Rule& rule) {
     for (const char* option : {"-i", "-o"})
-      for (const auto& name : values_of(rule.words, option))
-        if (name != "lo" && bridges.count(name) == 0) return "no network has bridge " + name;
-    std::vector<std::string> hosts;
+      for (auto& name : values_of(rule.words, option))
+        if (name != "lo") interfaces.push_back(std::move(name));
     for (const char* option : {"-s", "-d"})
       for (auto& address : values_of(rule.words, option))
-        if (is_host_address(address)) hosts.push_back(address);
-    for (const auto& destination : values_of(rule.words, "--to-destination"))
-      if (auto host = dnat_host(destination); !host.empty()) hosts.push_back(host);
-    for (const auto& host : hosts) {
-      if (addresses.count(host) == 0 && published.count(host) == 0 && !is_loopback(host))
-        return "no running container has " + host.substr(0, host.find('/'));
-    }
-    // A rule of one published port: the port must still be published to that address (a
-    // container removed and another started on its address must not inherit its ports).
+        (is_host_address(address) ? hosts : prefixes).push_back(std::move(address));
     const auto protocol = values_of(rule.words, "-p");
     const auto dport = values_of(rule.words, "--dport");
-    if (protocol.size() != 1 || dport.size() != 1) return {};
     for (const auto& destination : values_of(rule.words, "--to-destination")) {
       const auto host = dnat_host(destination);
+      if (host.empty()) continue;
+      hosts.push_back(host);
       const auto colon = destination.rfind(':');
-      if (host.empty() || colon == std::string::npos || destination.back() == ']') continue;
-      const auto key =
-          protocol[0] + " " + dport[0] + " " + host + " " + destination.substr(colon + 1);
-      if (dnats.count(key) == 0)
-        return "no container publishes " + protocol[0] + " " + dport[0] + " to " + destination;
-      return {};
+      if (protocol.size() == 1 && dport.size() == 1 && colon != std::string::npos &&
+          destination.back() != ']')
+        dnats.push_back(protocol[0] + " " + dport[0] + " " + host + " " +
+                        destination.substr(colon + 1));
     }
-    for (auto& address : values_of(rule.words, "-d")) {
-      if (addresses.count(address) == 0) continue;
-      if (container_ports.count(protocol[0] + " " + address + " " + dport[0]) == 0)
-        return "no container publishes " + protocol[0] + " port " + dport[0] + " of " +
-               address.substr(0, address.find('/'));
-    }
-    return {};
   }
 };
+
+std::string address_of(const std::string& host) { return host.substr(0, host.find('/')); }
+
+/// "no container publishes tcp 8080 to 172.17.0.2:80" for Held::dnats' "tcp 8080
+/// 172.17.0.2/32 80".
+std::string unpublished(const std::string& dnat) {
+  std::vector<std::string> w;
+  for (std::size_t at = 0; at <= dnat.size();) {
+    const auto end = std::min(dnat.find(' ', at), dnat.size());
+    w.push_back(dnat.substr(at, end - at));
+    at = end + 1;
+  }
+  if (w.size() != 4) return "no container publishes " + dnat;
+  const auto address = address_of(w[2]);
+  const bool v6 = address.find(':') != std::string::npos;
+  return "no container publishes " + w[0] + " " + w[1] + " to " +
+         (v6 ? "[" + address + "]" : address) + ":" + w[3];
+}
+
+/// Why `rule` names what `then` held and `now` does not, or "".
+std::string why_gone(const Rule& rule, const Held& then, const Held& now) {
+  const Names names(rule);
+  for (const auto& name : names.interfaces)
+    if (then.bridges.count(name) != 0 && now.bridges.count(name) == 0)
+      return "the network of bridge " + name + " is gone";
+  for (const auto& host : names.hosts) {
+    const auto was = then.addresses.find(host);
+    if (was == then.addresses.end()) continue;
+    const auto is = now.addresses.find(host);
+    if (is == now.addresses.end()) return "no running container has " + address_of(host);
+    if (is->second != was->second) return address_of(host) + " is another container's now";
+  }
+  for (const auto& prefix : names.prefixes)
+    if (then.subnets.count(prefix) != 0 && now.subnets.count(prefix) == 0)
+      return "no network has " + prefix;
+  for (const auto& dnat : names.dnats)
+    if (then.dnats.count(dnat) != 0 && now.dnats.count(dnat) == 0) return unpublished(dnat);
+  return {};
+}
+
+/// Why `rule` names what `now` does not hold, judged without knowing what was held before:
+/// only what every rule of Docker's naming it must mean (a bridge, a container's address, a
+/// DNAT's port), or "".
+std::string why_stale(const Rule& rule, const Held& now) {
+  const Names names(rule);
+  for (const auto& name : names.interfaces)
+    if (now.bridges.count(name) == 0) return "no network has bridge " + name;
+  for (const auto& host : names.hosts)
+    if (now.addresses.count(host) == 0 && now.published.count(host) == 0 && !is_loopback(host))
+      return "no running container has " + address_of(host);
+  for (const auto& dnat : names.dnats)
+    if (now.dnats.count(dnat) == 0) return unpublished(dnat);
+  // A published port's ACCEPT names its container's address and port, and no source (a
+  // link's names both ends): the port must still be published there, or a container started
+  // since on that address would inherit it.
+  const auto protocol = values_of(rule.words, "-p");
+  const auto dport = values_of(rule.words, "--dport");
+  if (names.hosts.size() != 1 || protocol.size() != 1 || dport.size() != 1 ||
+      values_of(rule.words, "-d").size() != 1 || !values_of(rule.words, "-s").empty())
+    return {};
+  const auto& host = names.hosts.front();
+  if (now.addresses.count(host) != 0 &&
+      now.container_ports.count(protocol[0] + " " + host + " " + dport[0]) == 0)
+    return "no container publishes " + protocol[0] + " port " + dport[0] + " of " +
+           address_of(host);
+  return {};
+}
 
 bool has_value(const Rule& rule, const char* option, const std::string& value) {
   const auto values = values_of(rule.words, option);
   return std::find(values.begin(), values.end(), value) != values.end();
 }
 
-/// The lines for what `view` holds that `rules` lack.
-std::vector<std::string> missing_from(const Ruleset& rules, const DockerView& view,
-                                      const std::string& family) {
-  std::vector<std::string> missing;
-  // What nat holds, as keys looked up below: one pass over the rules, however many ports.
-  // "PROTO DPORT [-d HOST] DESTINATION" per DNAT of DOCKER, "SUBNET BRIDGE" per MASQUERADE.
-  std::set<std::string> dnats, masquerades;
-  if (const Table* nat = find_table(rules, "nat")) {
-    for (const auto& r : nat->rules) {
-      if (r.chain == "DOCKER" && has_value(r, "-j", "DNAT")) {
-        for (const auto& protocol : values_of(r.words, "-p"))
-          for (const auto& dport : values_of(r.words, "--dport"))
-            for (const auto& destination : values_of(r.words, "--to-destination")) {
-              const auto prefix = protocol + " " + dport + " ";
-              dnats.insert(prefix + destination);
-              for (const auto& host : values_of(r.words, "-d"))
-                dnats.insert(prefix + "-d " + host + " " + destination);
-            }
-      } else if (r.chain == "POSTROUTING" && has_value(r, "-j", "MASQUERADE")) {
-        for (const auto& subnet : values_of(r.words, "-s"))
-          for (const auto& bridge : values_of(r.words, "-o"))
-            masquerades.insert(subnet + " " + bridge);
+/// What the kept rules name, as looked up for what is missing: one pass over the rules.
+struct Written {
+  /// "PROTO DPORT [-d HOST] DESTINATION" per DNAT.
+  std::set<std::string> dnats;
+  /// "SUBNET BRIDGE" per MASQUERADE or SNAT of nat POSTROUTING.
+  std::set<std::string> translated;
+  std::set<std::string> interfaces;
+
+  explicit Written(const Ruleset& rules) {
+    for (const auto& table : rules.tables) {
+      for (const auto& r : table.rules) {
+        for (const char* option : {"-i", "-o"})
+          for (auto& name : values_of(r.words, option)) interfaces.insert(std::move(name));
+        if (table.name != "nat") continue;
+        if (has_value(r, "-j", "DNAT")) {
+          for (const auto& protocol : values_of(r.words, "-p"))
+            for (const auto& dport : values_of(r.words, "--dport"))
+              for (const auto& destination : values_of(r.words, "--to-destination")) {
+                const auto prefix = protocol + " " + dport + " ";
+                dnats.insert(prefix + destination);
+                for (const auto& host : values_of(r.words, "-d"))
+                  dnats.insert(prefix + "-d " + host + " " + destination);
+              }
+        } else if (r.chain == "POSTROUTING" &&
+                   (has_value(r, "-j", "MASQUERADE") || has_value(r, "-j", "SNAT"))) {
+          for (const auto& subnet : values_of(r.words, "-s"))
+            for (const auto& bridge : values_of(r.words, "-o"))
+              translated.insert(subnet + " " + bridge);
+        }
       }
     }
   }
-  for (const auto& c : view.containers) {
-    // The container's addresses on the networks Docker publishes from.
-    std::vector<std::string> targets;
-    for (const auto& a : c.attachments) {
-      const auto* network = view.network(a.network);
-      const auto& address = is_ipv6(family) ? a.ipv6 : a.ipv4;
-      if (network != nullptr && network->maps_ports(is_ipv6(family)) && !address.empty())
-        targets.push_back(address);
-    }
-    if (targets.empty()) continue;
-    for (const auto& p : c.ports) {
-      std::string host;
-      if (!port_in_family(p, family, host)) continue;
-      const auto port = std::to_string(p.container_port);
-      const auto prefix = p.protocol + " " + std::to_string(p.host_port) + " " +
-                          (host.empty() ? std::string() : "-d " + host + " ");
-      const bool found = std::any_of(targets.begin(), targets.end(), [&](const std::string& t) {
-        return dnats.count(prefix + (is_ipv6(family) ? "[" + t + "]:" + port : t + ":" + port)) !=
-               0;
-      });
-      if (!found) {
-        missing.push_back("nat DOCKER: " + p.protocol + " " + std::to_string(p.host_port) + " to " +
-                          c.name + " (" + targets.front() + ":" + port + ")");
-      }
-    }
+};
+
+/// The line for each published port of `c` in `family` that `written` lacks the DNAT of.
+void missing_ports(const ContainerView& c, const DockerView& view, const std::string& family,
+                   const Written& written, std::vector<std::string>& missing) {
+  // The container's addresses on the networks Docker publishes from.
+  std::vector<std::string> targets;
+  for (const auto& a : c.attachments) {
+    const auto* network = view.network(a.network);
+    const auto& address = is_ipv6(family) ? a.ipv6 : a.ipv4;
+    if (network != nullptr && network->maps_ports(is_ipv6(family)) && !address.empty())
+      targets.push_back(address);
   }
-  for (const auto& n : view.networks) {
-    if (!n.masquerades(is_ipv6(family))) continue;
-    for (const auto& subnet : n.subnets) {
-      if ((subnet.find(':') != std::string::npos) != is_ipv6(family)) continue;
-      if (masquerades.count(subnet + " " + n.bridge) == 0)
-        missing.push_back("nat POSTROUTING: MASQUERADE of " + subnet + " (network " + n.name + ")");
-    }
+  if (targets.empty()) return;
+  for (const auto& p : c.ports) {
+    std::string host;
+    if (!port_in_family(p, family, host)) continue;
+    const auto port = std::to_string(p.container_port);
+    const auto prefix = p.protocol + " " + std::to_string(p.host_port) + " " +
+                        (host.empty() ? std::string() : "-d " + host + " ");
+    const bool found = std::any_of(targets.begin(), targets.end(), [&](const std::string& t) {
+      return written.dnats.count(prefix +
+                                 (is_ipv6(family) ? "[" + t + "]:" + port : t + ":" + port)) != 0;
+    });
+    if (!found)
+      missing.push_back("nat DOCKER: " + p.protocol + " " + std::to_string(p.host_port) + " to " +
+                        c.name + " (" + targets.front() + ":" + port + ")");
   }
-  return missing;
 }
 
-}  // namespace
-
-ViewComparison compare_to_view(const Ruleset& part, const DockerView& view,
-                               const std::string& family) {
-  // What fitting would drop is what is stale; a stale rule never meets an expectation, so
-  // what the fitted rules lack is what `part` lacks.
-  return fit_to_view(part, view, family).comparison;
+/// The line for each subnet of `n` in `family` that `written` does not translate.
+void missing_translation(const NetworkView& n, const std::string& family, const Written& written,
+                         std::vector<std::string>& missing) {
+  if (!n.masquerades(is_ipv6(family))) return;
+  for (const auto& subnet : n.subnets) {
+    if ((subnet.find(':') != std::string::npos) != is_ipv6(family)) continue;
+    if (written.translated.count(subnet + " " + n.bridge) == 0)
+      missing.push_back("nat POSTROUTING: MASQUERADE of " + subnet + " (network " + n.name + ")");
+  }
 }
 
-FittedRules fit_to_view(const Ruleset& saved, const DockerView& view, const std::string& family) {
+/// Whether `n` has a subnet in `family`.
+bool in_family(const NetworkView& n, const std::string& family) {
+  return std::any_of(n.subnets.begin(), n.subnets.end(), [&](const std::string& subnet) {
+    return (subnet.find(':') != std::string::npos) == is_ipv6(family);
+  });
+}
+
+/// `saved` split by `why` (a reason to drop a rule, or ""): DOCKER-USER's and
+/// DOCKER-INGRESS's rules are always kept.
+FittedRules split(const Ruleset& saved, const std::function<std::string(const Rule&)>& why) {
   FittedRules fitted;
-  const Held held(view, family);
   for (const auto& table : saved.tables) {
-    Table kept{table.name, table.chains, {}}, dropped{table.name, table.chains, {}};
+    Table kept{table.name, table.chains, {}, table.others};
+    Table dropped{table.name, table.chains, {}, {}};
     for (const auto& rule : table.rules) {
-      const auto why = rule.chain == "DOCKER-USER" ? std::string() : held.why_stale(rule);
-      if (why.empty()) {
+      const auto reason = judged(rule) ? why(rule) : std::string();
+      if (reason.empty()) {
         kept.rules.push_back(rule);
       } else {
         fitted.comparison.stale.push_back(table.name + " -A " + rule.chain + " " + rule.spec +
-                                          " (" + why + ")");
+                                          " (" + reason + ")");
         dropped.rules.push_back(rule);
       }
     }
     fitted.rules.tables.push_back(std::move(kept));
     if (!dropped.rules.empty()) fitted.dropped.tables.push_back(std::move(dropped));
   }
-  fitted.comparison.missing = missing_from(fitted.rules, view, family);
+  return fitted;
+}
+
+bool holds_network(const DockerView& view, const std::string& id) {
+  return std::any_of(view.networks.begin(), view.networks.end(),
+                     [&](const NetworkView& n) { return n.id == id; });
+}
+
+}  // namespace
+
+ViewComparison compare_to_view(const Ruleset& part, const DockerView& view,
+                               const std::string& family) {
+  return fit_to_view(part, view, family).comparison;
+}
+
+FittedRules fit_to_view(const Ruleset& saved, const DockerView& view, const std::string& family) {
+  const Held now(view, family);
+  auto fitted = split(saved, [&](const Rule& rule) { return why_stale(rule, now); });
+  const Written written(fitted.rules);
+  for (const auto& c : view.containers)
+    missing_ports(c, view, family, written, fitted.comparison.missing);
+  for (const auto& n : view.networks)
+    missing_translation(n, family, written, fitted.comparison.missing);
+  return fitted;
+}
+
+FittedRules fit_to_change(const Ruleset& saved, const DockerView& then, const DockerView& now,
+                          const std::string& family) {
+  const Held held_then(then, family), held_now(now, family);
+  auto fitted = split(saved, [&](const Rule& rule) { return why_gone(rule, held_then, held_now); });
+  // What is new since the snapshot is Docker's to write; what the snapshot holds of it
+  // already (a container listed only once it ran) need not be.
+  const Written written(fitted.rules);
+  auto& missing = fitted.comparison.missing;
+  // Every layout maps each published port with a DNAT: checked for every container, so a
+  // race between the snapshot's answer and its rules never hides one.
+  for (const auto& c : now.containers) missing_ports(c, now, family, written, missing);
+  for (const auto& n : now.networks) {
+    if (holds_network(then, n.id) || n.bridge.empty() || !in_family(n, family)) continue;
+    if (written.interfaces.count(n.bridge) == 0)
+      missing.push_back("rules of network " + n.name + " (bridge " + n.bridge + ")");
+  }
   return fitted;
 }
 

@@ -15,30 +15,46 @@ namespace dfg {
 
 /// How Docker's part of one family's rules stands against what dockerd holds now.
 struct ViewComparison {
-  /// What dockerd holds that the rules lack: a published port's DNAT to the container's
-  /// current address, a masquerading network's MASQUERADE. One line each.
+  /// What dockerd holds that the rules lack, of what every layout of Docker's writes: a
+  /// published port's DNAT to the container's current address, a masquerading network's
+  /// MASQUERADE (or SNAT, with com.docker.network.host_ipv4). One line each.
   std::vector<std::string> missing;
-  /// Docker's rules of containers and networks dockerd no longer holds: a rule naming an
-  /// address no running container has, or a bridge no network has. One line each.
+  /// Docker's rules of containers and networks dockerd no longer holds: a DNAT to an
+  /// address no running container has or of a port none publishes there, a rule naming a
+  /// container's address that none has, or a bridge no network has. One line each.
   std::vector<std::string> stale;
 
   bool matches() const { return missing.empty() && stale.empty(); }
 };
 
 /// Compares `part` (docker_part of one family's listing, "IPv4" or "IPv6") with `view`.
-/// DOCKER-USER is the administrator's and never judged. Published ports on one family's
-/// addresses count for that family only ("0.0.0.0" for IPv4, "::" for IPv6).
+/// DOCKER-USER is the administrator's and never judged; DOCKER-INGRESS is swarm's, whose
+/// DNATs lead to an ingress sandbox that no container list shows. Published ports on one
+/// family's addresses count for that family only ("0.0.0.0" for IPv4, "::" for IPv6).
 ViewComparison compare_to_view(const Ruleset& part, const DockerView& view,
                                const std::string& family);
 
-/// `saved` (a snapshot's docker_part) fitted to what dockerd holds now: its stale rules
-/// dropped (`dropped`, and `comparison.stale` names them), and what it then lacks
-/// (`comparison.missing`).
+/// `saved` (a snapshot's docker_part) fitted to what dockerd holds: its rules that name what
+/// is gone dropped (`dropped`, and `comparison.stale` says why each went), and what dockerd
+/// holds that the rest lacks (`comparison.missing`).
 struct FittedRules {
   Ruleset rules;
   ViewComparison comparison;
-  Ruleset dropped;  ///< the stale rules, by table (only tables that have some)
+  Ruleset dropped;  ///< the rules left out, by table (only tables that have some)
 };
+
+/// Judged by what changed between `then` (dockerd's answer when the snapshot was taken) and
+/// `now`: a rule is dropped only when it names what dockerd held then and holds no more (a
+/// container's address, now gone or another container's; a network's bridge or subnet; a
+/// published port); whatever else the snapshot holds goes back as saved, whether the guard
+/// understands its layout or not. Missing is only what is new since `then` and the kept
+/// rules lack: a new container's published port without its DNAT, a new network's bridge
+/// that no rule names.
+FittedRules fit_to_change(const Ruleset& saved, const DockerView& then, const DockerView& now,
+                          const std::string& family);
+
+/// Without dockerd's answer of the snapshot's moment: `saved` fitted to `now` alone, by
+/// compare_to_view's judgement (rules of what no running container or network has go).
 FittedRules fit_to_view(const Ruleset& saved, const DockerView& view, const std::string& family);
 
 /// The canary that cannot be fooled by copies of old rules: `jumps` (check_docker_rules), and

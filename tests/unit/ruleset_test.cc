@@ -1,5 +1,7 @@
 #include "ruleset.h"
 
+#include "iptables_restore_sim.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -10,6 +12,9 @@
 
 namespace dfg {
 namespace {
+
+using test::apply;
+using test::by_chain;
 
 std::string read_capture(const std::string& name) {
   std::ifstream in(std::string(DFG_TEST_DATA_DIR) + "/docker-rules/" + name);
@@ -26,64 +31,6 @@ std::vector<std::string> lines_of(const Ruleset& ruleset) {
   return lines;
 }
 
-/// What iptables-restore --noflush does with a plan_restore script, for the subset it writes:
-/// a user chain declaration creates or empties, -D deletes the first copy, -I inserts at the
-/// top, -A appends.
-void apply(Ruleset& now, const RestoreScript& script) {
-  auto table = std::find_if(now.tables.begin(), now.tables.end(),
-                            [&](const Table& t) { return t.name == script.table; });
-  if (table == now.tables.end()) {
-    now.tables.push_back({script.table, {}, {}});
-    table = now.tables.end() - 1;
-  }
-  std::istringstream in(script.text);
-  std::string line;
-  auto& rules = table->rules;
-  while (std::getline(in, line)) {
-    std::istringstream words(line);
-    std::string op, chain;
-    words >> op >> chain;
-    if (op[0] == ':') {
-      const auto name = op.substr(1);
-      rules.erase(std::remove_if(rules.begin(), rules.end(),
-                                 [&](const Rule& r) { return r.chain == name; }),
-                  rules.end());
-      if (std::none_of(table->chains.begin(), table->chains.end(),
-                       [&](const Chain& c) { return c.name == name; }))
-        table->chains.push_back({name, "-"});
-      continue;
-    }
-    if (op[0] == '*' || op == "COMMIT") continue;
-    std::string spec;
-    std::getline(words, spec);
-    if (!spec.empty()) spec.erase(0, 1);
-    Rule rule{chain, spec, {}};
-    if (op == "-A") {
-      rules.push_back(rule);
-    } else if (op == "-D") {
-      const auto it = std::find_if(rules.begin(), rules.end(), [&](const Rule& r) {
-        return r.chain == chain && r.spec == spec;
-      });
-      ASSERT_NE(it, rules.end()) << "-D of a rule that is not there: " << line;
-      rules.erase(it);
-    } else {
-      ASSERT_EQ(op, "-I") << line;  // at the top of the chain
-      rules.insert(
-          std::find_if(rules.begin(), rules.end(), [&](const Rule& r) { return r.chain == chain; }),
-          rule);
-    }
-  }
-  now = parse_ruleset(to_text(now)).value();  // the words, as iptables-save would list them
-}
-
-/// Each chain's rules in order, keyed by "TABLE CHAIN".
-std::map<std::string, std::vector<std::string>> by_chain(const Ruleset& ruleset) {
-  std::map<std::string, std::vector<std::string>> chains;
-  for (const auto& table : ruleset.tables)
-    for (const auto& rule : table.rules) chains[table.name + " " + rule.chain].push_back(rule.spec);
-  return chains;
-}
-
 Ruleset parse(const std::string& text) {
   auto parsed = parse_ruleset(text);
   EXPECT_TRUE(parsed) << parsed.error();
@@ -95,7 +42,7 @@ Ruleset without(const Ruleset& all, const Ruleset& part) {
   const auto gone = lines_of(part);
   Ruleset rest;
   for (const auto& table : all.tables) {
-    Table kept{table.name, {}, {}};
+    Table kept{table.name, {}, {}, {}};
     for (const auto& chain : table.chains)
       if (chain.builtin()) kept.chains.push_back(chain);
     for (const auto& rule : table.rules)
@@ -262,7 +209,7 @@ TEST(PlanRestore, KeepsTheFirewallsOwnDockerUser) {
       "-j DROP\nCOMMIT\n");
   const auto scripts = plan_restore(saved, now);
   ASSERT_EQ(scripts.size(), 1u);
-  EXPECT_EQ(scripts[0].text, "*filter\n-I FORWARD -j DOCKER-USER\nCOMMIT\n")
+  EXPECT_EQ(scripts[0].text, "*filter\n-I FORWARD 1 -j DOCKER-USER\nCOMMIT\n")
       << "the edited file's DOCKER-USER stands; only the jump to it comes back";
   EXPECT_THAT(plan_restore(saved, Ruleset{})[0].text,
               ::testing::HasSubstr(":DOCKER-USER - [0:0]\n-A DOCKER-USER -s 10.9.0.0/16 -j DROP\n"))
@@ -279,7 +226,7 @@ TEST(PlanRestore, LeavesJumpsToOthersChainsThatAreGoneToTheirOwners) {
   auto scripts = plan_restore(saved, Ruleset{});
   ASSERT_EQ(scripts.size(), 1u);
   EXPECT_EQ(scripts[0].text,
-            "*filter\n:DOCKER-USER - [0:0]\n-A DOCKER-USER -j RETURN\n-I FORWARD -j "
+            "*filter\n:DOCKER-USER - [0:0]\n-A DOCKER-USER -j RETURN\n-I FORWARD 1 -j "
             "DOCKER-USER\nCOMMIT\n");
   EXPECT_THAT(
       scripts[0].left_out,
@@ -292,7 +239,7 @@ TEST(PlanRestore, LeavesJumpsToOthersChainsThatAreGoneToTheirOwners) {
               ::testing::HasSubstr("-A DOCKER-USER -p tcp -m multiport --dports 22 -j f2b-sshd\n"));
 }
 
-TEST(PlanRestore, NeverDeclaresBuiltinChainsSoPoliciesStay) {
+TEST(PlanRestore, DeclaresNoBuiltinChainSavedWithAccept) {
   const auto saved = docker_part(parse(read_capture("docker-26.1.5.iptables-save")));
   for (const auto& script : plan_restore(saved, Ruleset{})) {
     EXPECT_EQ(script.text.find(":FORWARD"), std::string::npos) << script.text;
@@ -310,7 +257,7 @@ TEST(PlanRestore, CountsTheRulesItWrites) {
   EXPECT_EQ(scripts[0].rules, 2u);
   EXPECT_EQ(scripts[0].text,
             "*nat\n:DOCKER - [0:0]\n-A DOCKER -i docker0 -j RETURN\n"
-            "-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER\nCOMMIT\n");
+            "-I PREROUTING 1 -m addrtype --dst-type LOCAL -j DOCKER\nCOMMIT\n");
 }
 
 /// A host whose firewall file has nat rules of the administrator's, with Docker's around them
@@ -374,8 +321,8 @@ TEST(PlanRestore, DeletesStaleRulesOfDockersInBuiltinChains) {
   const char* const old_hairpin =
       "-s 172.17.0.9/32 -d 172.17.0.9/32 -p tcp -m tcp --dport 443 -j MASQUERADE";
   auto now = live;
-  now.tables[0].rules.push_back({"POSTROUTING", old_masquerade, {}});
-  now.tables[0].rules.push_back({"POSTROUTING", old_hairpin, {}});
+  now.tables[0].rules.push_back({"POSTROUTING", old_masquerade, {}, {}});
+  now.tables[0].rules.push_back({"POSTROUTING", old_hairpin, {}, {}});
   now = parse(to_text(now));
   const auto stale = parse(std::string("*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING ") +
                            old_masquerade + "\n-A POSTROUTING " + old_hairpin + "\nCOMMIT\n");
@@ -406,6 +353,85 @@ TEST(DockerPart, RulesOfTheAdministratorsStayTheirs) {
                   "filter -A FORWARD -i docker0 ! -o docker0 -j ACCEPT",
                   "filter -A DOCKER -d 172.17.0.2/32 ! -i docker0 -o docker0 -p tcp -m tcp "
                   "--dport 80 -j ACCEPT"));
+}
+
+TEST(PlanRestore, KeepsARuleDockerAppendedAfterTheFirewallsOwn) {
+  // Docker 20.10 appends the FORWARD rules of a network created after the firewall loaded its
+  // file: after EL's REJECT, where they forward nothing. They go back there, not on top.
+  const auto all = parse(
+      "*filter\n:FORWARD ACCEPT [0:0]\n:DOCKER - [0:0]\n"
+      "-A FORWARD -o docker0 -j DOCKER\n-A FORWARD -i docker0 ! -o docker0 -j ACCEPT\n"
+      "-A FORWARD -j REJECT --reject-with icmp-host-prohibited\n"
+      "-A FORWARD -o br-1234 -j DOCKER\n-A FORWARD -i br-1234 ! -o br-1234 -j ACCEPT\n"
+      "-A DOCKER ! -i docker0 -o docker0 -j DROP\n-A DOCKER ! -i br-1234 -o br-1234 -j DROP\n"
+      "COMMIT\n");
+  const auto saved = docker_part(all);
+  ASSERT_EQ(saved.tables[0].rules.size(), 6u);
+  EXPECT_EQ(saved.tables[0].rules[2].after, "-j REJECT --reject-with icmp-host-prohibited");
+  auto now = without(all, saved);
+  for (const auto& script : plan_restore(saved, now)) apply(now, script);
+  EXPECT_EQ(by_chain(now), by_chain(all));
+  // The REJECT gone from the firewall's file: they go where Docker puts them, on top.
+  Ruleset bare = parse("*filter\n:FORWARD ACCEPT [0:0]\nCOMMIT\n");
+  for (const auto& script : plan_restore(saved, bare)) apply(bare, script);
+  EXPECT_EQ(by_chain(bare).at("filter FORWARD").size(), 4u);
+}
+
+TEST(PlanRestore, PutsDockersForwardDropBackAndNeverWritesAccept) {
+  // Docker sets FORWARD's policy to DROP when it enables forwarding itself (always for IPv6
+  // from 27 on); EL's stop sets every policy to ACCEPT.
+  const auto saved =
+      docker_part(parse("*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:DOCKER-USER - [0:0]\n"
+                        "-A FORWARD -j DOCKER-USER\nCOMMIT\n"));
+  auto now = parse("*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\nCOMMIT\n");
+  const auto scripts = plan_restore(saved, now);
+  EXPECT_THAT(scripts[0].text, ::testing::HasSubstr(":FORWARD DROP [0:0]\n"));
+  EXPECT_EQ(scripts[0].text.find(":INPUT"), std::string::npos) << scripts[0].text;
+  for (const auto& script : scripts) apply(now, script);
+  EXPECT_EQ(test::policies(now).at("filter FORWARD"), "DROP");
+  EXPECT_TRUE(plan_restore(saved, now)[0].in_place);
+  // Saved with ACCEPT, and the firewall's file says DROP: the firewall's stays.
+  const auto accepting = docker_part(parse(
+      "*filter\n:FORWARD ACCEPT [0:0]\n:DOCKER-USER - [0:0]\n-A FORWARD -j DOCKER-USER\nCOMMIT\n"));
+  EXPECT_EQ(plan_restore(accepting, now)[0].text.find(":FORWARD"), std::string::npos);
+}
+
+TEST(PlanRestore, LeavesAJumpToAnUpperCaseChainOfOthersToItsOwner) {
+  // CrowdSec's bouncer, or an administrator's BLOCKLIST kept by a unit of its own: a chain
+  // whose name reads like a target's. The flush deleted it; its jump would fail the table.
+  const auto saved =
+      docker_part(parse("*filter\n:FORWARD ACCEPT [0:0]\n:BLOCKLIST - [0:0]\n:DOCKER-USER - [0:0]\n"
+                        "-A FORWARD -j DOCKER-USER\n-A BLOCKLIST -s 203.0.113.9/32 -j DROP\n"
+                        "-A DOCKER-USER -j BLOCKLIST\n-A DOCKER-USER -j RETURN\nCOMMIT\n"));
+  EXPECT_EQ(saved.tables[0].others, std::vector<std::string>{"BLOCKLIST"});
+  auto scripts = plan_restore(saved, Ruleset{});
+  EXPECT_THAT(scripts[0].left_out, ::testing::ElementsAre("filter -A DOCKER-USER -j BLOCKLIST"));
+  EXPECT_EQ(scripts[0].text.find("BLOCKLIST"), std::string::npos) << scripts[0].text;
+  // Made again before the restore: the jump goes back with the rest.
+  scripts = plan_restore(saved, parse("*filter\n:BLOCKLIST - [0:0]\nCOMMIT\n"));
+  EXPECT_THAT(scripts[0].left_out, ::testing::IsEmpty());
+  EXPECT_THAT(scripts[0].text, ::testing::HasSubstr("-A DOCKER-USER -j BLOCKLIST\n"));
+  // Targets are no chains: a DNAT, a MASQUERADE or a LOG goes back whatever its name.
+  const auto nat = docker_part(
+      parse("*nat\n:POSTROUTING ACCEPT [0:0]\n:DOCKER - [0:0]\n"
+            "-A POSTROUTING -s 10.81.0.0/24 ! -o br-1 -j SNAT --to-source 198.51.100.50\n"
+            "-A DOCKER -i br-1 -j RETURN\nCOMMIT\n"));
+  EXPECT_THAT(plan_restore(nat, Ruleset{})[0].left_out, ::testing::IsEmpty());
+  EXPECT_EQ(plan_restore(nat, Ruleset{})[0].rules, 2u) << "the SNAT of a host_ipv4 network too";
+}
+
+TEST(DockerPart, AnAdministratorsRawDropOfAContainersAddressIsTheirs) {
+  // Docker 28's raw drops always negate an input interface; this one does not.
+  const auto part = docker_part(parse(
+      "*raw\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -d 172.17.0.2/32 -j DROP\n"
+      "-A PREROUTING -d 172.17.0.2/32 ! -i docker0 -j DROP\nCOMMIT\n"
+      "*filter\n:FORWARD ACCEPT [0:0]\n:DOCKER - [0:0]\n"
+      "-A DOCKER -d 172.17.0.2/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 80 -j ACCEPT\n"
+      "COMMIT\n"));
+  EXPECT_THAT(lines_of(part),
+              ::testing::ElementsAre("raw -A PREROUTING -d 172.17.0.2/32 ! -i docker0 -j DROP",
+                                     "filter -A DOCKER -d 172.17.0.2/32 ! -i docker0 -o docker0 "
+                                     "-p tcp -m tcp --dport 80 -j ACCEPT"));
 }
 
 TEST(ParseRuleset, KeepsQuotedWordsTogether) {

@@ -164,7 +164,8 @@ TEST(SnapshotRestore, SnapshotThenRestorePutsDockersRulesBackOnce) {
               HasSubstr("restore: put back 38 of Docker's rules after iptables.service"));
   const auto inputs = host.restore_inputs();
   ASSERT_EQ(inputs.size(), 1u) << "one iptables-restore per family: filter and nat";
-  EXPECT_THAT(inputs[0], HasSubstr("-I FORWARD -j DOCKER-USER\nCOMMIT\n*nat\n"));
+  EXPECT_THAT(inputs[0], HasSubstr("-I FORWARD 1 -j DOCKER-USER\n"));
+  EXPECT_THAT(inputs[0], HasSubstr("COMMIT\n*nat\n"));
   EXPECT_THAT(inputs[0], HasSubstr("-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT"));
   EXPECT_TRUE(entry_exists(host.snapshot_path)) << "kept for the next restore in [hook] timeout";
   EXPECT_TRUE(host.systemd.calls.empty()) << "Docker is not restarted";
@@ -212,8 +213,7 @@ TEST(SnapshotRestore, ARestoreJournalsWhereItsTimeWent) {
   const auto put_back = host.runner.on_call;
   host.runner.on_call = [&](const std::vector<std::string>& argv) {
     if (argv.front() == "iptables-save") host.test.clock.sleep_for(std::chrono::milliseconds(4));
-    if (argv.front() == "iptables-restore")
-      host.test.clock.sleep_for(std::chrono::milliseconds(7));
+    if (argv.front() == "iptables-restore") host.test.clock.sleep_for(std::chrono::milliseconds(7));
     put_back(argv);
   };
   const auto began = host.test.clock.now();  // the fake process starts at the clock's zero
@@ -354,8 +354,9 @@ TEST(SnapshotRestore, RulesOfAContainerGoneAreNotPutBack) {
   Scene host;
   host.snapshot();
   std::string containers = captured_containers;
-  const auto web = containers.find(R"("Names": ["/web"])");
-  containers.replace(web, std::string(R"("Names": ["/web"])").size(), R"("Names": ["/newcomer"])");
+  const auto web = containers.find(R"("Id": "c1", "Names": ["/web"])");
+  containers.replace(web, std::string(R"("Id": "c1", "Names": ["/web"])").size(),
+                     R"("Id": "c9", "Names": ["/newcomer"])");
   const auto ports = containers.find(R"("Ports": [{"IP": "0.0.0.0", "PrivatePort": 80,)");
   containers.replace(ports, containers.find("}],", ports) + 3 - ports, R"("Ports": [],)");
   host.test.docker.answers.at("/containers/json") = containers;

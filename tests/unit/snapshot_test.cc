@@ -20,6 +20,21 @@ Snapshot sample() {
   return s;
 }
 
+/// A snapshot whose rules keep their places among the firewall's, jump to a chain of others,
+/// and carry what dockerd held.
+Snapshot placed() {
+  auto s = sample();
+  s.held = {"network n1 bridge bridge docker0 external masquerade nat nat 172.17.0.0/16",
+            "container c1 web", "attachment bridge 172.17.0.2 -", "port tcp 0.0.0.0 8080 80"};
+  s.families[1].second = docker_part(
+      parse_ruleset("*filter\n:FORWARD DROP [0:0]\n:DOCKER - [0:0]\n:DOCKER-USER - [0:0]\n"
+                    ":BLOCKLIST - [0:0]\n-A FORWARD -j DOCKER-USER\n-A FORWARD -j REJECT\n"
+                    "-A FORWARD -o docker0 -j ACCEPT\n-A DOCKER ! -i docker0 -o docker0 -j DROP\n"
+                    "-A DOCKER-USER -j BLOCKLIST\nCOMMIT\n")
+          .value());
+  return s;
+}
+
 TEST(Snapshot, RoundTrips) {
   const auto text = render_snapshot(sample());
   const auto parsed = parse_snapshot(text);
@@ -33,8 +48,40 @@ TEST(Snapshot, RoundTrips) {
   EXPECT_EQ(render_snapshot(parsed.value()), text);
 }
 
+TEST(Snapshot, KeepsPlacesChainsOfOthersAndWhatDockerdHeld) {
+  const auto text = render_snapshot(placed());
+  EXPECT_NE(text.find("held container c1 web\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("after filter FORWARD 2 -j REJECT\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("others filter BLOCKLIST\n"), std::string::npos) << text;
+  const auto parsed = parse_snapshot(text);
+  ASSERT_TRUE(parsed) << parsed.error();
+  EXPECT_EQ(parsed.value().held, placed().held);
+  const auto& filter = parsed.value().families[1].second.tables.at(0);
+  ASSERT_EQ(filter.rules.size(), 4u);
+  EXPECT_EQ(filter.rules[0].after, "");
+  EXPECT_EQ(filter.rules[1].spec, "-o docker0 -j ACCEPT");
+  EXPECT_EQ(filter.rules[1].after, "-j REJECT");
+  EXPECT_EQ(filter.others, std::vector<std::string>{"BLOCKLIST"});
+  EXPECT_EQ(render_snapshot(parsed.value()), text);
+}
+
+TEST(Snapshot, RefusesPlacesOfRulesItDoesNotHold) {
+  const auto text = render_snapshot(placed());
+  auto altered = [&](const std::string& from, const std::string& to) {
+    auto t = text;
+    t.replace(t.find(from), from.size(), to);
+    return parse_snapshot(t);
+  };
+  EXPECT_FALSE(altered("after filter FORWARD 2", "after filter FORWARD 3"));
+  EXPECT_FALSE(altered("after filter FORWARD 2", "after nat FORWARD 2"));
+  EXPECT_FALSE(altered("others filter BLOCKLIST", "others raw BLOCKLIST"));
+  EXPECT_FALSE(altered("after filter FORWARD 2 -j REJECT\n",
+                       "after filter FORWARD 2 -j REJECT\n-A FORWARD -j ACCEPT\n"))
+      << "no rule after the places";
+}
+
 TEST(Snapshot, RefusesEveryTruncation) {
-  const auto text = render_snapshot(sample());
+  const auto text = render_snapshot(placed());
   for (std::size_t size = 0; size < text.size(); ++size)
     EXPECT_FALSE(parse_snapshot(text.substr(0, size))) << "accepted the first " << size << " bytes";
 }
