@@ -17,7 +17,7 @@ ExitStatus run_clear_flows(HostView& view) {
   auto& host = view.host();
   if (host.arm_deadline) host.arm_deadline(deadline_seconds);
   const auto& docker = view.docker_view();
-  const auto cleared = docker ? clear_broken_flows(host.conntrack, docker.value())
+  const auto cleared = docker ? clear_broken_flows(host.conntrack, docker.value(), view.families())
                               : Expected<std::size_t>(fail(docker));
   if (!cleared) {
     const auto line = "clear-flows: nothing cleared: " + cleared.error();

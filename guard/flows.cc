@@ -60,11 +60,14 @@ bool same_address(const std::string& a, const std::string& b) {
 
 }  // namespace
 
-std::vector<std::string> masqueraded_subnets(const DockerView& view) {
+std::vector<std::string> masqueraded_subnets(const DockerView& view, ManagedFamilies families) {
   std::vector<std::string> subnets;
   for (const auto& network : view.networks) {
-    for (const auto& subnet : network.subnets)
-      if (network.masquerades(subnet.find(':') != std::string::npos)) subnets.push_back(subnet);
+    for (const auto& subnet : network.subnets) {
+      const bool ipv6 = subnet.find(':') != std::string::npos;
+      if ((ipv6 ? families.ipv6 : families.ipv4) && network.masquerades(ipv6))
+        subnets.push_back(subnet);
+    }
   }
   return subnets;
 }
@@ -90,8 +93,9 @@ bool left_without_nat(const TrackedFlow& flow, const std::vector<std::string>& s
   });
 }
 
-Expected<std::size_t> clear_broken_flows(ConnectionTracking& tracking, const DockerView& view) {
-  const auto subnets = masqueraded_subnets(view);
+Expected<std::size_t> clear_broken_flows(ConnectionTracking& tracking, const DockerView& view,
+                                         ManagedFamilies families) {
+  const auto subnets = masqueraded_subnets(view, families);
   if (subnets.empty()) return std::size_t{0};
   const auto local = tracking.local_addresses();
   if (!local) return fail(local);

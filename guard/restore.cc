@@ -283,7 +283,7 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool in_job)
       // tracking entries go; the next packet of each then takes Docker's rules.
       const auto cleaning = host.clock.now();
       const auto cleared =
-          docker ? clear_broken_flows(host.conntrack, docker.value())
+          docker ? clear_broken_flows(host.conntrack, docker.value(), families.value())
                  : Expected<std::size_t>(fail("Docker's API cannot tell its networks"));
       std::string flows_note;
       if (!cleared)

@@ -20,25 +20,49 @@ DockerView networks() {
       {"i0", "intnet", "bridge", "dfgint", {"10.78.0.0/24"}, true, true},
       {"r0", "routed", "bridge", "br-r0", {"10.79.0.0/24"}, false, false},
       {"m0", "lan", "macvlan", "", {"192.0.2.0/24"}, false, true},
-      {"g0", "direct", "bridge", "br-g0", {"10.80.0.0/24", "fd00:80::/64"}, false, true,
-       "routed", "nat"},
+      {"g0",
+       "direct",
+       "bridge",
+       "br-g0",
+       {"10.80.0.0/24", "fd00:80::/64"},
+       false,
+       true,
+       "routed",
+       "nat"},
   };
   return view;
 }
+
+constexpr ManagedFamilies both{true, true};
 
 const std::vector<std::string> host_addresses{"127.0.0.1", "198.51.100.1", "172.17.0.1",
                                               "10.77.0.1", "::1"};
 
 bool broken(const std::string& line) {
-  return left_without_nat(parse_conntrack_line(line), masqueraded_subnets(networks()),
+  return left_without_nat(parse_conntrack_line(line), masqueraded_subnets(networks(), both),
                           host_addresses);
 }
 
 TEST(Flows, OnlyMasqueradingBridgeNetworksCount) {
-  EXPECT_THAT(masqueraded_subnets(networks()),
+  EXPECT_THAT(masqueraded_subnets(networks(), both),
               ::testing::ElementsAre("172.17.0.0/16", "fd00:dead:beef::/64", "10.77.0.0/24",
                                      "fd00:80::/64"))
       << "a network in routed mode for IPv4 (Docker 28) masquerades IPv6 alone";
+}
+
+TEST(Flows, AFamilyDockerDoesNotTranslateIsLeftAlone) {
+  // "ip6tables": false: Docker writes no IPv6 NAT, so its containers' IPv6 flows are routed
+  // and every one would look untranslated.
+  EXPECT_THAT(masqueraded_subnets(networks(), ManagedFamilies{true, false}),
+              ::testing::ElementsAre("172.17.0.0/16", "10.77.0.0/24"));
+  test::RecordedConntrack tracking;
+  tracking.local = host_addresses;
+  tracking.entries = {parse_conntrack_line(
+      "tcp 6 431999 ESTABLISHED src=fd00:dead:beef::2 dst=2001:db8::9 sport=40000 dport=443 "
+      "src=2001:db8::9 dst=fd00:dead:beef::2 sport=443 dport=40000 [ASSURED]")};
+  EXPECT_EQ(clear_broken_flows(tracking, networks(), ManagedFamilies{true, false}).value(), 0u);
+  EXPECT_EQ(clear_broken_flows(tracking, networks(), both).value(), 1u)
+      << "the same flow where Docker translates IPv6";
 }
 
 TEST(Flows, AFlowThatLeftUntranslatedIsBroken) {
@@ -125,7 +149,7 @@ TEST(Flows, RecordedAfterARestartOnlyTheUntranslatedFlowsOfContainersGo) {
   view.networks = {{"b0", "bridge", "bridge", "docker0", {"172.17.0.0/16"}, false, true},
                    {"a1", "appnet", "bridge", "br-a1", {"10.77.0.0/24"}, false, true},
                    {"i0", "intnet", "bridge", "dfgint", {"10.78.0.0/24"}, true, true}};
-  const auto cleared = clear_broken_flows(tracking, view);
+  const auto cleared = clear_broken_flows(tracking, view, both);
   ASSERT_TRUE(cleared) << cleared.error();
   // The flow prober's two UDP flows and three SYNs that left while nat was flushed; not the
   // bridges' own IGMP, nor any masqueraded flow or connection to a published port.
@@ -145,7 +169,7 @@ TEST(Flows, ClearDeletesOnlyTheBrokenOnesAndCounts) {
                            "src=198.51.100.2 dst=172.17.0.5 sport=5300 dport=40001"),
       parse_conntrack_line("udp 17 29 src=172.17.0.5 dst=198.51.100.2 sport=40002 dport=5300 "
                            "src=198.51.100.2 dst=198.51.100.1 sport=5300 dport=40002")};
-  const auto cleared = clear_broken_flows(tracking, networks());
+  const auto cleared = clear_broken_flows(tracking, networks(), both);
   ASSERT_TRUE(cleared) << cleared.error();
   EXPECT_EQ(cleared.value(), 1u);
   ASSERT_EQ(tracking.entries.size(), 1u);
@@ -154,7 +178,7 @@ TEST(Flows, ClearDeletesOnlyTheBrokenOnesAndCounts) {
 
 TEST(Flows, WithoutAMasqueradingNetworkNothingIsListed) {
   test::RecordedConntrack tracking;
-  EXPECT_EQ(clear_broken_flows(tracking, DockerView{}).value(), 0u);
+  EXPECT_EQ(clear_broken_flows(tracking, DockerView{}, both).value(), 0u);
   EXPECT_EQ(tracking.dumps, 0) << "no dump of the whole table for nothing";
 }
 
