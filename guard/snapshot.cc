@@ -108,12 +108,12 @@ ExitStatus run_snapshot(HostView& view, const std::string& firewall, bool before
   }
   // Rules already gone (a restart's second half, or someone flushed them): keep whatever
   // this cycle saved before, never overwrite it with less. A family whose rules Docker never
-  // set up (it says it manages IPv6, but could not) keeps nothing of the other from being
-  // saved.
+  // set up (it says it manages IPv6, but could not), or that cannot be checked, keeps nothing
+  // of the other from being saved.
   const auto rules = check_docker_rules(host.runner, families.value());
   const auto present = present_families(rules);
-  const bool some_gone = rules.overall() == RulesState::Flushed;
-  if (rules.overall() == RulesState::Unknown || (!present.ipv4 && !present.ipv6) ||
+  const bool some_gone = rules.overall() != RulesState::Present;
+  if ((!present.ipv4 && !present.ipv6) ||
       (some_gone && entry_exists(snapshot_path(host.root, firewall)))) {
     host.out << "snapshot: nothing saved: Docker's rules are not all there (" << describe(rules)
              << ")\n";

@@ -348,6 +348,19 @@ TEST(SnapshotRestore, AnIPv6FamilyDockerNeverSetUpDoesNotKeepIPv4FromBeingKept) 
   EXPECT_TRUE(host.systemd.calls.empty()) << "no restart for rules Docker never had";
 }
 
+TEST(SnapshotRestore, AnIPv6FamilyThatCannotBeCheckedDoesNotKeepIPv4FromBeingKept) {
+  // ip6tables waited for the xtables lock in vain (exit 4): IPv6 unknown, IPv4 present.
+  Scene host;
+  host.runner.results["/usr/bin/dockerd"] = exited(0, "Docker version 28.5.2, build ecc6942\n");
+  host.runner.results["ip6tables filter"] = exited(4, "", "Another app is currently holding the xtables lock");
+  host.systemd.add("nftables.service");
+  host.systemd.add("docker-firewall-guard-after-nftables.service");
+  const auto saved =
+      host.run([](HostView& v) { return run_snapshot(v, "nftables.service", false); });
+  EXPECT_THAT(saved.out, HasSubstr("snapshot: saved Docker's 38 rules before nftables.service "
+                                   "flushes them (IPv4 present; IPv6 unknown: "));
+}
+
 TEST(SnapshotRestore, RulesOfAContainerGoneAreNotPutBack) {
   // web removed while the firewall restarted, and a newcomer started on its address,
   // publishing nothing: 8080 must not lead to the newcomer.
