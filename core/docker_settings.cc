@@ -9,6 +9,14 @@ namespace dfg {
 
 const char* const docker_daemon_json = "/etc/docker/daemon.json";
 
+std::string api_socket_of(const std::vector<std::string>& hosts, const std::string& activated) {
+  for (const auto& host : hosts) {
+    if (host.rfind("unix://", 0) == 0) return host.size() > 7 ? host.substr(7) : "/run/docker.sock";
+    if (host.rfind("fd://", 0) == 0) return activated;
+  }
+  return {};
+}
+
 DockerSettingsResult parse_daemon_json(std::string_view text, const std::string& file) {
   DockerSettingsResult result;
   // No exceptions: a parse error yields a "discarded" value.
@@ -33,6 +41,19 @@ DockerSettingsResult parse_daemon_json(std::string_view text, const std::string&
   });
   read_bool("ip6tables", [&](bool v) { result.settings.ip6tables = v; });
   read_bool("live-restore", [&](bool v) { result.settings.live_restore = v; });
+  if (const auto it = json.find("hosts"); it != json.end()) {
+    std::vector<std::string> hosts;
+    if (it->is_array())
+      for (const auto& host : *it)
+        if (host.is_string()) hosts.push_back(host.get<std::string>());
+    if (!it->is_array() || hosts.size() != it->size()) {
+      if (!result.warning.empty()) result.warning += "; ";
+      result.warning += file + ": \"hosts\" is not a list of strings; assuming Docker's default";
+    } else if (!hosts.empty()) {
+      result.settings.hosts = std::move(hosts);
+      result.settings.api_socket_origin = file;
+    }
+  }
   if (const auto it = json.find("firewall-backend"); it != json.end()) {
     if (it->is_string()) {
       result.settings.firewall_backend = it->get<std::string>();

@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace dfg {
 
@@ -19,6 +20,13 @@ struct DockerSettings {
   std::string firewall_backend = "iptables";
   std::string firewall_backend_origin;  ///< what set it; empty: default
 
+  /// The unix socket dockerd's Engine API answers on: the first "unix://PATH" of its hosts
+  /// (-H, "hosts" in daemon.json), docker.socket's ListenStream= for "fd://" (systemd's socket
+  /// activation), /run/docker.sock by default; "" when it listens on no unix socket at all.
+  std::string api_socket = "/run/docker.sock";
+  std::string api_socket_origin;   ///< what set it; empty: default
+  std::vector<std::string> hosts;  ///< daemon.json's "hosts", as given
+
   bool nftables_backend() const { return firewall_backend == "nftables"; }
 };
 
@@ -29,6 +37,10 @@ struct DockerSettingsResult {
 };
 
 extern const char* const docker_daemon_json;
+
+/// dockerd's hosts ("unix:///run/docker.sock", "fd://", "tcp://...") as the API's unix
+/// socket: the first unix one, `activated` (the socket unit's path) for "fd://"; "" for none.
+std::string api_socket_of(const std::vector<std::string>& hosts, const std::string& activated);
 
 /// Parses daemon.json text. Malformed JSON, or a key that is not a boolean, gives a
 /// warning and Docker's default for what could not be read. `file` names the source.

@@ -161,8 +161,43 @@ void apply_unit_file(std::string_view root, const std::string& path, ServiceLine
   }
 }
 
-DockerSettingsResult combine(std::string_view root, const DockerdFlags& flags) {
+/// The first path of the last ListenStream= list of `socket`'s files (an empty one resets),
+/// or "/run/docker.sock", docker.socket's own.
+std::string activated_socket(std::string_view root, const UnitFiles& units,
+                             const std::string& socket) {
+  std::string path = "/run/docker.sock";
+  const auto fragment = units.find(socket);
+  if (fragment.state != UnitLookup::State::Found) return path;
+  const auto text = read_file(join_root(root, fragment.path));
+  if (!text) return path;
+  std::vector<std::string> listen;
+  std::string section;
+  for (std::size_t start = 0; start < text.value().size();) {
+    const auto end = std::min(text.value().find('\n', start), text.value().size());
+    const auto line = trim(std::string_view(text.value()).substr(start, end - start));
+    start = end + 1;
+    if (!line.empty() && line.front() == '[') section = std::string(line);
+    const auto eq = line.find('=');
+    if (section != "[Socket]" || eq == std::string_view::npos ||
+        trim(line.substr(0, eq)) != "ListenStream")
+      continue;
+    const auto value = std::string(trim(line.substr(eq + 1)));
+    if (value.empty()) listen.clear();
+    if (!value.empty() && value.front() == '/') listen.push_back(value);
+  }
+  return listen.empty() ? path : listen.front();
+}
+
+DockerSettingsResult combine(std::string_view root, const DockerdFlags& flags,
+                             const std::string& service) {
   auto result = read_daemon_json(root, flags.config_file.value_or(docker_daemon_json));
+  const auto& hosts = flags.hosts.empty() ? result.settings.hosts : flags.hosts;
+  if (!flags.hosts.empty()) result.settings.api_socket_origin = "dockerd's -H flag";
+  if (!hosts.empty()) {
+    const auto socket_unit = service.substr(0, service.rfind('.')) + ".socket";
+    result.settings.api_socket =
+        api_socket_of(hosts, activated_socket(root, UnitFiles(std::string(root)), socket_unit));
+  }
   // dockerd refuses to start when a flag and daemon.json both set a key; a flag wins here.
   if (flags.iptables) {
     result.settings.iptables = *flags.iptables;
@@ -183,6 +218,15 @@ DockerdFlags parse_dockerd_args(const std::vector<std::string>& args) {
   DockerdFlags flags;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string_view arg = args[i];
+    if (arg.substr(0, 2) == "-H") {  // pflag's short form of --host
+      const auto value = arg.substr(arg.size() > 2 && arg[2] == '=' ? 3 : 2);
+      if (!value.empty()) {
+        flags.hosts.emplace_back(value);
+      } else if (i + 1 < args.size()) {
+        flags.hosts.push_back(args[++i]);
+      }
+      continue;
+    }
     if (arg.substr(0, 2) != "--") continue;
     const auto eq = arg.find('=');
     const auto name = arg.substr(2, eq == std::string_view::npos ? std::string_view::npos : eq - 2);
@@ -203,6 +247,12 @@ DockerdFlags parse_dockerd_args(const std::vector<std::string>& args) {
         into = std::string(*value);
       } else if (i + 1 < args.size()) {
         into = args[++i];
+      }
+    } else if (name == "host") {
+      if (value) {
+        flags.hosts.emplace_back(*value);
+      } else if (i + 1 < args.size()) {
+        flags.hosts.push_back(args[++i]);
       }
     }
   }
@@ -249,17 +299,18 @@ std::vector<std::string> docker_exec_start(std::string_view root, const UnitFile
 
 DockerSettingsResult read_docker_settings(std::string_view root, const UnitFiles& units,
                                           const std::string& service) {
-  return combine(root, parse_dockerd_args(docker_exec_start(root, units, service)));
+  return combine(root, parse_dockerd_args(docker_exec_start(root, units, service)), service);
 }
 
-DockerSettingsResult docker_settings_from_cmdline(std::string_view root, std::string_view cmdline) {
+DockerSettingsResult docker_settings_from_cmdline(std::string_view root, std::string_view cmdline,
+                                                  const std::string& service) {
   std::vector<std::string> args;
   for (std::size_t start = 0; start < cmdline.size();) {
     const auto end = std::min(cmdline.find('\0', start), cmdline.size());
     args.emplace_back(cmdline.substr(start, end - start));
     start = end + 1;
   }
-  return combine(root, parse_dockerd_args(args));
+  return combine(root, parse_dockerd_args(args), service);
 }
 
 }  // namespace dfg

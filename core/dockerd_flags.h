@@ -18,12 +18,13 @@ struct DockerdFlags {
   std::optional<bool> live_restore;
   std::optional<std::string> config_file;
   std::optional<std::string> firewall_backend;
+  std::vector<std::string> hosts;  ///< -H, --host (each)
 };
 
 /// Reads dockerd's arguments (argv[0] included or not) the way its flag parser does:
 /// "--iptables", "--iptables=false" (a boolean flag takes its value only after '='),
-/// "--config-file PATH" or "--config-file=PATH", the same for "--firewall-backend". Everything
-/// else is ignored.
+/// "--config-file PATH" or "--config-file=PATH", the same for "--firewall-backend" and
+/// "--host" (also "-H VALUE", "-H=VALUE", "-HVALUE"). Everything else is ignored.
 DockerdFlags parse_dockerd_args(const std::vector<std::string>& args);
 
 /// Splits a systemd command line (ExecStart=) into words as systemd does: white space
@@ -47,7 +48,9 @@ DockerSettingsResult read_docker_settings(std::string_view root, const UnitFiles
                                           const std::string& service);
 
 /// The same from a running dockerd's own command line (NUL-separated, as in
-/// /proc/PID/cmdline), for the command, which can ask systemd for MainPID.
-DockerSettingsResult docker_settings_from_cmdline(std::string_view root, std::string_view cmdline);
+/// /proc/PID/cmdline), for the command, which can ask systemd for MainPID; `service`'s socket
+/// unit says where "-H fd://" listens.
+DockerSettingsResult docker_settings_from_cmdline(std::string_view root, std::string_view cmdline,
+                                                  const std::string& service);
 
 }  // namespace dfg

@@ -13,9 +13,11 @@ namespace dfg {
 class DockerEngine {
  public:
   virtual ~DockerEngine() = default;
-  /// The body of a 200 answer to GET `path` ("/containers/json"), within `timeout`; an error
-  /// naming the path otherwise (no socket, no answer in time, another status).
-  virtual Expected<std::string> get(const std::string& path, std::chrono::milliseconds timeout) = 0;
+  /// The body of a 200 answer to GET `path` ("/containers/json") on the unix socket at
+  /// `socket` (DockerSettings::api_socket), within `timeout`; an error naming the path and
+  /// socket otherwise (no socket, no answer in time, another status).
+  virtual Expected<std::string> get(const std::string& socket, const std::string& path,
+                                    std::chrono::milliseconds timeout) = 0;
 };
 
 }  // namespace dfg

@@ -18,7 +18,7 @@ DockerSettingsResult docker_settings(Processes& processes, std::string_view root
   if (main_pid != 0) {
     const auto cmdline = processes.cmdline(main_pid);
     if (cmdline && !cmdline.value().empty())
-      return docker_settings_from_cmdline(root, cmdline.value());
+      return docker_settings_from_cmdline(root, cmdline.value(), service);
   }
   return read_docker_settings(root, UnitFiles(std::string(root)), service);
 }

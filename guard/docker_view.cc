@@ -131,11 +131,14 @@ Expected<DockerView> parse_docker_view(std::string_view containers_json,
   return view;
 }
 
-Expected<DockerView> ask_docker(DockerEngine& engine, std::chrono::milliseconds timeout) {
+Expected<DockerView> ask_docker(DockerEngine& engine, const std::string& socket,
+                                std::chrono::milliseconds timeout) {
+  if (socket.empty())
+    return fail("dockerd listens on no unix socket (its -H flags or daemon.json's \"hosts\")");
   // Running containers only (the API's default): a stopped one has no rules of Docker's.
-  const auto containers = engine.get("/containers/json", timeout);
+  const auto containers = engine.get(socket, "/containers/json", timeout);
   if (!containers) return fail(containers);
-  const auto networks = engine.get("/networks", timeout);
+  const auto networks = engine.get(socket, "/networks", timeout);
   if (!networks) return fail(networks);
   return parse_docker_view(containers.value(), networks.value());
 }

@@ -73,9 +73,11 @@ Expected<DockerView> parse_docker_view(std::string_view containers_json,
 /// How long the guard waits for each answer of dockerd's: it answers these in milliseconds.
 constexpr std::chrono::seconds docker_api_timeout{5};
 
-/// Asks dockerd (both requests, `timeout` each). An API that does not answer in time is an
-/// error: "cannot tell", never "nothing there".
-Expected<DockerView> ask_docker(DockerEngine& engine, std::chrono::milliseconds timeout);
+/// Asks dockerd on `socket` (DockerSettings::api_socket; "" when it listens on none), both
+/// requests, `timeout` each. An API that does not answer in time is an error: "cannot
+/// tell", never "nothing there".
+Expected<DockerView> ask_docker(DockerEngine& engine, const std::string& socket,
+                                std::chrono::milliseconds timeout);
 
 /// `view` as lines of words (a network, a container, each attachment and published port of
 /// the container above it), as a snapshot keeps what dockerd held when it was taken.

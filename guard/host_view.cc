@@ -42,6 +42,8 @@ const DockerSettingsResult& HostView::docker_settings() {
   return *m_docker_settings;
 }
 
+const std::string& HostView::docker_socket() { return docker_settings().settings.api_socket; }
+
 void HostView::warn_about_docker_settings() {
   if (const auto& warning = docker_settings().warning; !warning.empty())
     m_host.err << "warning: " << warning << "\n";
@@ -55,7 +57,8 @@ ManagedFamilies HostView::families() {
 
 const Expected<DockerView>& HostView::docker_view() {
   // dockerd answers these in milliseconds; a busy or hung one is "cannot tell".
-  if (!m_docker_view) m_docker_view = ask_docker(m_host.docker, docker_api_timeout);
+  if (!m_docker_view)
+    m_docker_view = ask_docker(m_host.docker, docker_socket(), docker_api_timeout);
   return *m_docker_view;
 }
 
@@ -67,8 +70,8 @@ CanaryResult HostView::canary() {
   if (jumps.overall() == RulesState::NotManaged) return jumps;
   // Asked afresh each time: after a restart, containers may hold other addresses.
   return judge_settled(
-      jumps, [this] { return ask_docker(m_host.docker, docker_api_timeout); }, m_host.runner,
-      m_host.clock, view_settle);
+      jumps, [this] { return ask_docker(m_host.docker, docker_socket(), docker_api_timeout); },
+      m_host.runner, m_host.clock, view_settle);
 }
 
 void HostView::arm_deadline() {

@@ -42,6 +42,8 @@ class HostView {
   /// Docker's settings, read once: from dockerd's own command line when docker_unit() was
   /// asked before and names a MainPID, else from its service's files.
   const DockerSettingsResult& docker_settings();
+  /// Where dockerd's Engine API answers (DockerSettings::api_socket).
+  const std::string& docker_socket();
   /// docker_settings()'s warning, if any, as "warning: ..." on the host's err.
   void warn_about_docker_settings();
   /// The families Docker manages rules for (docker_settings(), and dockerd's version when

@@ -203,7 +203,7 @@ ExitStatus run_restore(HostView& view, const std::string& firewall, bool in_job)
   // started in between), one restart of Docker makes it all.
   Fit fit{snapshot ? snapshot.value() : Snapshot{}, 0, {}, {}};
   std::string note;  // said after the count of rules put back
-  auto ask = [&] { return ask_docker(host.docker, docker_api_timeout); };
+  auto ask = [&] { return ask_docker(host.docker, view.docker_socket(), docker_api_timeout); };
   // Asked only for a snapshot that may go back: the fallback's canary asks for itself.
   const auto asking = host.clock.now();
   auto docker = why.empty() ? ask() : Expected<DockerView>(fail(why));

@@ -131,7 +131,7 @@ ExitStatus run_snapshot(HostView& view, const std::string& firewall, bool before
   stamp.taken_ms = host.clock.boot_ms();
   // What dockerd holds, asked before the rules are read: a container started in between has
   // rules but is new to the answer, so the restore checks them instead of trusting them.
-  const auto held = ask_docker(host.docker, docker_api_timeout);
+  const auto held = ask_docker(host.docker, view.docker_socket(), docker_api_timeout);
   if (held) stamp.held = render_view(held.value());
   const auto snapshot = take_snapshot(host.runner, present, stamp);
   std::size_t count = 0;

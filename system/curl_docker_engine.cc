@@ -4,6 +4,8 @@
 
 #include <memory>
 
+#include "fs.h"
+
 namespace dfg {
 namespace {
 
@@ -25,21 +27,22 @@ std::size_t append(char* data, std::size_t size, std::size_t count, void* into) 
 
 }  // namespace
 
-CurlDockerEngine::CurlDockerEngine(std::string socket) : m_socket(std::move(socket)) {
+CurlDockerEngine::CurlDockerEngine(std::string root) : m_root(std::move(root)) {
   // Before any other libcurl call; nothing of SSL or Win32 is needed for a unix socket.
   static const auto initialised = curl_global_init(CURL_GLOBAL_NOTHING);
   (void)initialised;
 }
 
-Expected<std::string> CurlDockerEngine::get(const std::string& path,
+Expected<std::string> CurlDockerEngine::get(const std::string& socket, const std::string& path,
                                             std::chrono::milliseconds timeout) {
-  const std::string what = "GET " + path + " on " + m_socket;
+  const std::string what = "GET " + path + " on " + socket;
+  const auto rooted = join_root(m_root, socket);
   CurlPtr curl(curl_easy_init());
   if (!curl) return fail(what + ": libcurl could not start");
   std::string body;
   char error[CURL_ERROR_SIZE] = "";
   const std::string url = "http://docker" + path;  // the host name is not looked up
-  curl_easy_setopt(curl.get(), CURLOPT_UNIX_SOCKET_PATH, m_socket.c_str());
+  curl_easy_setopt(curl.get(), CURLOPT_UNIX_SOCKET_PATH, rooted.c_str());
   curl_easy_setopt(curl.get(), CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl.get(), CURLOPT_NOPROXY, "*");
   curl_easy_setopt(curl.get(), CURLOPT_NOSIGNAL, 1L);

@@ -10,11 +10,13 @@ namespace dfg {
 /// (the command's deadline owns SIGALRM), answers up to 16 MiB.
 class CurlDockerEngine : public DockerEngine {
  public:
-  explicit CurlDockerEngine(std::string socket = "/run/docker.sock");
-  Expected<std::string> get(const std::string& path, std::chrono::milliseconds timeout) override;
+  /// Sockets are looked up under `root`.
+  explicit CurlDockerEngine(std::string root = "/");
+  Expected<std::string> get(const std::string& socket, const std::string& path,
+                            std::chrono::milliseconds timeout) override;
 
  private:
-  std::string m_socket;
+  std::string m_root;
 };
 
 }  // namespace dfg

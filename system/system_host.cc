@@ -7,10 +7,9 @@
 namespace dfg {
 
 SystemHost::SystemHost(std::string root, std::ostream& out, std::ostream& err)
-    : m_processes(root),
-      m_docker(join_root(root, "/run/docker.sock")),
-      m_host{root, m_runner, m_processes, m_journal, m_clock, m_locks, m_docker,
-             m_conntrack, out, err,         {},        {},      {}, {}} {
+    : m_processes(root), m_docker(root), m_host{root,    m_runner, m_processes, m_journal, m_clock,
+                                                m_locks, m_docker, m_conntrack, out,       err,
+                                                {},      {},       {},          {}} {
   m_host.connect_systemd = []() -> Expected<std::unique_ptr<Systemd>> {
     auto bus = SdBusSystemd::connect();
     if (!bus) return fail(bus);

@@ -65,8 +65,8 @@ TEST(CurlDockerEngine, GetsTheBodyOfA200Answer) {
     OneShotServer server(socket_path,
                          "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
                              std::to_string(body.size()) + "\r\n\r\n" + body);
-    CurlDockerEngine engine(socket_path);
-    const auto answer = engine.get("/containers/json", std::chrono::seconds(5));
+    CurlDockerEngine engine(root.path());  // the socket under the root
+    const auto answer = engine.get("/docker.sock", "/containers/json", std::chrono::seconds(5));
     ASSERT_TRUE(answer.ok()) << answer.error();
     EXPECT_EQ(answer.value(), body);
     request = server.request;
@@ -80,20 +80,21 @@ TEST(CurlDockerEngine, AnotherStatusOrNoSocketIsAnErrorNamingThePath) {
   {
     OneShotServer server(socket_path,
                          "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n");
-    const auto answer = CurlDockerEngine(socket_path).get("/networks", std::chrono::seconds(5));
-    EXPECT_EQ(answer.error(), "GET /networks on " + socket_path + ": HTTP status 500");
+    const auto answer =
+        CurlDockerEngine(root.path()).get("/docker.sock", "/networks", std::chrono::seconds(5));
+    EXPECT_EQ(answer.error(), "GET /networks on /docker.sock: HTTP status 500");
   }
   const auto none =
-      CurlDockerEngine(root.path() + "/none.sock").get("/networks", std::chrono::seconds(5));
-  EXPECT_THAT(none.error(), HasSubstr("GET /networks on " + root.path() + "/none.sock: "));
+      CurlDockerEngine(root.path()).get("/none.sock", "/networks", std::chrono::seconds(5));
+  EXPECT_THAT(none.error(), HasSubstr("GET /networks on /none.sock: "));
 }
 
 TEST(CurlDockerEngine, ADockerdThatDoesNotAnswerIsAnErrorAtTheTimeout) {
   test::TempRoot root;
   const auto socket_path = root.path() + "/docker.sock";
   OneShotServer server(socket_path, "");
-  const auto answer =
-      CurlDockerEngine(socket_path).get("/networks", std::chrono::milliseconds(300));
+  const auto answer = CurlDockerEngine(root.path())
+                          .get("/docker.sock", "/networks", std::chrono::milliseconds(300));
   EXPECT_FALSE(answer.ok());
   EXPECT_THAT(answer.error(), HasSubstr("Operation timed out after 3")) << "libcurl's own words";
 }

@@ -73,11 +73,11 @@ TEST(DockerView, AnAnswerNotAsDocumentedIsNamed) {
 TEST(DockerView, AnAPIThatDoesNotAnswerIsCannotTell) {
   test::RecordedDockerEngine engine;
   engine.answers.erase("/networks");
-  const auto view = ask_docker(engine, std::chrono::seconds(5));
+  const auto view = ask_docker(engine, "/run/docker.sock", std::chrono::seconds(5));
   EXPECT_FALSE(view.ok()) << "no answer for /networks: not an empty Docker";
   EXPECT_THAT(view.error(), HasSubstr("GET /networks: HTTP status 404"));
   engine.answers.emplace("/networks", std::string("[]"));
-  EXPECT_EQ(summary(ask_docker(engine, std::chrono::seconds(5)).value()),
+  EXPECT_EQ(summary(ask_docker(engine, "/run/docker.sock", std::chrono::seconds(5)).value()),
             "0 containers, 0 published ports, 0 networks");
   EXPECT_EQ(engine.asked, (std::vector<std::string>{"/containers/json", "/networks",
                                                     "/containers/json", "/networks"}));

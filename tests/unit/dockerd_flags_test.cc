@@ -30,6 +30,43 @@ TEST(DockerdFlags, ReadsTheFlagsTheGuardCaresAbout) {
   EXPECT_EQ(parse_dockerd_args({"--firewall-backend=nftables"}).firewall_backend, "nftables");
 }
 
+TEST(DockerdFlags, FindTheSocketDockerdsApiAnswersOn) {
+  EXPECT_THAT(parse_dockerd_args({"-H", "fd://", "--host=tcp://0.0.0.0:2375", "-Hunix:///a.sock",
+                                  "-H=unix:///b.sock", "--host", "unix:///c.sock"})
+                  .hosts,
+              ElementsAre("fd://", "tcp://0.0.0.0:2375", "unix:///a.sock", "unix:///b.sock",
+                          "unix:///c.sock"));
+  test::TempRoot root;
+  auto socket_of = [&](const char* cmdline, std::size_t size) {
+    return docker_settings_from_cmdline(root.path(), std::string(cmdline, size), "docker.service")
+        .settings;
+  };
+  const char plain[] = "/usr/bin/dockerd\0--iptables=true\0";
+  EXPECT_EQ(socket_of(plain, sizeof plain - 1).api_socket, "/run/docker.sock");
+  const char tcp_first[] = "dockerd\0-H\0tcp://127.0.0.1:2375\0-H\0unix:///srv/d.sock\0";
+  const auto settings = socket_of(tcp_first, sizeof tcp_first - 1);
+  EXPECT_EQ(settings.api_socket, "/srv/d.sock");
+  EXPECT_EQ(settings.api_socket_origin, "dockerd's -H flag");
+  const char tcp_only[] = "dockerd\0-H\0tcp://127.0.0.1:2375\0";
+  EXPECT_EQ(socket_of(tcp_only, sizeof tcp_only - 1).api_socket, "") << "none to ask";
+  // Socket activation: where docker.socket listens (its last ListenStream= list).
+  const char activated[] = "dockerd\0-H\0fd://\0";
+  EXPECT_EQ(socket_of(activated, sizeof activated - 1).api_socket, "/run/docker.sock");
+  root.write("/usr/lib/systemd/system/docker.socket",
+             "[Unit]\nDescription=x\n[Socket]\nListenStream=/run/old.sock\nListenStream=\n"
+             "ListenStream=/run/activated.sock\nSocketMode=0660\n");
+  EXPECT_EQ(socket_of(activated, sizeof activated - 1).api_socket, "/run/activated.sock");
+  // daemon.json's "hosts", when no flag says.
+  root.write("/etc/docker/daemon.json", R"({"hosts": ["tcp://0.0.0.0:2376", "unix:///j.sock"]})");
+  EXPECT_EQ(socket_of(plain, sizeof plain - 1).api_socket, "/j.sock");
+  EXPECT_EQ(socket_of(plain, sizeof plain - 1).api_socket_origin, "/etc/docker/daemon.json");
+  root.write("/etc/docker/daemon.json", R"({"hosts": "unix:///j.sock"})");
+  EXPECT_THAT(docker_settings_from_cmdline(root.path(), std::string(plain, sizeof plain - 1),
+                                           "docker.service")
+                  .warning,
+              ::testing::HasSubstr("\"hosts\" is not a list of strings"));
+}
+
 TEST(DockerdFlags, SplitsExecStartAsSystemdDoes) {
   const std::vector<std::string> env = {"OPTIONS=--selinux-enabled  --iptables=false", "ONE=a b"};
   EXPECT_THAT(
@@ -77,7 +114,7 @@ TEST(DockerdFlags, AFlagWinsOverDaemonJsonAndNamesItsConfigFile) {
 
   const char raw[] = "/usr/bin/dockerd\0-H\0fd://\0--iptables=false\0";
   const std::string cmdline(raw, sizeof raw - 1);  // /proc/PID/cmdline: NUL after each
-  const auto running = docker_settings_from_cmdline(root.path(), cmdline);
+  const auto running = docker_settings_from_cmdline(root.path(), cmdline, "docker.service");
   EXPECT_FALSE(running.settings.iptables);
   EXPECT_EQ(running.settings.iptables_origin, "dockerd's --iptables flag");
 }

@@ -352,13 +352,28 @@ TEST(SnapshotRestore, AnIPv6FamilyThatCannotBeCheckedDoesNotKeepIPv4FromBeingKep
   // ip6tables waited for the xtables lock in vain (exit 4): IPv6 unknown, IPv4 present.
   Scene host;
   host.runner.results["/usr/bin/dockerd"] = exited(0, "Docker version 28.5.2, build ecc6942\n");
-  host.runner.results["ip6tables filter"] = exited(4, "", "Another app is currently holding the xtables lock");
+  host.runner.results["ip6tables filter"] =
+      exited(4, "", "Another app is currently holding the xtables lock");
   host.systemd.add("nftables.service");
   host.systemd.add("docker-firewall-guard-after-nftables.service");
   const auto saved =
       host.run([](HostView& v) { return run_snapshot(v, "nftables.service", false); });
   EXPECT_THAT(saved.out, HasSubstr("snapshot: saved Docker's 38 rules before nftables.service "
                                    "flushes them (IPv4 present; IPv6 unknown: "));
+}
+
+TEST(SnapshotRestore, DockerdIsAskedWhereItListens) {
+  // dockerd started with -H: the API is asked on that socket, not on /run/docker.sock.
+  Scene host;
+  const char cmdline[] = "/usr/bin/dockerd\0-H\0unix:///srv/docker/api.sock\0";
+  host.root.write("/proc/4242/cmdline", std::string(cmdline, sizeof cmdline - 1));
+  host.snapshot();
+  host.flush();
+  host.unflush();
+  host.runner.results["iptables-save"] = exited(0, firewall_only);
+  EXPECT_THAT(host.restore().out, HasSubstr("restore: put back 38 of Docker's rules"));
+  ASSERT_FALSE(host.test.docker.sockets.empty());
+  for (const auto& socket : host.test.docker.sockets) EXPECT_EQ(socket, "/srv/docker/api.sock");
 }
 
 TEST(SnapshotRestore, RulesOfAContainerGoneAreNotPutBack) {

@@ -50,8 +50,11 @@ class RecordedDockerEngine : public DockerEngine {
   std::map<std::string, Expected<std::string>> answers{{"/containers/json", std::string("[]")},
                                                        {"/networks", std::string("[]")}};
   std::vector<std::string> asked;
-  Expected<std::string> get(const std::string& path, std::chrono::milliseconds) override {
+  std::vector<std::string> sockets;  ///< where each was asked
+  Expected<std::string> get(const std::string& socket, const std::string& path,
+                            std::chrono::milliseconds) override {
     asked.push_back(path);
+    sockets.push_back(socket);
     const auto it = answers.find(path);
     if (it == answers.end()) return fail("GET " + path + ": HTTP status 404");
     return it->second;
