@@ -30,7 +30,8 @@ ExitStatus run_clear_flows(HostView& view) {
   // Said in the journal only when it did something: it runs at every start of Docker.
   if (cleared.value() > 0)
     report_event(host, view.config().metrics_file,
-                 flows_entry(line, view.service(), false, cleared.value()));
+                 flows_entry(line, view.service(), false, cleared.value()),
+                 {EventCost::Kind::DockerStart, {}, {}, 0, cleared.value(), {}, {}});
   if (cleared.value() == 0 || !host.journal.holds_stdout()) host.out << line << "\n";
   return ExitStatus::Ok;
 }

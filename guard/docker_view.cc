@@ -220,6 +220,27 @@ Expected<DockerView> parse_view(const std::vector<std::string>& lines) {
   return view;
 }
 
+Expected<std::vector<std::string>> stopped_by_restart(DockerEngine& engine,
+                                                      const std::string& socket,
+                                                      const DockerView& view,
+                                                      std::chrono::milliseconds timeout) {
+  std::vector<std::string> stopped;
+  for (const auto& c : view.containers) {
+    const auto answer = engine.get(socket, "/containers/" + c.id + "/json", timeout);
+    if (!answer) return fail(answer);
+    const auto inspected = json::parse(answer.value(), nullptr, false);
+    const auto policy =
+        inspected.is_discarded() || !inspected.is_object()
+            ? json()
+            : inspected.value("/HostConfig/RestartPolicy/Name"_json_pointer, json());
+    if (!policy.is_string())
+      return fail("GET /containers/" + c.id.substr(0, 12) + "/json: no restart policy");
+    const auto name = policy.get<std::string>();
+    if (name != "always" && name != "unless-stopped") stopped.push_back(c.name);
+  }
+  return stopped;
+}
+
 std::string summary(const DockerView& view) {
   auto count = [](std::size_t n, const char* one, const char* many) {
     return std::to_string(n) + " " + (n == 1 ? one : many);

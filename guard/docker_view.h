@@ -86,6 +86,14 @@ std::vector<std::string> render_view(const DockerView& view);
 /// Reads what render_view wrote; an error names the line (counted from 1) that is not.
 Expected<DockerView> parse_view(const std::vector<std::string>& lines);
 
+/// The containers of `view` that a restart of dockerd with live-restore off stops for good:
+/// those whose restart policy (HostConfig.RestartPolicy.Name of GET /containers/ID/json) is
+/// neither "always" nor "unless-stopped", by name. An error when one cannot be told.
+Expected<std::vector<std::string>> stopped_by_restart(DockerEngine& engine,
+                                                      const std::string& socket,
+                                                      const DockerView& view,
+                                                      std::chrono::milliseconds timeout);
+
 /// One line: "3 containers, 2 published ports, 4 networks".
 std::string summary(const DockerView& view);
 

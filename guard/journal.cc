@@ -41,21 +41,6 @@ JournalEntry restart_entry(const RestartOutcome& o, const std::string& firewalls
            {"RULES_AFTER", std::string(to_string(o.rules_after))}}};
 }
 
-JournalEntry restore_entry(const std::string& message, const std::string& service,
-                           const std::string& firewall, const std::string& action,
-                           std::size_t rules, std::size_t dropped) {
-  return {message,
-          restore_message_id,
-          action == "restored"  ? log_info
-          : action == "skipped" ? log_warning
-                                : log_notice,
-          {{"GUARDED_UNIT", service},
-           {"FIREWALL_UNIT", firewall},
-           {"ACTION", action},
-           {"RULES", std::to_string(rules)},
-           {"RULES_DROPPED", std::to_string(dropped)}}};
-}
-
 JournalEntry flows_entry(const std::string& message, const std::string& service, bool failed,
                          std::size_t cleared) {
   return {message,

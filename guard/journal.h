@@ -36,7 +36,8 @@ class Journal {
 /// (journalctl MESSAGE_ID=...).
 extern const char* const restart_message_id;
 
-/// The MESSAGE_ID of every restore (and fallback) of the `reconcile` strategy.
+/// The MESSAGE_ID of every restore (and fallback) of the `reconcile` strategy
+/// (restore_event.h renders its entries).
 extern const char* const restore_message_id;
 
 /// The MESSAGE_ID of every cleanup of connection tracking (clear-flows, after Docker starts).
@@ -46,15 +47,6 @@ extern const char* const flows_message_id;
 /// ACTION, RULES_BEFORE and RULES_AFTER; priority notice for a restart, warning for a
 /// failure or an unknown, info otherwise.
 JournalEntry restart_entry(const RestartOutcome& outcome, const std::string& firewalls);
-
-/// One restore line: fields GUARDED_UNIT, FIREWALL_UNIT, ACTION ("restored", "would
-/// restore" in a dry run, "skipped" when it could not take its turn, or the fallback's
-/// restart action), RULES (how many were put back) and RULES_DROPPED (rules of the snapshot
-/// left out: of containers, ports or networks Docker no longer holds); info for a restore,
-/// warning for a skip, notice otherwise.
-JournalEntry restore_entry(const std::string& message, const std::string& service,
-                           const std::string& firewall, const std::string& action,
-                           std::size_t rules, std::size_t dropped = 0);
 
 /// One clear-flows line: fields GUARDED_UNIT, ACTION ("flows cleared", or "failed"),
 /// FLOWS_CLEARED; info, or warning for a failure.

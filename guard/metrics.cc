@@ -71,7 +71,7 @@ std::string format(double value) {
 
 }  // namespace
 
-std::string add_to_metrics(std::string_view old_text, const JournalEntry& entry) {
+std::string add_to_metrics(std::string_view old_text, const EventCost& cost) {
   // series -> value, from the old file: only this program's metrics.
   std::map<std::string, double> values;
   std::istringstream lines{std::string(old_text)};
@@ -82,25 +82,24 @@ std::string add_to_metrics(std::string_view old_text, const JournalEntry& entry)
     values[line.substr(0, space)] = number(line.substr(space + 1));
   }
 
-  const auto firewall = entry.field("FIREWALL_UNIT");
-  const auto action = entry.field("ACTION");
-  const auto cleared = entry.field("FLOWS_CLEARED");
-  if (entry.message_id == restore_message_id) {
-    values[series("docker_firewall_guard_restores_total", firewall, action)] += 1;
+  if (cost.kind == EventCost::Kind::Restore) {
+    const auto& firewall = cost.firewall;
+    values[series("docker_firewall_guard_restores_total", firewall, cost.action)] += 1;
     values[series("docker_firewall_guard_rules_restored_total", "firewall", firewall)] +=
-        number(entry.field("RULES"));
-    values[series("docker_firewall_guard_flows_cleared_total", "by", "restore")] += number(cleared);
+        static_cast<double>(cost.rules);
+    values[series("docker_firewall_guard_flows_cleared_total", "by", "restore")] +=
+        static_cast<double>(cost.flows_cleared);
     values[series("docker_firewall_guard_last_restore_ok", "firewall", firewall)] =
-        action == "restored" ? 1 : 0;
-    if (const auto ms = entry.field("DURATION_MS"); !ms.empty())
+        cost.action == "restored" ? 1 : 0;
+    if (cost.seconds)
       values[series("docker_firewall_guard_last_restore_seconds", "firewall", firewall)] =
-          number(ms) / 1000;
-    if (const auto ms = entry.field("PUT_BACK_MS"); !ms.empty())
+          *cost.seconds;
+    if (cost.put_back_seconds)
       values[series("docker_firewall_guard_last_put_back_seconds", "firewall", firewall)] =
-          number(ms) / 1000;
-  } else if (entry.message_id == flows_message_id) {
+          *cost.put_back_seconds;
+  } else {
     values[series("docker_firewall_guard_flows_cleared_total", "by", "docker start")] +=
-        number(cleared);
+        static_cast<double>(cost.flows_cleared);
   }
 
   std::string out;
@@ -117,7 +116,7 @@ std::string add_to_metrics(std::string_view old_text, const JournalEntry& entry)
   return out;
 }
 
-void record_metrics(Host& host, const std::string& path, const JournalEntry& entry) {
+void record_metrics(Host& host, const std::string& path, const EventCost& cost) {
   if (path.empty()) return;
   const auto full = join_root(host.root, path);
   const auto slash = full.rfind('/');
@@ -129,13 +128,14 @@ void record_metrics(Host& host, const std::string& path, const JournalEntry& ent
   }
   const auto old = read_file(full);
   const auto written = write_file_atomic(full.substr(0, slash), full.substr(slash + 1),
-                                         add_to_metrics(old ? old.value() : "", entry));
+                                         add_to_metrics(old ? old.value() : "", cost));
   if (!written) host.err << "metrics: " << path << " not written: " << written.error() << "\n";
 }
 
-void report_event(Host& host, const std::string& path, const JournalEntry& entry) {
+void report_event(Host& host, const std::string& path, const JournalEntry& entry,
+                  const EventCost& cost) {
   host.journal.send(entry);
-  record_metrics(host, path, entry);
+  record_metrics(host, path, cost);
 }
 
 }  // namespace dfg

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -9,21 +11,36 @@ namespace dfg {
 
 struct Host;
 
-/// The events' costs as node_exporter's textfile collector reads them (Prometheus' text
-/// format): each journal entry of a restore, a fallback or clear-flows, added up. Counters
-/// (since the file was made): docker_firewall_guard_restores_total{firewall,action},
-/// _rules_restored_total{firewall}, _flows_cleared_total{by} (by: "restore" or "docker
-/// start"); gauges of the last restore of each firewall: _last_restore_seconds,
-/// _last_put_back_seconds, _last_restore_ok (1: rules back without a Docker restart).
-/// Returns the new file's text from the old one's (lines of other metrics are dropped).
-std::string add_to_metrics(std::string_view old_text, const JournalEntry& entry);
+/// What one event cost, as the metrics file adds it up: a restore (or its fallback) of one
+/// firewall's event, or a cleanup after Docker started.
+struct EventCost {
+  enum class Kind { Restore, DockerStart };
+  Kind kind = Kind::Restore;
+  std::string firewall;   ///< a restore's firewall unit
+  std::string action;     ///< a restore's ACTION ("restored", "would restore", the fallback's)
+  std::size_t rules = 0;  ///< rules put back
+  std::size_t flows_cleared = 0;           ///< connection-tracking entries deleted
+  std::optional<double> seconds;           ///< the whole restore, from the process's start
+  std::optional<double> put_back_seconds;  ///< until the rules were back
+};
 
-/// Adds `entry` to the metrics file at `path` (read, added, written through a temporary file
+/// The events' costs as node_exporter's textfile collector reads them (Prometheus' text
+/// format), added up. Counters (since the file was made):
+/// docker_firewall_guard_restores_total{firewall,action}, _rules_restored_total{firewall},
+/// _flows_cleared_total{by} (by: "restore" or "docker start"); gauges of the last restore of
+/// each firewall: _last_restore_seconds, _last_put_back_seconds, _last_restore_ok (1: rules
+/// back without a Docker restart). Returns the new file's text from the old one's (lines of
+/// other metrics are dropped).
+std::string add_to_metrics(std::string_view old_text, const EventCost& cost);
+
+/// Adds `cost` to the metrics file at `path` (read, added, written through a temporary file
 /// and rename(2), under runtime::metrics_lock); "" does nothing. A failure is said on
 /// host.err, never returned: metrics never fail an event.
-void record_metrics(Host& host, const std::string& path, const JournalEntry& entry);
+void record_metrics(Host& host, const std::string& path, const EventCost& cost);
 
-/// An event's cost, said once: `entry` to the journal, and added to the metrics file at `path`.
-void report_event(Host& host, const std::string& path, const JournalEntry& entry);
+/// An event said once: `entry` to the journal, and its `cost` added to the metrics file at
+/// `path`.
+void report_event(Host& host, const std::string& path, const JournalEntry& entry,
+                  const EventCost& cost);
 
 }  // namespace dfg

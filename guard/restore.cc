@@ -9,6 +9,7 @@
 #include "journal.h"
 #include "metrics.h"
 #include "restart.h"
+#include "restore_event.h"
 #include "runtime_dir.h"
 #include "snapshot.h"
 #include "subcommands.h"
@@ -34,29 +35,6 @@ Expected<Snapshot> read_snapshot(const std::string& path) {
   return parsed;
 }
 
-/// A duration in ms with one decimal, as the journal's *_MS fields have it.
-std::string in_ms(std::chrono::steady_clock::duration duration) {
-  const auto tenths = std::chrono::duration_cast<std::chrono::microseconds>(duration).count() / 100;
-  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10);
-}
-
-std::string joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (std::size_t i = 0; i < items.size(); ++i) out += (i == 0 ? "" : ", ") + items[i];
-  return out;
-}
-
-/// What the restore found in place and left to their owners, said after the count.
-std::string left_to_owners(const Restored& restored) {
-  std::string out;
-  if (!restored.in_place.empty())
-    out += "; in place already, not rewritten: " + joined(restored.in_place);
-  if (!restored.left_out.empty())
-    out += "; left to their owners (their chains are gone until they start again): " +
-           joined(restored.left_out);
-  return out;
-}
-
 /// Why `snapshot` may not be put back now, or "".
 std::string why_stale(const Snapshot& snapshot, const std::string& firewall, HostView& view,
                       std::uint32_t dockerd_pid, std::uint64_t dockerd_start) {
@@ -77,13 +55,15 @@ std::string why_stale(const Snapshot& snapshot, const std::string& firewall, Hos
 /// alone (fit_to_view).
 struct Fit {
   Snapshot snapshot;
-  std::size_t dropped = 0;           ///< rules left out: of what dockerd no longer holds
-  std::vector<std::string> missing;  ///< what dockerd holds that the snapshot lacks
-  std::string judged_by;             ///< "" when by what changed; else why not, for the journal
+  std::size_t dropped = 0;               ///< rules left out: of what dockerd no longer holds
+  std::vector<std::string> missing;      ///< what dockerd holds that the snapshot lacks
+  std::string judged_by;                 ///< "" when by what changed; else how, for the journal
+  std::vector<std::string> left_out;     ///< each rule left out, with why
+  std::vector<std::string> unexplained;  ///< kept as saved, naming what dockerd lists nowhere
 };
 
 Fit fit_snapshot(const Snapshot& snapshot, const DockerView& now) {
-  Fit fit{snapshot, 0, {}, {}};
+  Fit fit{snapshot, 0, {}, {}, {}, {}};
   const auto then = snapshot.held.empty()
                         ? Expected<DockerView>(fail("dockerd did not answer when it was taken"))
                         : parse_view(snapshot.held);
@@ -91,10 +71,12 @@ Fit fit_snapshot(const Snapshot& snapshot, const DockerView& now) {
   for (auto& [family, rules] : fit.snapshot.families) {
     auto fitted =
         then ? fit_to_change(rules, then.value(), now, family) : fit_to_view(rules, now, family);
-    fit.dropped += fitted.comparison.stale.size();
+    for (auto& line : fitted.comparison.stale) fit.left_out.push_back(family + " " + line);
     for (auto& line : fitted.comparison.missing) fit.missing.push_back(family + " " + line);
+    for (auto& line : fitted.unexplained) fit.unexplained.push_back(family + " " + line);
     rules = std::move(fitted.rules);
   }
+  fit.dropped = fit.left_out.size();
   return fit;
 }
 
@@ -139,199 +121,279 @@ Expected<Restored> restore_snapshot(ProcessRunner& runner, Clock& clock, const S
   return restored;
 }
 
+namespace {
+
+/// One restore, in stages: ready (its turn, the snapshot), ask (dockerd's answer, the fit),
+/// put back (written, judged, settled), flows; each adds to the event and, when it fails,
+/// says why the snapshot cannot go back, which leads to the fallback.
+class Restore {
+ public:
+  Restore(HostView& view, const std::string& firewall, bool in_job, ManagedFamilies families)
+      : m_view(view),
+        m_host(view.host()),
+        m_in_job(in_job),
+        m_families(families),
+        m_path(snapshot_path(view.host().root, firewall)),
+        m_started(m_host.clock.started()) {
+    m_event.service = view.service();
+    m_event.firewall = firewall;
+  }
+
+  ExitStatus run() {
+    m_view.arm_deadline();
+    // Restores of two firewalls restarted together (iptables and ip6tables by one package)
+    // take turns, so their fallbacks never restart Docker twice. Not restart-docker's lock:
+    // it waits for the companions' jobs while it holds that one. Inside a firewall's job,
+    // for in_job_lock_wait.
+    const auto lock = m_host.locks.take(join_root(m_host.root, runtime::restore_lock),
+                                        m_in_job ? in_job_lock_wait : m_view.timeout());
+    if (!lock) return fall_back("could not take its turn: " + lock.error());
+    auto why = ready();
+    if (why.empty()) why = ask();
+    if (why.empty() && m_view.config().dry_run) return would_restore();
+    if (why.empty()) why = put_back();
+    if (!why.empty()) return fall_back(why);
+    clear_flows();
+    // A snapshot that went back stays for the next restore within [hook] timeout (fitted to
+    // what dockerd holds then, as now): a quick next restart cancels the after-companion's
+    // start, so its stop saves nothing, and the stop's restore needs this one.
+    m_keep_snapshot = true;
+    m_event.action = RestoreEvent::Action::Restored;
+    m_event.times.total = since_start();
+    return report();
+  }
+
+  /// Any snapshot but one that went back is removed when the run ends, never left for a
+  /// later cycle.
+  ~Restore() {
+    if (!m_keep_snapshot) unlink(m_path.c_str());
+  }
+
+ private:
+  std::chrono::steady_clock::duration since_start() const { return m_host.clock.now() - m_started; }
+
+  Expected<DockerView> ask_dockerd() {
+    return ask_docker(m_host.docker, m_view.docker_socket(), docker_api_timeout);
+  }
+
+  /// The snapshot, and whether it may still go back.
+  std::string ready() {
+    m_event.times.ready = since_start();
+    m_snapshot = read_snapshot(m_path);
+    if (!m_snapshot) return m_snapshot.error();
+    const auto main_pid = m_view.docker_unit().value().main_pid;
+    const auto start = m_host.processes.start_time(main_pid);
+    if (!start) return start.error();
+    return why_stale(m_snapshot.value(), m_event.firewall, m_view, main_pid, start.value());
+  }
+
+  /// What dockerd holds now, and the snapshot fitted to it. Asked before anything goes back:
+  /// unchecked rules could lead a published port to a container that has taken a stopped
+  /// one's address.
+  std::string ask() {
+    const auto asking = m_host.clock.now();
+    m_docker = ask_dockerd();
+    m_event.times.ask = m_host.clock.now() - asking;
+    refit();
+    if (m_fit.missing.empty()) return {};
+    return "the snapshot lacks what Docker holds now (" + m_fit.missing.front() +
+           (m_fit.missing.size() > 1 ? " and " + std::to_string(m_fit.missing.size() - 1) + " more"
+                                     : "") +
+           ")";
+  }
+
+  /// Fits the snapshot to the last answer; without one, holds back what names containers.
+  void refit() {
+    const auto& snapshot = m_snapshot.value();
+    m_fit = m_docker ? fit_snapshot(snapshot, m_docker.value()) : hold_back(snapshot);
+    m_event.judged_by = m_fit.judged_by;
+    m_event.dropped = m_docker ? m_fit.left_out : std::vector<std::string>{};
+    m_event.held_back = m_docker ? std::vector<std::string>{} : m_fit.left_out;
+    m_event.unexplained = m_fit.unexplained;
+  }
+
+  Fit hold_back(const Snapshot& snapshot) const {
+    Fit fit{snapshot, 0, {}, {}, {}, {}};
+    const auto then = parse_view(snapshot.held);
+    for (auto& [family, rules] : fit.snapshot.families) {
+      auto kept = hold_back_containers(
+          rules, then && !snapshot.held.empty() ? &then.value() : nullptr, family);
+      for (auto& line : kept.comparison.stale) fit.left_out.push_back(family + " " + line);
+      rules = std::move(kept.rules);
+    }
+    fit.dropped = fit.left_out.size();
+    return fit;
+  }
+
+  ExitStatus would_restore() {
+    const auto would = restore_snapshot(m_host.runner, m_host.clock, m_fit.snapshot,
+                                        m_docker ? &m_docker.value() : nullptr, true);
+    if (!would) return fall_back(would.error());
+    take_counts(would.value());
+    m_event.action = RestoreEvent::Action::WouldRestore;
+    const auto entry = journal_entry(m_event);
+    m_host.journal.send(entry);  // a dry run costs nothing to count
+    if (!m_host.journal.holds_stdout()) m_host.out << entry.message << "\n";
+    return ExitStatus::Ok;
+  }
+
+  void take_counts(const Restored& restored) {
+    for (const auto& [table, count] : restored.written) m_written[table] = count;
+    m_event.put_back = 0;
+    for (const auto& [table, count] : m_written) m_event.put_back += count;
+    m_event.left_to_owners = restored.left_out;
+    m_event.in_place = restored.in_place;
+    m_event.times.save += restored.saving;
+    m_event.times.write += restored.writing;
+  }
+
+  /// Writes the fitted snapshot, then judges it: at once, then again while the rules and
+  /// dockerd's answers disagree (or dockerd does not answer), for up to view_settle: fitted
+  /// again to each newer answer, and put back again when that fits otherwise (a container
+  /// being started when dockerd was first asked is listed once it runs, and its saved rules
+  /// go back; one that was stopping is gone, and its rules go). An answer that does not come
+  /// keeps the last one.
+  std::string put_back() {
+    auto restored = write();
+    m_event.times.put_back_at = since_start();
+    // Judged on what it put back: a family the snapshot lacks was not there to keep.
+    ManagedFamilies restored_families{false, false};
+    for (const auto& [family, saved] : m_fit.snapshot.families)
+      (family == "IPv6" ? restored_families.ipv6 : restored_families.ipv4) = true;
+    const auto deadline = m_host.clock.now() + view_settle;
+    auto jumps = check_docker_rules(m_host.runner, restored_families);
+    if (auto later = ask_dockerd(); later || !m_docker) m_docker = std::move(later);
+    auto rules = judge_by_view(jumps, m_docker, m_host.runner);
+    auto unsettled = [&] {
+      const bool held_back = !m_event.held_back.empty();
+      return restored && jumps.overall() == RulesState::Present &&
+             (held_back || (m_docker && rules.overall() == RulesState::Flushed)) &&
+             m_host.clock.now() < deadline;
+    };
+    while (unsettled()) {
+      const auto before = m_fit.left_out;
+      if (m_docker) refit();
+      if (m_docker && m_fit.missing.empty() && m_fit.left_out != before) {
+        restored = write();
+      } else {
+        m_host.clock.sleep_for(view_recheck);
+      }
+      jumps = check_docker_rules(m_host.runner, restored_families);
+      if (auto later = ask_dockerd(); later) m_docker = std::move(later);
+      rules = judge_by_view(jumps, m_docker, m_host.runner);
+    }
+    m_settled = m_host.clock.now() >= deadline;
+    if (!restored) return restored.error();
+    if (!m_fit.missing.empty())
+      return "the snapshot lacks what Docker holds now (" + m_fit.missing.front() + ")";
+    if (rules.overall() != RulesState::Present) return "restored, but " + describe(rules);
+    return {};
+  }
+
+  Expected<Restored> write() {
+    auto restored = restore_snapshot(m_host.runner, m_host.clock, m_fit.snapshot,
+                                     m_docker ? &m_docker.value() : nullptr);
+    if (restored) take_counts(restored.value());
+    return restored;
+  }
+
+  /// Connections that left while the rules were gone keep leaving untranslated until their
+  /// tracking entries go; the next packet of each then takes Docker's rules.
+  void clear_flows() {
+    const auto cleaning = m_host.clock.now();
+    const auto cleared = m_docker
+                             ? clear_broken_flows(m_host.conntrack, m_docker.value(), m_families)
+                             : Expected<std::size_t>(fail("Docker's API cannot tell its networks"));
+    if (cleared)
+      m_event.flows_cleared = cleared.value();
+    else
+      m_event.flows_error = cleared.error();
+    m_event.times.flows = m_host.clock.now() - cleaning;
+  }
+
+  /// restart-docker's rules: nothing when the rules are there, one restart if not; with
+  /// live-restore off, the containers that restart stops for good are named.
+  ExitStatus fall_back(const std::string& why) {
+    m_event.action = RestoreEvent::Action::FellBack;
+    m_event.why_not = why;
+    auto& systemd = *m_view.systemd().value();
+    RestartOptions options;
+    options.timeout = m_view.timeout();
+    options.no_block = m_in_job;
+    options.settle_companions = false;
+    options.rules_grace = restart_rules_grace;
+    options.dry_run = m_view.config().dry_run;
+    auto& host = m_host;
+    // Not settled again when the restore's judging just did.
+    auto canary = [&] {
+      return judge_settled(
+          check_docker_rules(host.runner, m_families), [this] { return ask_dockerd(); },
+          host.runner, host.clock, m_settled ? std::chrono::milliseconds(0) : view_settle);
+    };
+    m_event.fallback = restart_if_flushed(systemd, host.clock, canary, m_view.config(), options);
+    name_stopped_for_good();
+    m_event.times.total = since_start();
+    if (m_event.fallback.action == RestartAction::Nothing) {
+      host.out << to_line(m_event) << "\n";  // nothing done: said, not journaled
+      return ExitStatus::Ok;
+    }
+    return report();
+  }
+
+  void name_stopped_for_good() {
+    const auto action = m_event.fallback.action;
+    // A failed outcome restarted too, or tried to.
+    if (action != RestartAction::Restarted && action != RestartAction::Queued &&
+        action != RestartAction::WouldRestart && action != RestartAction::Failed)
+      return;
+    if (m_view.docker_settings().settings.live_restore) return;
+    auto before = m_docker ? m_docker : ask_dockerd();
+    if (!before) {
+      m_event.stopped_unknown = before.error();
+      return;
+    }
+    auto stopped = stopped_by_restart(m_host.docker, m_view.docker_socket(), before.value(),
+                                      docker_api_timeout);
+    if (stopped)
+      m_event.stopped_for_good = std::move(stopped).value();
+    else
+      m_event.stopped_unknown = stopped.error();
+  }
+
+  ExitStatus report() {
+    const auto entry = journal_entry(m_event);
+    report_event(m_host, m_view.config().metrics_file, entry, cost_of(m_event));
+    if (!m_host.journal.holds_stdout()) m_host.out << entry.message << "\n";
+    return ExitStatus::Ok;
+  }
+
+  HostView& m_view;
+  Host& m_host;
+  bool m_in_job;
+  ManagedFamilies m_families;
+  std::string m_path;
+  std::chrono::steady_clock::time_point m_started;
+  RestoreEvent m_event;
+  Expected<Snapshot> m_snapshot = fail("not read");
+  Expected<DockerView> m_docker = fail("not asked");
+  Fit m_fit;
+  std::map<std::string, std::size_t> m_written;  ///< each table as last written
+  bool m_settled = false;  ///< the rules and dockerd's answers disagreed for all of view_settle
+  bool m_keep_snapshot = false;
+};
+
+}  // namespace
+
 ExitStatus run_restore(HostView& view, const std::string& firewall, bool in_job) {
   if (!is_valid_unit_name(firewall)) return refuse_firewall_name(view, firewall);
   auto& host = view.host();
-  const auto path = snapshot_path(host.root, firewall);
   const auto families = companion_families(view, firewall);
   if (!families) {
-    unlink(path.c_str());
+    unlink(snapshot_path(host.root, firewall).c_str());
     host.out << "restore: nothing done: " << families.error() << "\n";
     return ExitStatus::Ok;
   }
-  view.arm_deadline();
-  auto& systemd = *view.systemd().value();
-  auto report = [&](const JournalEntry& entry) {
-    report_event(host, view.config().metrics_file, entry);
-  };
-  const auto main_pid = view.docker_unit().value().main_pid;
-  // Restores of two firewalls restarted together (iptables and ip6tables by one package)
-  // take turns, so their fallbacks never restart Docker twice. Not restart-docker's lock: it
-  // waits for the companions' jobs while it holds that one. Inside a firewall's job, for
-  // in_job_lock_wait.
-  const auto lock = host.locks.take(join_root(host.root, runtime::restore_lock),
-                                    in_job ? in_job_lock_wait : view.timeout());
-  if (!lock) {
-    unlink(path.c_str());  // never left for a later cycle
-    // Said, not only printed: whatever held the lock, these rules stay as they are now.
-    const auto line = "restore: nothing done: " + lock.error();
-    report(restore_entry(line, view.service(), firewall, "skipped", 0));
-    if (!host.journal.holds_stdout()) host.out << line << "\n";
-    return ExitStatus::Ok;
-  }
-
-  // A snapshot that went back stays for the next restore within [hook] timeout (fitted to
-  // what dockerd holds then, as now): a quick next restart cancels the after-companion's
-  // start, so its stop saves nothing, and the stop's restore needs this one. Any other is
-  // removed when this run ends, never left for a later cycle.
-  struct RemovedAtEnd {
-    const std::string& path;
-    bool keep = false;
-    ~RemovedAtEnd() {
-      if (!keep) unlink(path.c_str());
-    }
-  } removed_at_end{path};
-  // Each step's cost, for the journal: from the process's start (as the firewall's job feels
-  // it) or the step's own.
-  const auto started = host.clock.started();
-  const auto began = host.clock.now();
-  auto ms_since = [&](std::chrono::steady_clock::time_point from) {
-    return in_ms(host.clock.now() - from);
-  };
-  std::string why;
-  const auto snapshot = read_snapshot(path);
-  const auto start = host.processes.start_time(main_pid);
-  if (!snapshot) {
-    why = snapshot.error();
-  } else if (!start) {
-    why = start.error();
-  } else {
-    why = why_stale(snapshot.value(), firewall, view, main_pid, start.value());
-  }
-  // What dockerd holds now decides what of the snapshot still stands: rules of containers,
-  // ports and networks gone are dropped; when it holds what the snapshot lacks (a container
-  // started in between), one restart of Docker makes it all.
-  Fit fit{snapshot ? snapshot.value() : Snapshot{}, 0, {}, {}};
-  std::string note;  // said after the count of rules put back
-  auto ask = [&] { return ask_docker(host.docker, view.docker_socket(), docker_api_timeout); };
-  // Asked only for a snapshot that may go back: the fallback's canary asks for itself.
-  const auto asking = host.clock.now();
-  auto docker = why.empty() ? ask() : Expected<DockerView>(fail(why));
-  if (why.empty() && docker) {
-    fit = fit_snapshot(snapshot.value(), docker.value());
-    if (!fit.judged_by.empty()) note = "; judged " + fit.judged_by;
-    if (!fit.missing.empty()) {
-      why = "the snapshot lacks what Docker holds now (" + fit.missing.front() +
-            (fit.missing.size() > 1 ? " and " + std::to_string(fit.missing.size() - 1) + " more"
-                                    : "") +
-            ")";
-    }
-  } else if (why.empty()) {
-    note = "; as saved: Docker's API cannot tell (" + docker.error() + ")";
-  }
-  const auto asked = ms_since(asking);
-  auto left_out_note = [&] {
-    return fit.dropped == 0 ? std::string()
-                            : "; left out " + std::to_string(fit.dropped) +
-                                  " of containers, ports or networks Docker no longer holds";
-  };
-  const bool dry_run = view.config().dry_run;
-  if (why.empty() && dry_run) {
-    const auto would = restore_snapshot(host.runner, host.clock, fit.snapshot,
-                                        docker ? &docker.value() : nullptr, true);
-    if (would) {
-      const auto line = "restore: would put back " + std::to_string(would.value().total()) +
-                        " of Docker's rules after " + firewall + note + left_out_note() +
-                        left_to_owners(would.value()) + " (dry run)";
-      host.journal.send(restore_entry(line, view.service(), firewall, "would restore", 0));
-      if (!host.journal.holds_stdout()) host.out << line << "\n";
-      return ExitStatus::Ok;
-    }
-    why = would.error();
-  }
-  bool settled = false;  // the rules and dockerd's answers disagreed for all of view_settle
-  if (why.empty()) {
-    auto restored =
-        restore_snapshot(host.runner, host.clock, fit.snapshot, docker ? &docker.value() : nullptr);
-    const auto put_back_ms = ms_since(started);
-    Restored counted = restored ? restored.value() : Restored{};  // each table as last written
-    // Judged on what it put back: a family the snapshot lacks was not there to keep.
-    ManagedFamilies restored_families{false, false};
-    for (const auto& [family, saved] : fit.snapshot.families)
-      (family == "IPv6" ? restored_families.ipv6 : restored_families.ipv4) = true;
-    // Judged at once, then again while the rules and dockerd's answers disagree, for up to
-    // view_settle: fitted again to each newer answer, and put back again when that fits
-    // otherwise (a container being started when dockerd was first asked is listed once it
-    // runs, and its saved rules go back; one that was stopping is gone, and its rules go).
-    // An answer that does not come keeps the last one.
-    const auto deadline = host.clock.now() + view_settle;
-    auto jumps = check_docker_rules(host.runner, restored_families);
-    if (docker) {  // afresh: what dockerd holds once the rules are back
-      if (auto later = ask(); later) docker = std::move(later);
-    }
-    auto rules = judge_by_view(jumps, docker, host.runner);
-    while (restored && docker && jumps.overall() == RulesState::Present &&
-           rules.overall() == RulesState::Flushed && host.clock.now() < deadline) {
-      auto refit = fit_snapshot(snapshot.value(), docker.value());
-      if (refit.missing.empty() && refit.dropped != fit.dropped) {
-        fit = std::move(refit);
-        auto again = restore_snapshot(host.runner, host.clock, fit.snapshot, &docker.value());
-        if (again)
-          for (const auto& [table, count] : again.value().written) counted.written[table] = count;
-        restored = std::move(again);
-      } else {
-        host.clock.sleep_for(view_recheck);
-      }
-      jumps = check_docker_rules(host.runner, restored_families);
-      if (auto later = ask(); later) docker = std::move(later);
-      rules = judge_by_view(jumps, docker, host.runner);
-    }
-    settled = host.clock.now() >= deadline;
-    const auto put_back = counted.total();
-    if (restored && rules.overall() == RulesState::Present) {
-      // Connections that left while the rules were gone keep leaving untranslated until their
-      // tracking entries go; the next packet of each then takes Docker's rules.
-      const auto cleaning = host.clock.now();
-      const auto cleared =
-          docker ? clear_broken_flows(host.conntrack, docker.value(), families.value())
-                 : Expected<std::size_t>(fail("Docker's API cannot tell its networks"));
-      std::string flows_note;
-      if (!cleared)
-        flows_note = "; connection tracking not cleared: " + cleared.error();
-      else if (cleared.value() > 0)
-        flows_note = "; deleted " + std::to_string(cleared.value()) +
-                     " connection-tracking entries of connections that left without NAT";
-      const auto line = "restore: put back " + std::to_string(put_back) +
-                        " of Docker's rules after " + firewall + note + left_out_note() +
-                        left_to_owners(restored.value()) + flows_note;
-      removed_at_end.keep = true;
-      auto entry = restore_entry(line, view.service(), firewall, "restored", put_back, fit.dropped);
-      entry.fields.emplace_back("FLOWS_CLEARED", cleared ? std::to_string(cleared.value()) : "");
-      entry.fields.emplace_back("READY_MS", in_ms(began - started));
-      entry.fields.emplace_back("ASK_MS", asked);
-      entry.fields.emplace_back("SAVE_MS", in_ms(counted.saving));
-      entry.fields.emplace_back("WRITE_MS", in_ms(counted.writing));
-      entry.fields.emplace_back("PUT_BACK_MS", put_back_ms);
-      entry.fields.emplace_back("FLOWS_MS", ms_since(cleaning));
-      entry.fields.emplace_back("DURATION_MS", ms_since(started));
-      report(entry);
-      if (!host.journal.holds_stdout()) host.out << line << "\n";
-      return ExitStatus::Ok;
-    }
-    why = restored ? "restored, but " + describe(rules) : restored.error();
-  }
-
-  // The fallback: restart-docker's rules (nothing when the rules are there, one restart if
-  // not).
-  RestartOptions options;
-  options.timeout = view.timeout();
-  options.no_block = in_job;
-  options.settle_companions = false;
-  options.rules_grace = restart_rules_grace;
-  options.dry_run = dry_run;
-  // Not settled again when the restore's judging just did.
-  auto canary = [&] {
-    return judge_settled(check_docker_rules(host.runner, families.value()), ask, host.runner,
-                         host.clock, settled ? std::chrono::milliseconds(0) : view_settle);
-  };
-  const auto outcome = restart_if_flushed(systemd, host.clock, canary, view.config(), options);
-  const auto line = "restore: " + why + "; " + to_line(outcome);
-  const bool journaled = outcome.action != RestartAction::Nothing;
-  if (journaled)
-    report(
-        restore_entry(line, view.service(), firewall, std::string(to_string(outcome.action)), 0));
-  if (!journaled || !host.journal.holds_stdout()) host.out << line << "\n";
-  return ExitStatus::Ok;
+  return Restore(view, firewall, in_job, families.value()).run();
 }
 
 }  // namespace dfg

@@ -306,6 +306,20 @@ FittedRules fit_to_change(const Ruleset& saved, const DockerView& then, const Do
   // What is new since the snapshot is Docker's to write; what the snapshot holds of it
   // already (a container listed only once it ran) need not be.
   const Written written(fitted.rules);
+  for (const auto& table : fitted.rules.tables) {
+    for (const auto& rule : table.rules) {
+      if (rule.chain == "DOCKER-USER") continue;
+      for (const auto& host : Names(rule).hosts) {
+        if (held_then.addresses.count(host) != 0 || held_now.addresses.count(host) != 0 ||
+            held_then.published.count(host) != 0 || held_now.published.count(host) != 0 ||
+            is_loopback(host))
+          continue;
+        fitted.unexplained.push_back(table.name + " -A " + rule.chain + " " + rule.spec +
+                                     " (names " + address_of(host) + ")");
+        break;
+      }
+    }
+  }
   auto& missing = fitted.comparison.missing;
   // Every layout maps each published port with a DNAT: checked for every container, so a
   // race between the snapshot's answer and its rules never hides one.
@@ -316,6 +330,20 @@ FittedRules fit_to_change(const Ruleset& saved, const DockerView& then, const Do
       missing.push_back("rules of network " + n.name + " (bridge " + n.bridge + ")");
   }
   return fitted;
+}
+
+FittedRules hold_back_containers(const Ruleset& saved, const DockerView* then,
+                                 const std::string& family) {
+  const auto held = then != nullptr ? Held(*then, family) : Held(DockerView{}, family);
+  return split(saved, [&](const Rule& rule) -> std::string {
+    for (const auto& host : Names(rule).hosts) {
+      const bool container = then != nullptr
+                                 ? held.addresses.count(host) != 0
+                                 : !is_loopback(host) && held.published.count(host) == 0;
+      if (container) return address_of(host) + " may be another container's now";
+    }
+    return {};
+  });
 }
 
 CanaryResult judge_by_view(CanaryResult jumps, const Expected<DockerView>& view,

@@ -41,6 +41,10 @@ struct FittedRules {
   Ruleset rules;
   ViewComparison comparison;
   Ruleset dropped;  ///< the rules left out, by table (only tables that have some)
+  /// Rules kept as saved that name an address dockerd lists nowhere, then or now (swarm's
+  /// ingress sandbox, a host_ipv4 address, a layout the guard does not know): kept because
+  /// they were Docker's when saved, and said. One line each.
+  std::vector<std::string> unexplained;
 };
 
 /// Judged by what changed between `then` (dockerd's answer when the snapshot was taken) and
@@ -56,6 +60,13 @@ FittedRules fit_to_change(const Ruleset& saved, const DockerView& then, const Do
 /// Without dockerd's answer of the snapshot's moment: `saved` fitted to `now` alone, by
 /// compare_to_view's judgement (rules of what no running container or network has go).
 FittedRules fit_to_view(const Ruleset& saved, const DockerView& view, const std::string& family);
+
+/// When dockerd does not answer at the restore: `saved` without the rules that name a
+/// container's address (what `then` held, or, without it, any address but loopback), since
+/// nothing tells whether that address is still the same container's; each is in
+/// `comparison.stale`. The rest (chains, jumps, masquerading, isolation) goes back.
+FittedRules hold_back_containers(const Ruleset& saved, const DockerView* then,
+                                 const std::string& family);
 
 /// The canary that cannot be fooled by copies of old rules: `jumps` (check_docker_rules), and
 /// for each family found present there, its live rules (iptables-save) compared with what

@@ -1,6 +1,7 @@
 // What each journal entry of the command carries: MESSAGE_ID, priority and fields, as
 // journalctl filters on them (docker-firewall-guard(8), JOURNAL).
 #include "journal.h"
+#include "restore_event.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -45,17 +46,31 @@ TEST(Journal, PriorityFollowsTheAction) {
 }
 
 TEST(Journal, ARestoreCarriesItsFirewallAndHowManyRules) {
-  const auto e = restore_entry("restore: put back 38 of Docker's rules after iptables.service",
-                               "docker.service", "iptables.service", "restored", 38);
+  RestoreEvent event;
+  event.service = "docker.service";
+  event.firewall = "iptables.service";
+  event.action = RestoreEvent::Action::Restored;
+  event.put_back = 38;
+  event.unexplained = {"IPv4 nat -A DOCKER-INGRESS ... (names 172.18.0.2)"};
+  const auto e = journal_entry(event);
+  EXPECT_EQ(e.message,
+            "restore: put back 38 of Docker's rules after iptables.service; kept as "
+            "saved, naming what dockerd lists nowhere: IPv4 nat -A DOCKER-INGRESS ... "
+            "(names 172.18.0.2)");
   EXPECT_EQ(e.message_id, "5a1d3e0b9c8f4c27a6e2d4b7f0c91e38");
   EXPECT_EQ(e.priority, 6);
-  EXPECT_EQ(e.fields, (Fields{{"GUARDED_UNIT", "docker.service"},
-                              {"FIREWALL_UNIT", "iptables.service"},
-                              {"ACTION", "restored"},
-                              {"RULES", "38"},
-                              {"RULES_DROPPED", "0"}}));
-  EXPECT_EQ(restore_entry("m", "docker.service", "iptables.service", "restarted", 0).priority, 5)
-      << "a fallback that restarted Docker is a notice";
+  EXPECT_EQ(e.field("GUARDED_UNIT"), "docker.service");
+  EXPECT_EQ(e.field("FIREWALL_UNIT"), "iptables.service");
+  EXPECT_EQ(e.field("ACTION"), "restored");
+  EXPECT_EQ(e.field("RULES"), "38");
+  EXPECT_EQ(e.field("RULES_DROPPED"), "0");
+  EXPECT_EQ(e.field("RULES_UNEXPLAINED"), "1");
+  event.action = RestoreEvent::Action::FellBack;
+  event.why_not = "no snapshot";
+  event.fallback = {"docker.service", RestartAction::Queued, RulesState::Flushed,
+                    RulesState::Unknown, "restart queued"};
+  EXPECT_EQ(journal_entry(event).priority, 5) << "a fallback that restarted Docker is a notice";
+  EXPECT_EQ(journal_entry(event).field("ACTION"), "restart queued");
 }
 
 TEST(Journal, RestartDockerSendsOneEntryPerRun) {

@@ -15,20 +15,16 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-JournalEntry restored(const std::string& firewall, std::size_t rules, const std::string& cleared) {
-  auto entry = restore_entry("restore: put back", "docker.service", firewall, "restored", rules);
-  entry.fields.emplace_back("FLOWS_CLEARED", cleared);
-  entry.fields.emplace_back("PUT_BACK_MS", "42");
-  entry.fields.emplace_back("DURATION_MS", "310");
-  return entry;
+EventCost restored(const std::string& firewall, std::size_t rules, std::size_t cleared) {
+  return {EventCost::Kind::Restore, firewall, "restored", rules, cleared, 0.31, 0.042};
 }
 
 TEST(Metrics, EachEventAddsToTheCountersAndSetsTheGauges) {
-  auto text = add_to_metrics("", restored("iptables.service", 38, "2"));
-  text = add_to_metrics(text, restored("iptables.service", 37, "1"));
-  text = add_to_metrics(text, restore_entry("restore: no snapshot", "docker.service",
-                                            "iptables.service", "restart queued", 0));
-  text = add_to_metrics(text, flows_entry("clear-flows: deleted 3", "docker.service", false, 3));
+  auto text = add_to_metrics("", restored("iptables.service", 38, 2));
+  text = add_to_metrics(text, restored("iptables.service", 37, 1));
+  text = add_to_metrics(
+      text, {EventCost::Kind::Restore, "iptables.service", "restart queued", 0, 0, {}, {}});
+  text = add_to_metrics(text, {EventCost::Kind::DockerStart, {}, {}, 0, 3, {}, {}});
   EXPECT_EQ(
       text,
       "# HELP docker_firewall_guard_restores_total Restores and fallbacks of strategy "
@@ -65,7 +61,7 @@ TEST(Metrics, OtherLinesOfTheOldFileAreDroppedAndGarbageCountsAsZero) {
       "node_foo 1\n"
       "docker_firewall_guard_rules_restored_total{firewall=\"nftables.service\"} oops\n"
       "# a comment\n",
-      restored("nftables.service", 5, ""));
+      restored("nftables.service", 5, 0));
   EXPECT_THAT(text, Not(HasSubstr("node_foo")));
   EXPECT_THAT(
       text,
@@ -82,8 +78,8 @@ TEST(Metrics, TheFileIsWrittenWholeAndAFailureNeverFailsTheEvent) {
                         return fail("no systemd in this test");
                       }};
   const std::string path = "/var/lib/node_exporter/guard.prom";
-  record_metrics(test.host, path, restored("iptables.service", 38, "0"));
-  record_metrics(test.host, path, restored("iptables.service", 38, "0"));
+  record_metrics(test.host, path, restored("iptables.service", 38, 0));
+  record_metrics(test.host, path, restored("iptables.service", 38, 0));
   const auto text = read_file(root.path() + path);
   ASSERT_TRUE(text) << text.error();
   EXPECT_THAT(
@@ -92,9 +88,9 @@ TEST(Metrics, TheFileIsWrittenWholeAndAFailureNeverFailsTheEvent) {
   EXPECT_EQ(list_dir(root.path() + "/var/lib/node_exporter").size(), 1u)
       << "no temporary file left";
 
-  record_metrics(test.host, "/nonexistent/dir/guard.prom", restored("iptables.service", 1, "0"));
+  record_metrics(test.host, "/nonexistent/dir/guard.prom", restored("iptables.service", 1, 0));
   EXPECT_THAT(test.err.str(), HasSubstr("metrics: /nonexistent/dir/guard.prom not written: "));
-  record_metrics(test.host, "", restored("iptables.service", 1, "0"));  // off: nothing
+  record_metrics(test.host, "", restored("iptables.service", 1, 0));  // off: nothing
 }
 
 }  // namespace

@@ -176,8 +176,15 @@ TEST(ViewRules, ARoutedNetworkExpectsNeitherDnatNorMasquerade) {
   // Docker 28's gateway_mode_ipv4=routed: no MASQUERADE, no DNAT for its published ports
   // (moby's iptablesdoc, usernet-portmap-routed.md); its IPv6 here still translates.
   DockerView v;
-  v.networks = {{"g0", "direct", "bridge", "br-g0", {"192.0.2.0/24", "fd00:80::/64"}, false, true,
-                 "routed", "nat"}};
+  v.networks = {{"g0",
+                 "direct",
+                 "bridge",
+                 "br-g0",
+                 {"192.0.2.0/24", "fd00:80::/64"},
+                 false,
+                 true,
+                 "routed",
+                 "nat"}};
   v.containers = {{"c1",
                    "web",
                    {{"direct", "192.0.2.2", "fd00:80::2"}},
