@@ -231,7 +231,21 @@ lab_host_boot() {
     --security-opt systempaths=unconfined \
     --tmpfs /run --tmpfs /run/lock "${cgroup[@]}" \
     "$image" /lib/systemd/systemd >/dev/null
+  if [[ ${LAB_GEN_CGROUP[$LAB_GEN]} == v2 ]]; then lab__host_cgroup_keeper; fi
   lab_host_wait_running
+}
+
+# A cgroup v2 host shares this machine's v2 hierarchy, where hugetlb (bound to no v1 mount
+# here) is free. Each `docker exec` puts its process in the host's own cgroup, docker/<id>,
+# while systemd in the host lives below it; runc in the host, starting a container, enables
+# every free controller in each ancestor of the container's cgroup, docker/<id> included, and
+# succeeds when docker/<id> holds no process at that moment (a dockerd restart while no exec
+# runs, such as one the guard queues): from then on no process can join docker/<id> (cgroup
+# v2 keeps processes out of a cgroup that gives controllers to its children), and every
+# `docker exec` into the host fails ("cgroup.procs: device or resource busy"). A process kept
+# in docker/<id> for the host's life makes that enabling fail, as it does while an exec runs.
+lab__host_cgroup_keeper() {
+  lab_docker exec -d "$LAB_HOST" sleep infinity
 }
 
 # Waits until `systemctl is-system-running` says running or degraded (degraded is accepted:
