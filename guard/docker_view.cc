@@ -37,12 +37,16 @@ Expected<ContainerView> container_of(const json& c) {
     for (const auto& p : *ports) {
       const auto pub = p.find("PublicPort");
       const auto priv = p.find("PrivatePort");
-      // A port exposed but not published has no PublicPort: no rule of Docker's for it.
-      if (pub == p.end() || priv == p.end() || !pub->is_number_unsigned() ||
-          !priv->is_number_unsigned())
+      // A port exposed but not published has neither PublicPort nor IP: no rule of Docker's
+      // for it. One published on a routed network (Docker 28's gateway modes) has an IP but
+      // no PublicPort: opened to its container's own address, mapped from none.
+      const bool opened = pub == p.end() && !text(p, "IP").empty();
+      if ((pub == p.end() && !opened) || priv == p.end() || !priv->is_number_unsigned() ||
+          (!opened && !pub->is_number_unsigned()))
         continue;
-      view.ports.push_back(
-          {text(p, "Type"), text(p, "IP"), pub->get<std::uint16_t>(), priv->get<std::uint16_t>()});
+      view.ports.push_back({text(p, "Type"), text(p, "IP"),
+                            opened ? std::uint16_t{0} : pub->get<std::uint16_t>(),
+                            priv->get<std::uint16_t>()});
     }
   }
   const auto settings = c.find("NetworkSettings");
@@ -107,7 +111,8 @@ const NetworkView* DockerView::network(std::string_view name) const {
 
 std::size_t DockerView::published_ports() const {
   std::size_t count = 0;
-  for (const auto& c : containers) count += c.ports.size();
+  for (const auto& c : containers)
+    for (const auto& p : c.ports) count += p.host_port != 0 ? 1 : 0;
   return count;
 }
 

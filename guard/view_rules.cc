@@ -66,7 +66,8 @@ struct Held {
           const auto& address = is_ipv6(family) ? a.ipv6 : a.ipv4;
           if (address.empty()) continue;
           const auto target = as_host(address) + " " + std::to_string(p.container_port);
-          dnats.insert(p.protocol + " " + std::to_string(p.host_port) + " " + target);
+          if (p.host_port != 0)
+            dnats.insert(p.protocol + " " + std::to_string(p.host_port) + " " + target);
           container_ports.insert(p.protocol + " " + target);
         }
       }
@@ -221,7 +222,7 @@ void missing_ports(const ContainerView& c, const DockerView& view, const std::st
   if (targets.empty()) return;
   for (const auto& p : c.ports) {
     std::string host;
-    if (!port_in_family(p, family, host)) continue;
+    if (p.host_port == 0 || !port_in_family(p, family, host)) continue;
     const auto port = std::to_string(p.container_port);
     const auto prefix = p.protocol + " " + std::to_string(p.host_port) + " " +
                         (host.empty() ? std::string() : "-d " + host + " ");

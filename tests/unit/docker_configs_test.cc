@@ -216,7 +216,12 @@ INSTANTIATE_TEST_SUITE_P(
     Recorded, Configured,
     ::testing::Values(Config{"28.5.2", "icc-links"}, Config{"28.5.2", "foreign-chain"},
                       Config{"28.5.2", "host-ipv4"}, Config{"28.5.2", "internal"},
-                      Config{"28.5.2", "userland-proxy-off"}),
+                      Config{"28.5.2", "userland-proxy-off"}, Config{"28.5.2", "ipv6"},
+                      Config{"28.5.2", "gateway-modes"}, Config{"28.5.2", "many"},
+                      Config{"20.10.24", "icc-links"}, Config{"20.10.24", "foreign-chain"},
+                      Config{"20.10.24", "host-ipv4"}, Config{"20.10.24", "internal"},
+                      Config{"20.10.24", "userland-proxy-off"}, Config{"20.10.24", "ipv6"},
+                      Config{"20.10.24", "many"}),
     [](const ::testing::TestParamInfo<Config>& param) {
       std::string name = std::string("docker_") + param.param.version + "_" + param.param.name;
       std::replace_if(
