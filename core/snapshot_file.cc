@@ -150,7 +150,7 @@ Expected<Snapshot> parse_snapshot(std::string_view text) {
     const auto key = line.substr(0, space);
     const auto value =
         space == std::string_view::npos ? std::string_view() : line.substr(space + 1);
-    if (!s.families.empty() && (key == "after" || key == "others")) {
+    if (!s.families.empty() && (key == "after" || key == "others") && !value.empty()) {
       places.emplace_back(number, std::string(line));
       continue;
     }

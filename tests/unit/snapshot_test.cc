@@ -75,6 +75,10 @@ TEST(Snapshot, RefusesPlacesOfRulesItDoesNotHold) {
   EXPECT_FALSE(altered("after filter FORWARD 2", "after filter FORWARD 3"));
   EXPECT_FALSE(altered("after filter FORWARD 2", "after nat FORWARD 2"));
   EXPECT_FALSE(altered("others filter BLOCKLIST", "others raw BLOCKLIST"));
+  EXPECT_FALSE(altered("others filter BLOCKLIST", "others"));
+  EXPECT_FALSE(altered("after filter FORWARD 2 -j REJECT", "after"));
+  EXPECT_FALSE(altered("after filter FORWARD 2 -j REJECT", "after filter"));
+  EXPECT_FALSE(altered("after filter FORWARD 2 -j REJECT", "after filter FORWARD x -j REJECT"));
   EXPECT_FALSE(altered("after filter FORWARD 2 -j REJECT\n",
                        "after filter FORWARD 2 -j REJECT\n-A FORWARD -j ACCEPT\n"))
       << "no rule after the places";
