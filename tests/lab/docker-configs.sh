@@ -18,9 +18,10 @@
 #   - `docker-firewall-guard check` exits 0;
 #   - CONFIG's own traffic does what it must (lab_config_traffic).
 # On bookworm (Docker 20.10), ipv6 adds a network and a container publishing a port after the
-# first event (the firewall has loaded its file again by then, Docker kept running; in ipv6
-# the guard keeps Docker running through IPv4's events there); the rules with it are the new
-# "before", and their order must hold through the other events.
+# first event (the firewall has loaded its file again by then, Docker kept running); the rules
+# with it are the new "before", and their order must hold through the other events. (ipv6:
+# the configuration of the core set whose IPv4 events did not restart Docker on 2026-12-07,
+# so that the late container, with no restart policy, outlives them.)
 # Every check is made and every failure kept, so that one run says all that differs; the test
 # fails at the end when any did.
 set -euo pipefail
@@ -30,7 +31,7 @@ source "$LAB_DIR/configs.sh"
 config=${1:?configuration} fw=${2:-iptables}
 lab_config_known "$config" || lab_die "unknown configuration $config (one of: ${LAB_CONFIGS[*]})"
 [[ $fw == iptables ]] || lab_die "FW $fw: only iptables (EL's iptables.service) so far"
-late_network=0
+late_network=0 # 0: none in this run; 1: to come after the first event; 2: there
 [[ $config == ipv6 && $LAB_GEN == bookworm ]] && late_network=1
 start=$SECONDS
 
