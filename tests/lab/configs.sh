@@ -19,7 +19,9 @@
 #   many               40 containers with 5 published ports each on 8 user networks
 # Configuration values reach the host's shells only as arguments, never as shell text.
 
-# Every configuration (forky runs them all); the core set the other generations run.
+# Every configuration (forky runs them all); the core set the other generations run (CMake
+# reads it).
+# shellcheck disable=SC2034 # LAB_CONFIGS_CORE: read by CMake
 LAB_CONFIGS=(icc-links foreign-chain host-ipv4 internal userland-proxy-off ipv6 gateway-modes many)
 LAB_CONFIGS_CORE=(icc-links foreign-chain host-ipv4 ipv6)
 # The oldest Docker (major version) a configuration exists in, when not every one of the lab's.
