@@ -218,10 +218,13 @@ INSTANTIATE_TEST_SUITE_P(
                       Config{"28.5.2", "host-ipv4"}, Config{"28.5.2", "internal"},
                       Config{"28.5.2", "userland-proxy-off"}, Config{"28.5.2", "ipv6"},
                       Config{"28.5.2", "gateway-modes"}, Config{"28.5.2", "many"},
-                      Config{"20.10.24", "icc-links"}, Config{"20.10.24", "foreign-chain"},
-                      Config{"20.10.24", "host-ipv4"}, Config{"20.10.24", "internal"},
-                      Config{"20.10.24", "userland-proxy-off"}, Config{"20.10.24", "ipv6"},
-                      Config{"20.10.24", "many"}),
+                      Config{"26.1.5", "icc-links"}, Config{"26.1.5", "foreign-chain"},
+                      Config{"26.1.5", "host-ipv4"}, Config{"26.1.5", "internal"},
+                      Config{"26.1.5", "userland-proxy-off"}, Config{"26.1.5", "ipv6"},
+                      Config{"26.1.5", "many"}, Config{"20.10.24", "icc-links"},
+                      Config{"20.10.24", "foreign-chain"}, Config{"20.10.24", "host-ipv4"},
+                      Config{"20.10.24", "internal"}, Config{"20.10.24", "userland-proxy-off"},
+                      Config{"20.10.24", "ipv6"}, Config{"20.10.24", "many"}),
     [](const ::testing::TestParamInfo<Config>& param) {
       std::string name = std::string("docker_") + param.param.version + "_" + param.param.name;
       std::replace_if(
