@@ -17,16 +17,43 @@
 # Usage: bench/cut-steps.sh [BUILD_DIR]   (default: build; the lab image and build of each
 #        generation must exist). GENS="bookworm trixie forky" (default: all three),
 #        LAB_RULES=admin (default; or stock: the start then loads filter alone). About 1.5
-#        minutes a generation.
+#        minutes a generation. SCALE=CONTAINERS/PORTS/NETWORKS (say 200/2000/20) adds that
+#        many containers publishing that many ports in all on that many networks, with
+#        "userland-proxy": false (2,000 docker-proxy processes would not fit), beside the web
+#        container; a few minutes more.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# scale_up CONTAINERS PORTS NETWORKS: the containers, in one shell of the host; container i on
+# network (i-1)%N+1, its share of the ports published from 20000 on to its ports from 80.
+scale_up() {
+  local net
+  for ((net = 1; net <= $3; net++)); do
+    lab_exec docker network create --subnet "10.90.$net.0/24" "scale$net" >/dev/null
+  done
+  lab_sh 'count=$1 ports=$2 n=$3 port=20000
+    for ((i = 1; i <= count; i++)); do
+      published=()
+      for ((k = 0; k < ports / count + (i <= ports % count ? 1 : 0); k++)); do
+        published+=(-p "$port:$((80 + k))"); port=$((port + 1))
+      done
+      docker run -d --name "s$i" --network "scale$(((i - 1) % n + 1))" "${published[@]}" lab/busybox         sh -c "trap \"exit 0\" TERM; while :; do sleep 1; done" >/dev/null
+    done' "$@"
+}
+
 if [[ ${1:-} == --in-lab ]]; then
   source tests/lab/lib.sh
+  source tests/lab/configs.sh
   out=$2
   lab_init
   lab_host_boot
+  [[ -z ${SCALE:-} ]] || lab_config_daemon_json userland-proxy-off
   lab_world_up iptables
+  if [[ -n ${SCALE:-} ]]; then
+    IFS=/ read -r containers ports networks <<<"$SCALE"
+    scale_up "$containers" "$ports" "$networks"
+    lab_log "scale: $(lab_exec docker ps -q | wc -l) containers running"
+  fi
   lab_sh 'printf "%s\n" "[guard]" "strategy = reconcile" >/etc/docker-firewall-guard.conf'
   lab_install_cli
   lab_install_generator
@@ -62,7 +89,7 @@ trap 'bash tests/lab/engine.sh cleanup >&2' EXIT
 echo "| generation | event | firewall command (s) | longest stretch (s) | cut | last commit (ms) | began (ms) | ready | ask | save | write | cut (ms) |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
 for gen in ${GENS:-bookworm trixie forky}; do
-  out=$LAB_BUILD_DIR/lab/$gen/cut-steps-$LAB_RULES
+  out=$LAB_BUILD_DIR/lab/$gen/cut-steps-$LAB_RULES${SCALE:+-${SCALE//\//-}}
   mkdir -p "$(dirname "$out")"
   echo "== $gen" >&2
   LAB_GEN=$gen bash tests/lab/run-test.sh "bench.$gen.cut-steps" bash bench/cut-steps.sh --in-lab "$out" \
