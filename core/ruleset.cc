@@ -341,6 +341,26 @@ Ruleset docker_part(const Ruleset& all) {
   return part;
 }
 
+void keep_places(Ruleset& part, const Ruleset& all, const Ruleset& earlier) {
+  for (auto& table : part.tables) {
+    const Table* before = find_table(earlier, table.name);
+    const Table* listed = find_table(all, table.name);
+    if (before == nullptr || listed == nullptr) continue;
+    std::map<std::string, std::string> places;  // "CHAIN SPEC" -> the rule it followed
+    for (const auto& rule : before->rules)
+      if (!rule.after.empty()) places.emplace(rule.chain + " " + rule.spec, rule.after);
+    for (auto& rule : table.rules) {
+      if (!rule.after.empty() || is_docker_chain(rule.chain)) continue;
+      const auto place = places.find(rule.chain + " " + rule.spec);
+      if (place == places.end()) continue;
+      const bool listed_there = std::any_of(
+          listed->rules.begin(), listed->rules.end(),
+          [&](const Rule& r) { return r.chain == rule.chain && r.spec == place->second; });
+      if (!listed_there) rule.after = place->second;
+    }
+  }
+}
+
 namespace {
 
 std::string key_of(const Rule& rule) { return rule.chain + " " + rule.spec; }

@@ -89,6 +89,13 @@ bool is_docker_chain(std::string_view name);
 /// Checked against the layouts of Docker 20.10, 26.1 and 28.5 (../shared/data/docker-rules).
 Ruleset docker_part(const Ruleset& all);
 
+/// Gives each rule of `part` (a docker_part of `all`) in a built-in chain that follows none of
+/// the firewall's rules the place it had in `earlier` (a docker_part of the same cycle), when
+/// the rule it followed there is nowhere in that chain of `all`: rules put back while the
+/// firewall's own were away (after a stop's flush) keep their place among them for the
+/// start's restore.
+void keep_places(Ruleset& part, const Ruleset& all, const Ruleset& earlier);
+
 /// The input for one `iptables-restore --noflush` of one table.
 struct RestoreScript {
   std::string table;

@@ -34,13 +34,18 @@ ManagedFamilies families_flushed_by(const std::string& firewall, ManagedFamilies
   return managed;
 }
 
-Expected<Snapshot> take_snapshot(ProcessRunner& runner, ManagedFamilies families, Snapshot stamp) {
+Expected<Snapshot> take_snapshot(ProcessRunner& runner, ManagedFamilies families, Snapshot stamp,
+                                 const Snapshot* earlier) {
   stamp.families.clear();
   for (const char* family : {"IPv4", "IPv6"}) {
     if (!(family == std::string_view("IPv4") ? families.ipv4 : families.ipv6)) continue;
     auto all = save_family(runner, family);
     if (!all) return fail(all);
-    stamp.families.emplace_back(family, docker_part(all.value()));
+    auto part = docker_part(all.value());
+    if (earlier != nullptr)
+      for (const auto& [earlier_family, rules] : earlier->families)
+        if (earlier_family == family) keep_places(part, all.value(), rules);
+    stamp.families.emplace_back(family, std::move(part));
   }
   return stamp;
 }
@@ -133,7 +138,14 @@ ExitStatus run_snapshot(HostView& view, const std::string& firewall, bool before
   // rules but is new to the answer, so the restore checks them instead of trusting them.
   const auto held = ask_docker(host.docker, view.docker_socket(), docker_api_timeout);
   if (held) stamp.held = render_view(held.value());
-  const auto snapshot = take_snapshot(host.runner, present, stamp);
+  // The cycle's snapshot before this one (a restart's stop saved it and put it back), for
+  // the places of Docker's rules among the firewall's, which are away until its start.
+  const auto path = snapshot_path(host.root, firewall);
+  const auto earlier_text = read_file(path, max_snapshot_size);
+  const auto earlier =
+      earlier_text ? parse_snapshot(earlier_text.value()) : Expected<Snapshot>(fail(earlier_text));
+  const auto snapshot =
+      take_snapshot(host.runner, present, stamp, earlier ? &earlier.value() : nullptr);
   std::size_t count = 0;
   Expected<Ok> written = fail("");
   if (snapshot) {

@@ -36,7 +36,9 @@ ExitStatus refuse_firewall_name(HostView& view, const std::string& firewall);
 Expected<Ruleset> save_family(ProcessRunner& runner, const std::string& family);
 
 /// Docker's part of the live tables of each family in `families`, stamped with the rest of
-/// `stamp`.
-Expected<Snapshot> take_snapshot(ProcessRunner& runner, ManagedFamilies families, Snapshot stamp);
+/// `stamp`; its rules keep the places they had in `earlier` (the cycle's snapshot before,
+/// when there is one) where the firewall's own rules are away (keep_places).
+Expected<Snapshot> take_snapshot(ProcessRunner& runner, ManagedFamilies families, Snapshot stamp,
+                                 const Snapshot* earlier = nullptr);
 
 }  // namespace dfg

@@ -377,6 +377,35 @@ TEST(PlanRestore, KeepsARuleDockerAppendedAfterTheFirewallsOwn) {
   EXPECT_EQ(by_chain(bare).at("filter FORWARD").size(), 4u);
 }
 
+TEST(PlanRestore, APlaceSurvivesARestartsTwoRestores) {
+  // A restart: saved before the stop, put back into the flushed chain (the REJECT it followed
+  // is away), saved again by the start's ExecStartPre=, put back once the file is loaded.
+  const auto all = parse(
+      "*filter\n:FORWARD ACCEPT [0:0]\n:DOCKER - [0:0]\n"
+      "-A FORWARD -o docker0 -j DOCKER\n-A FORWARD -j REJECT --reject-with icmp-host-prohibited\n"
+      "-A FORWARD -i docker0 -o docker0 -j DROP\n-A DOCKER ! -i docker0 -o docker0 -j DROP\n"
+      "COMMIT\n");
+  const auto first = docker_part(all);
+  Ruleset now = parse("*filter\n:FORWARD ACCEPT [0:0]\nCOMMIT\n");  // the stop's flush
+  for (const auto& script : plan_restore(first, now)) apply(now, script);
+  auto second = docker_part(now);
+  auto place_of_drop = [](const Ruleset& part) {
+    for (const auto& rule : part.tables.at(0).rules)
+      if (rule.spec == "-i docker0 -o docker0 -j DROP") return rule.after;
+    return std::string("(not there)");
+  };
+  EXPECT_EQ(place_of_drop(second), "") << "nothing of the firewall's is there now";
+  keep_places(second, now, first);
+  EXPECT_EQ(place_of_drop(second), "-j REJECT --reject-with icmp-host-prohibited");
+  Ruleset started = without(all, first);  // the file loaded: REJECT alone
+  for (const auto& script : plan_restore(second, started)) apply(started, script);
+  EXPECT_EQ(by_chain(started), by_chain(all));
+  // Where the firewall's rule is there, the place read now stands.
+  auto listed = docker_part(all);
+  keep_places(listed, all, docker_part(parse("*filter\n:FORWARD ACCEPT [0:0]\nCOMMIT\n")));
+  EXPECT_EQ(place_of_drop(listed), "-j REJECT --reject-with icmp-host-prohibited");
+}
+
 TEST(PlanRestore, PutsDockersForwardDropBackAndNeverWritesAccept) {
   // Docker sets FORWARD's policy to DROP when it enables forwarding itself (always for IPv6
   // from 27 on); EL's stop sets every policy to ACCEPT.
