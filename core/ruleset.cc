@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <iterator>
+#include <list>
 #include <map>
+#include <optional>
 #include <set>
 
 namespace dfg {
@@ -316,18 +319,24 @@ Ruleset docker_part(const Ruleset& all) {
     Table kept{table.name, {}, {}, {}};
     for (const auto& chain : table.chains)
       if (chain.builtin() || is_docker_chain(chain.name)) kept.chains.push_back(chain);
-    // The firewall's rule each built-in chain showed last, as the place of Docker's next one.
-    std::map<std::string, std::string> last_other;
+    // The firewall's rule each built-in chain showed last, and which copy of it, as the place
+    // of Docker's next one.
+    std::map<std::string, std::pair<std::string, std::size_t>> last_other;
+    std::map<std::string, std::size_t> copies;  // "CHAIN SPEC" of the firewall's, so far
     for (const auto& rule : table.rules) {
       const bool builtin = !is_docker_chain(rule.chain);
       // A chain of someone else's holds nothing of Docker's, whatever it jumps to.
       if (builtin && !is_builtin_chain(table, rule.chain)) continue;
       if (builtin && !marks.owns(table.name, rule)) {
-        last_other[rule.chain] = rule.spec;
+        last_other[rule.chain] = {rule.spec, ++copies[rule.chain + " " + rule.spec]};
         continue;
       }
       kept.rules.push_back(rule);
-      kept.rules.back().after = builtin ? last_other[rule.chain] : std::string();
+      if (builtin) {
+        const auto& [after, copy] = last_other[rule.chain];
+        kept.rules.back().after = after;
+        kept.rules.back().after_copy = copy;
+      }
       for (const auto& target : targets_of(rule)) {
         if (is_docker_chain(target) || !has_chain(table, target)) continue;  // a target's name
         if (std::find(kept.others.begin(), kept.others.end(), target) == kept.others.end())
@@ -346,17 +355,19 @@ void keep_places(Ruleset& part, const Ruleset& all, const Ruleset& earlier) {
     const Table* before = find_table(earlier, table.name);
     const Table* listed = find_table(all, table.name);
     if (before == nullptr || listed == nullptr) continue;
-    std::map<std::string, std::string> places;  // "CHAIN SPEC" -> the rule it followed
+    std::map<std::string, const Rule*> places;  // "CHAIN SPEC" -> as saved before
     for (const auto& rule : before->rules)
-      if (!rule.after.empty()) places.emplace(rule.chain + " " + rule.spec, rule.after);
+      if (!rule.after.empty()) places.emplace(rule.chain + " " + rule.spec, &rule);
     for (auto& rule : table.rules) {
       if (!rule.after.empty() || is_docker_chain(rule.chain)) continue;
       const auto place = places.find(rule.chain + " " + rule.spec);
       if (place == places.end()) continue;
       const bool listed_there = std::any_of(
           listed->rules.begin(), listed->rules.end(),
-          [&](const Rule& r) { return r.chain == rule.chain && r.spec == place->second; });
-      if (!listed_there) rule.after = place->second;
+          [&](const Rule& r) { return r.chain == rule.chain && r.spec == place->second->after; });
+      if (listed_there) continue;
+      rule.after = place->second->after;
+      rule.after_copy = place->second->after_copy;
     }
   }
 }
@@ -388,7 +399,7 @@ class TablePlan {
   bool in_place() const {
     if (m_now == nullptr || !m_deleted.empty()) return false;
     for (const auto& chain : m_saved.chains) {
-      const bool differs = chain.builtin() ? policy_to_write(chain)
+      const bool differs = chain.builtin() ? policy_to_write(chain) || !in_order(chain.name)
                                            : restored(chain.name) && !same_chain(chain.name);
       if (differs) return false;
     }
@@ -429,10 +440,10 @@ class TablePlan {
     return !(chain == "DOCKER-USER" && m_keep_user_chain);
   }
 
-  /// Docker's FORWARD DROP (any built-in chain saved with DROP) where the firewall left
-  /// ACCEPT.
+  /// Docker's FORWARD DROP where the firewall left ACCEPT. Docker sets no other policy: the
+  /// firewall's own (an INPUT DROP) are its to set, and a stop set them ACCEPT on purpose.
   bool policy_to_write(const Chain& saved) const {
-    if (saved.policy != "DROP") return false;
+    if (m_saved.name != "filter" || saved.name != "FORWARD" || saved.policy != "DROP") return false;
     const Chain* chain = m_now != nullptr ? find_chain(*m_now, saved.name) : nullptr;
     return chain == nullptr || chain->policy != "DROP";
   }
@@ -460,43 +471,66 @@ class TablePlan {
     return false;
   }
 
+  /// One rule of a built-in chain as it is to be: one of `now`'s that stays, or a saved one.
+  struct Placed {
+    const Rule* rule;
+    bool saved;
+  };
+
+  /// The order built-in `chain` is to have: the rules of `now` that stay, and each saved rule
+  ///   - right after the saved rule before it, when that one had the same place, or when its
+  ///     own place is lost (the firewall's rule it followed is not there);
+  ///   - else right after the firewall's rule it followed (that copy of it);
+  ///   - else at the top, or where Docker puts it (docker_appends) when its place is lost.
+  std::list<Placed> order_of(const std::string& chain) const {
+    std::list<Placed> order;
+    std::map<std::string, std::vector<std::list<Placed>::iterator>> copies;  // spec -> each
+    if (m_now != nullptr)
+      for (const auto& rule : m_now->rules)
+        if (rule.chain == chain && !deletes(rule))
+          copies[rule.spec].push_back(order.insert(order.end(), {&rule, false}));
+    std::optional<std::list<Placed>::iterator> previous;
+    for (const auto& rule : m_saved.rules) {
+      if (rule.chain != chain) continue;
+      const auto found = copies.find(rule.after);
+      const bool placed = !rule.after.empty() && found != copies.end() && rule.after_copy >= 1 &&
+                          rule.after_copy <= found->second.size();
+      const auto* before = previous ? (*previous)->rule : nullptr;
+      const bool same_place =
+          before != nullptr && before->after == rule.after && before->after_copy == rule.after_copy;
+      std::list<Placed>::iterator at;
+      if (previous && (same_place || (!rule.after.empty() && !placed)))
+        at = std::next(*previous);
+      else if (placed)
+        at = std::next(found->second[rule.after_copy - 1]);
+      else if (!rule.after.empty() && docker_appends(m_saved.name, rule))
+        at = order.end();
+      else
+        at = order.begin();
+      previous = order.insert(at, {&rule, true});
+    }
+    return order;
+  }
+
+  /// Whether `now`'s `chain` is in order_of's order already.
+  bool in_order(const std::string& chain) const {
+    const auto order = order_of(chain);
+    std::vector<std::string> specs;
+    for (const auto& placed : order) specs.push_back(placed.rule->spec);
+    return specs == specs_in(*m_now, chain);
+  }
+
   /// "-I CHAIN N" for each saved rule of built-in `chain`, top-down, so that N counts the
   /// rules above it as they will be: the firewall's that stay, and Docker's put back.
   void insert_into(const std::string& chain, RestoreScript& script) const {
-    std::vector<const Rule*> staying, top, bottom;
-    if (m_now != nullptr)
-      for (const auto& rule : m_now->rules)
-        if (rule.chain == chain && !deletes(rule)) staying.push_back(&rule);
-    // Saved rules by the rule they followed; those whose rule is gone go where Docker puts
-    // them.
-    std::map<std::string, std::vector<const Rule*>> after;
-    for (const auto& rule : m_saved.rules) {
-      if (rule.chain != chain) continue;
-      const bool placed =
-          !rule.after.empty() && std::any_of(staying.begin(), staying.end(),
-                                             [&](const Rule* r) { return r->spec == rule.after; });
-      if (placed)
-        after[rule.after].push_back(&rule);
-      else if (!rule.after.empty() && docker_appends(m_saved.name, rule))
-        bottom.push_back(&rule);
-      else
-        top.push_back(&rule);
-    }
     std::size_t position = 0;
-    auto insert = [&](const Rule* rule) {
-      script.text += "-I " + chain + " " + std::to_string(++position) +
-                     (rule->spec.empty() ? "" : " " + rule->spec) + "\n";
-      ++script.rules;
-    };
-    for (const auto* rule : top) insert(rule);
-    for (const auto* rule : staying) {
+    for (const auto& placed : order_of(chain)) {
       ++position;
-      const auto group = after.find(rule->spec);
-      if (group == after.end()) continue;
-      for (const auto* saved : group->second) insert(saved);
-      after.erase(group);  // after the first copy only
+      if (!placed.saved) continue;
+      script.text += "-I " + chain + " " + std::to_string(position) +
+                     (placed.rule->spec.empty() ? "" : " " + placed.rule->spec) + "\n";
+      ++script.rules;
     }
-    for (const auto* rule : bottom) insert(rule);
   }
 
   const Table& m_saved;

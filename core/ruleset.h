@@ -16,9 +16,11 @@ struct Rule {
   std::string spec;
   std::vector<std::string> words;
   /// For a rule of Docker's in a built-in chain (docker_part): the spec of the nearest rule
-  /// above it there that is not Docker's (the firewall's own), "" when none is. The restore
-  /// puts it back right after that rule, so it keeps its place among the firewall's.
+  /// above it there that is not Docker's (the firewall's own), "" when none is, and which
+  /// copy of that spec it is (1 for the first). The restore puts it back right after that
+  /// rule, so it keeps its place among the firewall's.
   std::string after;
+  std::size_t after_copy = 0;
 };
 
 /// A chain declaration ":NAME POLICY [packets:bytes]"; policy "-" for a user chain.
@@ -122,8 +124,8 @@ struct RestoreScript {
 ///     rules into the firewall's own file) are deleted first, so no rule is ever doubled;
 ///     so are `stale`'s rules in built-in chains (copies naming what dockerd no longer
 ///     holds);
-///   - a built-in chain's policy of DROP (Docker's FORWARD DROP) goes back too; an ACCEPT
-///     is never written, so the firewall's own DROP stays;
+///   - filter FORWARD's policy of DROP (Docker's) goes back too; no other policy is ever
+///     written, so the firewall's own stay as it set them;
 ///   - a table of `now` that holds all of that already is left alone (`in_place`).
 /// A saved rule that jumps to a chain of others (Table::others) that is not there now
 /// (deleted by the flush; its owner makes it again) is left out, and named in `left_out`.

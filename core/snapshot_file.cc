@@ -54,7 +54,7 @@ std::string render_places(const Ruleset& rules) {
       const auto n = ++nth[rule.chain];
       if (!rule.after.empty())
         text += "after " + table.name + " " + rule.chain + " " + std::to_string(n) + " " +
-                rule.after + "\n";
+                std::to_string(rule.after_copy) + " " + rule.after + "\n";
     }
     for (const auto& chain : table.others) text += "others " + table.name + " " + chain + "\n";
   }
@@ -79,11 +79,14 @@ bool apply_place(Ruleset& rules, bool after, std::string_view line) {
     table->others.push_back(chain);
     return line.empty();
   }
-  std::size_t n = 0;
-  if (!parse_number(next(), n) || line.empty()) return false;
+  std::size_t n = 0, copy = 0;
+  if (!parse_number(next(), n) || !parse_number(next(), copy) || n == 0 || copy == 0 ||
+      line.empty())
+    return false;
   for (auto& rule : table->rules)
     if (rule.chain == chain && --n == 0) {
       rule.after = std::string(line);
+      rule.after_copy = copy;
       return true;
     }
   return false;

@@ -30,7 +30,8 @@ constexpr std::size_t max_snapshot_size = 16 * 1024 * 1024;
 
 /// The file's text: a header line, "key value" lines ("held LINE" for each of `held`), then
 /// each family's rules in iptables-save's format, each followed by the places of its rules in
-/// built-in chains ("after TABLE CHAIN N SPEC": the chain's Nth saved rule followed SPEC) and
+/// built-in chains ("after TABLE CHAIN N K SPEC": the chain's Nth saved rule followed the Kth
+/// copy of SPEC) and
 /// the chains of others they jump to ("others TABLE CHAIN"), and "end", so a truncated file is
 /// told from a whole one.
 std::string render_snapshot(const Snapshot& snapshot);

@@ -233,14 +233,22 @@ Expected<std::vector<std::string>> stopped_by_restart(DockerEngine& engine,
   for (const auto& c : view.containers) {
     const auto answer = engine.get(socket, "/containers/" + c.id + "/json", timeout);
     if (!answer) return fail(answer);
+    // HostConfig.RestartPolicy.Name, each step checked: an answer of another shape is an
+    // error, never an exception.
     const auto inspected = json::parse(answer.value(), nullptr, false);
-    const auto policy =
-        inspected.is_discarded() || !inspected.is_object()
-            ? json()
-            : inspected.value("/HostConfig/RestartPolicy/Name"_json_pointer, json());
-    if (!policy.is_string())
+    const json* at = &inspected;
+    for (const char* key : {"HostConfig", "RestartPolicy", "Name"}) {
+      if (!at->is_object()) {
+        at = nullptr;
+        break;
+      }
+      const auto next = at->find(key);
+      at = next != at->end() ? &*next : nullptr;
+      if (at == nullptr) break;
+    }
+    if (at == nullptr || !at->is_string())
       return fail("GET /containers/" + c.id.substr(0, 12) + "/json: no restart policy");
-    const auto name = policy.get<std::string>();
+    const auto name = at->get<std::string>();
     if (name != "always" && name != "unless-stopped") stopped.push_back(c.name);
   }
   return stopped;

@@ -13,8 +13,8 @@ namespace dfg {
 
 /// A port a container publishes on the host.
 struct PublishedPort {
-  std::string protocol;  ///< tcp, udp, sctp
-  std::string host_ip;   ///< "0.0.0.0", "::", or one address
+  std::string protocol;         ///< tcp, udp, sctp
+  std::string host_ip;          ///< "0.0.0.0", "::", or one address
   std::uint16_t host_port = 0;  ///< 0: opened on a routed network, mapped from no host port
   std::uint16_t container_port = 0;
 };

@@ -23,9 +23,10 @@ namespace {
 constexpr auto restore_timeout = std::chrono::seconds(10);
 
 // Inside a firewall's job, the restore lock is waited for as long as another restore may hold
-// it: its settling and two slow answers of dockerd's, with room; the job must not hang.
+// it: its settling and four slow answers of dockerd's (a settling round's two, and the
+// fallback's), with room; the job must not hang.
 constexpr std::chrono::milliseconds in_job_lock_wait =
-    view_settle + 2 * docker_api_timeout + std::chrono::seconds(2);
+    view_settle + 4 * docker_api_timeout + std::chrono::seconds(2);
 
 Expected<Snapshot> read_snapshot(const std::string& path) {
   const auto text = read_file(path, max_snapshot_size);
@@ -284,10 +285,12 @@ class Restore {
     }
     m_settled = m_host.clock.now() >= deadline;
     if (!restored) return restored.error();
+    // Present as judged: what dockerd holds that the snapshot lacked (a container started
+    // while settling) Docker wrote itself.
+    if (rules.overall() == RulesState::Present) return {};
     if (!m_fit.missing.empty())
       return "the snapshot lacks what Docker holds now (" + m_fit.missing.front() + ")";
-    if (rules.overall() != RulesState::Present) return "restored, but " + describe(rules);
-    return {};
+    return "restored, but " + describe(rules);
   }
 
   Expected<Restored> write() {

@@ -121,24 +121,11 @@ std::string unpublished(const std::string& dnat) {
 }
 
 /// Why `rule` names what `then` held and `now` does not, or "".
-std::string why_gone(const Rule& rule, const Held& then, const Held& now) {
-  const Names names(rule);
-  for (const auto& name : names.interfaces)
-    if (then.bridges.count(name) != 0 && now.bridges.count(name) == 0)
-      return "the network of bridge " + name + " is gone";
-  for (const auto& host : names.hosts) {
-    const auto was = then.addresses.find(host);
-    if (was == then.addresses.end()) continue;
-    const auto is = now.addresses.find(host);
-    if (is == now.addresses.end()) return "no running container has " + address_of(host);
-    if (is->second != was->second) return address_of(host) + " is another container's now";
-  }
-  for (const auto& prefix : names.prefixes)
-    if (then.subnets.count(prefix) != 0 && now.subnets.count(prefix) == 0)
-      return "no network has " + prefix;
-  for (const auto& dnat : names.dnats)
-    if (then.dnats.count(dnat) != 0 && now.dnats.count(dnat) == 0) return unpublished(dnat);
-  return {};
+/// Whether `name` is one Docker gives a bridge (docker0, "br-" and the network's ID): another
+/// interface in Docker's rules (Docker 28's trusted host interfaces, a bridge the
+/// administrator named) may be no network's at all, so it never makes a rule stale here.
+bool named_as_dockers_bridge(const std::string& name) {
+  return name.rfind("docker", 0) == 0 || name.rfind("br-", 0) == 0;
 }
 
 /// Why `rule` names what `now` does not hold, judged without knowing what was held before:
@@ -147,7 +134,8 @@ std::string why_gone(const Rule& rule, const Held& then, const Held& now) {
 std::string why_stale(const Rule& rule, const Held& now) {
   const Names names(rule);
   for (const auto& name : names.interfaces)
-    if (now.bridges.count(name) == 0) return "no network has bridge " + name;
+    if (now.bridges.count(name) == 0 && named_as_dockers_bridge(name))
+      return "no network has bridge " + name;
   for (const auto& host : names.hosts)
     if (now.addresses.count(host) == 0 && now.published.count(host) == 0 && !is_loopback(host))
       return "no running container has " + address_of(host);
@@ -167,6 +155,34 @@ std::string why_stale(const Rule& rule, const Held& now) {
     return "no container publishes " + protocol[0] + " port " + dport[0] + " of " +
            address_of(host);
   return {};
+}
+
+/// Why `rule` names what `then` held and `now` does not, or "". A container's address that
+/// `then` did not list but `now` does (one started between dockerd's answer and the rules'
+/// reading, or another on its address since) is judged by what `now` holds (why_stale):
+/// nothing tells which container the rule was written for.
+std::string why_gone(const Rule& rule, const Held& then, const Held& now) {
+  const Names names(rule);
+  for (const auto& name : names.interfaces)
+    if (then.bridges.count(name) != 0 && now.bridges.count(name) == 0)
+      return "the network of bridge " + name + " is gone";
+  bool new_since = false;
+  for (const auto& host : names.hosts) {
+    const auto was = then.addresses.find(host);
+    const auto is = now.addresses.find(host);
+    if (was == then.addresses.end()) {
+      new_since = new_since || is != now.addresses.end();
+      continue;
+    }
+    if (is == now.addresses.end()) return "no running container has " + address_of(host);
+    if (is->second != was->second) return address_of(host) + " is another container's now";
+  }
+  for (const auto& prefix : names.prefixes)
+    if (then.subnets.count(prefix) != 0 && now.subnets.count(prefix) == 0)
+      return "no network has " + prefix;
+  for (const auto& dnat : names.dnats)
+    if (then.dnats.count(dnat) != 0 && now.dnats.count(dnat) == 0) return unpublished(dnat);
+  return new_since ? why_stale(rule, now) : std::string();
 }
 
 bool has_value(const Rule& rule, const char* option, const std::string& value) {

@@ -212,6 +212,34 @@ TEST_P(Configured, ANetworkGoneTakesTheRulesOfItsBridge) {
   }
 }
 
+TEST(FitToChange, ARuleOfAContainerNewToTheAnswerIsJudgedByWhatDockerdHoldsNow) {
+  // dockerd listed no container when the snapshot was taken; the rules read just after name
+  // 172.17.0.3 (a container started in between). Now "other" holds 172.17.0.3 and publishes
+  // nothing: the saved DNAT would lead 5432 to it.
+  const auto saved = docker_part(
+      parse_ruleset(
+          "*nat\n:PREROUTING ACCEPT [0:0]\n:DOCKER - [0:0]\n"
+          "-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER\n"
+          "-A DOCKER ! -i docker0 -p tcp -m tcp --dport 5432 -j DNAT --to-destination "
+          "172.17.0.3:5432\nCOMMIT\n*filter\n:FORWARD ACCEPT [0:0]\n:DOCKER - [0:0]\n"
+          "-A FORWARD -o docker0 -j DOCKER\n-A DOCKER -d 172.17.0.3/32 ! -i docker0 -o docker0 "
+          "-p tcp -m tcp --dport 5432 -j ACCEPT\nCOMMIT\n")
+          .value());
+  const std::string bridge =
+      "network n1 bridge bridge docker0 external masquerade nat nat 172.17.0.0/16";
+  const auto then = parse_view({bridge}).value();
+  auto now = parse_view({bridge, "container c2 other", "attachment bridge 172.17.0.3 -"}).value();
+  auto text = to_text(fit_to_change(saved, then, now, "IPv4").rules);
+  EXPECT_EQ(text.find("172.17.0.3"), std::string::npos) << text;
+  // The container that was starting, with its port: its rules stay.
+  now = parse_view({bridge, "container c2 db", "attachment bridge 172.17.0.3 -",
+                    "port tcp 0.0.0.0 5432 5432"})
+            .value();
+  text = to_text(fit_to_change(saved, then, now, "IPv4").rules);
+  EXPECT_NE(text.find("--to-destination 172.17.0.3:5432"), std::string::npos) << text;
+  EXPECT_NE(text.find("-d 172.17.0.3/32"), std::string::npos) << text;
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Recorded, Configured,
     ::testing::Values(Config{"28.5.2", "icc-links"}, Config{"28.5.2", "foreign-chain"},

@@ -83,5 +83,24 @@ TEST(DockerView, AnAPIThatDoesNotAnswerIsCannotTell) {
                                                     "/containers/json", "/networks"}));
 }
 
+TEST(DockerView, AnInspectOfAnotherShapeIsAnErrorNotAThrow) {
+  test::RecordedDockerEngine engine;
+  const auto view = parse_view({"container c1 web"}).value();
+  for (const char* answer : {R"({"HostConfig": ["no", "object"]})", R"({"HostConfig": {}})",
+                             R"([1])", R"({"HostConfig": {"RestartPolicy": {"Name": 3}}})"}) {
+    engine.answers.insert_or_assign("/containers/c1/json",
+                                    Expected<std::string>(std::string(answer)));
+    const auto stopped =
+        stopped_by_restart(engine, "/run/docker.sock", view, std::chrono::milliseconds(100));
+    EXPECT_FALSE(stopped) << answer;
+  }
+  engine.answers.insert_or_assign(
+      "/containers/c1/json",
+      Expected<std::string>(std::string(R"({"HostConfig": {"RestartPolicy": {"Name": "no"}}})")));
+  EXPECT_EQ(
+      stopped_by_restart(engine, "/run/docker.sock", view, std::chrono::milliseconds(100)).value(),
+      std::vector<std::string>{"web"});
+}
+
 }  // namespace
 }  // namespace dfg

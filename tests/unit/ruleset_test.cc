@@ -406,6 +406,71 @@ TEST(PlanRestore, APlaceSurvivesARestartsTwoRestores) {
   EXPECT_EQ(place_of_drop(listed), "-j REJECT --reject-with icmp-host-prohibited");
 }
 
+TEST(PlanRestore, WritesNoPolicyButDockersForwardDrop) {
+  // The firewall's own INPUT DROP, set ACCEPT by EL's stop: never written back (a stop's
+  // restore would leave INPUT dropping everything, ssh too, with no rule to accept).
+  const auto saved = docker_part(parse(
+      "*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n"
+      ":DOCKER-USER - [0:0]\n-A INPUT -p tcp --dport 22 -j ACCEPT\n-A FORWARD -j DOCKER-USER\n"
+      "COMMIT\n*raw\n:PREROUTING DROP [0:0]\nCOMMIT\n"));
+  auto now = parse(
+      "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n"
+      "*raw\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n");
+  for (const auto& script : plan_restore(saved, now)) apply(now, script);
+  EXPECT_EQ(test::policies(now).at("filter INPUT"), "ACCEPT");
+  EXPECT_EQ(test::policies(now).at("raw PREROUTING"), "ACCEPT");
+  EXPECT_EQ(test::policies(now).at("filter FORWARD"), "DROP");
+}
+
+TEST(PlanRestore, PlacesFollowTheRightCopyAndKeepDockersOrderWhenOneIsLost) {
+  // The rule a Docker rule followed appears twice: the second copy is its place.
+  const auto twice = parse(
+      "*filter\n:FORWARD ACCEPT [0:0]\n:DOCKER - [0:0]\n-A FORWARD -i eth1 -j LOG\n"
+      "-A FORWARD -o docker0 -j DOCKER\n-A FORWARD -i eth1 -j LOG\n"
+      "-A FORWARD -i docker0 ! -o docker0 -j ACCEPT\n-A DOCKER ! -i docker0 -o docker0 -j DROP\n"
+      "COMMIT\n");
+  const auto saved = docker_part(twice);
+  auto now = without(twice, saved);
+  for (const auto& script : plan_restore(saved, now)) apply(now, script);
+  EXPECT_EQ(by_chain(now), by_chain(twice));
+  // The REJECT a rule followed now reads otherwise: that rule goes right after Docker's rule
+  // before it, never above DOCKER-USER (which would bypass the administrator's filtering).
+  const auto saved_too = docker_part(parse(
+      "*filter\n:FORWARD ACCEPT [0:0]\n:DOCKER-USER - [0:0]\n:DOCKER - [0:0]\n"
+      "-A FORWARD -i wg0 -j ACCEPT\n-A FORWARD -j DOCKER-USER\n-A FORWARD -o docker0 -j DOCKER\n"
+      "-A FORWARD -j REJECT --reject-with icmp-host-prohibited\n-A FORWARD -o br-1234 -j ACCEPT\n"
+      "-A DOCKER ! -i docker0 -o docker0 -j DROP\n-A DOCKER ! -i br-1234 -o br-1234 -j DROP\n"
+      "COMMIT\n"));
+  auto edited = parse(
+      "*filter\n:FORWARD ACCEPT [0:0]\n-A FORWARD -i wg0 -j ACCEPT\n"
+      "-A FORWARD -j REJECT --reject-with icmp-port-unreachable\nCOMMIT\n");
+  for (const auto& script : plan_restore(saved_too, edited)) apply(edited, script);
+  EXPECT_THAT(by_chain(edited).at("filter FORWARD"),
+              ::testing::ElementsAre("-i wg0 -j ACCEPT", "-j DOCKER-USER", "-o docker0 -j DOCKER",
+                                     "-o br-1234 -j ACCEPT",
+                                     "-j REJECT --reject-with icmp-port-unreachable"));
+}
+
+TEST(PlanRestore, ATableWithDockersRulesOutOfPlaceIsNotInPlace) {
+  // The firewall's file holds copies of Docker's rules, the icc DROP above its REJECT.
+  const auto all = parse(
+      "*filter\n:FORWARD ACCEPT [0:0]\n:DOCKER - [0:0]\n-A FORWARD -o docker0 -j DOCKER\n"
+      "-A FORWARD -j REJECT --reject-with icmp-host-prohibited\n"
+      "-A FORWARD -i docker0 -o docker0 -j DROP\n-A DOCKER ! -i docker0 -o docker0 -j DROP\n"
+      "COMMIT\n");
+  const auto saved = docker_part(all);
+  auto now = parse(
+      "*filter\n:FORWARD ACCEPT [0:0]\n:DOCKER - [0:0]\n-A FORWARD -o docker0 -j DOCKER\n"
+      "-A FORWARD -i docker0 -o docker0 -j DROP\n"
+      "-A FORWARD -j REJECT --reject-with icmp-host-prohibited\n"
+      "-A DOCKER ! -i docker0 -o docker0 -j DROP\nCOMMIT\n");
+  const auto scripts = plan_restore(saved, now);
+  EXPECT_FALSE(scripts[0].in_place);
+  for (const auto& script : scripts) apply(now, script);
+  EXPECT_EQ(by_chain(now), by_chain(all));
+  EXPECT_TRUE(plan_restore(saved, now)[0].in_place) << "once in order, it is";
+}
+
 TEST(PlanRestore, PutsDockersForwardDropBackAndNeverWritesAccept) {
   // Docker sets FORWARD's policy to DROP when it enables forwarding itself (always for IPv6
   // from 27 on); EL's stop sets every policy to ACCEPT.

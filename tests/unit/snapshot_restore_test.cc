@@ -553,6 +553,44 @@ TEST(SnapshotRestore, AnAnswerThatComesWhileSettlingPutsTheHeldBackRulesBack) {
   EXPECT_THAT(inputs[1], HasSubstr("--dport 8080 -j DNAT --to-destination 172.17.0.2:80"));
 }
 
+TEST(SnapshotRestore, AContainerStartedWhileSettlingIsDockersToWrite) {
+  // late starts once the rules are back, and dockerd writes its DNAT itself: the restore did
+  // its work, and says so (it is no fallback, and its snapshot serves the next restore).
+  Scene host;
+  host.snapshot();
+  host.flush();
+  host.unflush();
+  host.runner.results["iptables-save"] = exited(0, firewall_only);
+  std::string containers = captured_containers;
+  containers.insert(containers.rfind(']'),
+                    R"(, {"Id": "c4", "Names": ["/late"], "Ports": [{"IP": "0.0.0.0",
+                       "PrivatePort": 80, "PublicPort": 9000, "Type": "tcp"}],
+                       "NetworkSettings": {"Networks": {"bridge": {"IPAddress": "172.17.0.4"}}}})");
+  std::string with_late = capture("docker-26.1.5.iptables-save");
+  const std::string dnat =
+      "-A DOCKER ! -i br-1a4034471461 -p udp -m udp --dport 5353 -j DNAT --to-destination "
+      "10.77.0.2:53\n";
+  with_late.insert(with_late.find(dnat) + dnat.size(),
+                   "-A DOCKER ! -i docker0 -p tcp -m tcp --dport 9000 -j DNAT --to-destination "
+                   "172.17.0.4:80\n");
+  bool restored = false;
+  int saves_after = 0;
+  host.runner.on_call = [&](const std::vector<std::string>& argv) {
+    if (argv.front() == "iptables-restore") {
+      restored = true;
+      host.test.docker.answers.at("/containers/json") = containers;  // late is starting
+      host.runner.results["iptables-save"] = exited(0, capture("docker-26.1.5.iptables-save"));
+    } else if (argv.front() == "iptables-save" && restored && ++saves_after == 2) {
+      host.runner.results["iptables-save"] = exited(0, with_late);  // Docker wrote late's rules
+    }
+  };
+  const auto r = host.restore();
+  EXPECT_THAT(r.out, HasSubstr("restore: put back 38 of Docker's rules"));
+  EXPECT_EQ(host.test.journal.entries.size(), 1u);
+  EXPECT_TRUE(host.systemd.calls.empty()) << r.out;
+  EXPECT_TRUE(entry_exists(host.snapshot_path)) << "the snapshot that went back is kept";
+}
+
 TEST(SnapshotRestore, DryRunSaysWhatItWouldPutBackAndWritesNothing) {
   Scene host;
   host.root.write("/etc/docker-firewall-guard.conf", "[hook]\ndry-run = yes\n");

@@ -51,7 +51,7 @@ TEST(Snapshot, RoundTrips) {
 TEST(Snapshot, KeepsPlacesChainsOfOthersAndWhatDockerdHeld) {
   const auto text = render_snapshot(placed());
   EXPECT_NE(text.find("held container c1 web\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("after filter FORWARD 2 -j REJECT\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("after filter FORWARD 2 1 -j REJECT\n"), std::string::npos) << text;
   EXPECT_NE(text.find("others filter BLOCKLIST\n"), std::string::npos) << text;
   const auto parsed = parse_snapshot(text);
   ASSERT_TRUE(parsed) << parsed.error();
@@ -61,6 +61,7 @@ TEST(Snapshot, KeepsPlacesChainsOfOthersAndWhatDockerdHeld) {
   EXPECT_EQ(filter.rules[0].after, "");
   EXPECT_EQ(filter.rules[1].spec, "-o docker0 -j ACCEPT");
   EXPECT_EQ(filter.rules[1].after, "-j REJECT");
+  EXPECT_EQ(filter.rules[1].after_copy, 1u);
   EXPECT_EQ(filter.others, std::vector<std::string>{"BLOCKLIST"});
   EXPECT_EQ(render_snapshot(parsed.value()), text);
 }
@@ -72,15 +73,15 @@ TEST(Snapshot, RefusesPlacesOfRulesItDoesNotHold) {
     t.replace(t.find(from), from.size(), to);
     return parse_snapshot(t);
   };
-  EXPECT_FALSE(altered("after filter FORWARD 2", "after filter FORWARD 3"));
-  EXPECT_FALSE(altered("after filter FORWARD 2", "after nat FORWARD 2"));
+  EXPECT_FALSE(altered("after filter FORWARD 2 1", "after filter FORWARD 3 1"));
+  EXPECT_FALSE(altered("after filter FORWARD 2 1", "after nat FORWARD 2 1"));
   EXPECT_FALSE(altered("others filter BLOCKLIST", "others raw BLOCKLIST"));
   EXPECT_FALSE(altered("others filter BLOCKLIST", "others"));
-  EXPECT_FALSE(altered("after filter FORWARD 2 -j REJECT", "after"));
-  EXPECT_FALSE(altered("after filter FORWARD 2 -j REJECT", "after filter"));
-  EXPECT_FALSE(altered("after filter FORWARD 2 -j REJECT", "after filter FORWARD x -j REJECT"));
-  EXPECT_FALSE(altered("after filter FORWARD 2 -j REJECT\n",
-                       "after filter FORWARD 2 -j REJECT\n-A FORWARD -j ACCEPT\n"))
+  EXPECT_FALSE(altered("after filter FORWARD 2 1 -j REJECT", "after"));
+  EXPECT_FALSE(altered("after filter FORWARD 2 1 -j REJECT", "after filter"));
+  EXPECT_FALSE(altered("after filter FORWARD 2 1 -j REJECT", "after filter FORWARD 2 0 -j REJECT"));
+  EXPECT_FALSE(altered("after filter FORWARD 2 1 -j REJECT\n",
+                       "after filter FORWARD 2 1 -j REJECT\n-A FORWARD -j ACCEPT\n"))
       << "no rule after the places";
 }
 
