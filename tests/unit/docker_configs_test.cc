@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 
+#include "docker_view.h"
 #include "iptables_restore_sim.h"
 #include "ruleset.h"
 #include "view_rules.h"
@@ -238,6 +239,72 @@ TEST(FitToChange, ARuleOfAContainerNewToTheAnswerIsJudgedByWhatDockerdHoldsNow) 
   text = to_text(fit_to_change(saved, then, now, "IPv4").rules);
   EXPECT_NE(text.find("--to-destination 172.17.0.3:5432"), std::string::npos) << text;
   EXPECT_NE(text.find("-d 172.17.0.3/32"), std::string::npos) << text;
+}
+
+TEST(FitToChange, ASwarmsRoutingMeshIsKeptAsSavedAndSaid) {
+  // A one-node swarm publishing 8080 (docker service create -p 8080:80), as moby documents
+  // its rules (integration/network/bridge/iptablesdoc/generated/swarm-portmap.md); the lab's
+  // kernel has no IPVS, so no swarm's rules could be recorded. DOCKER-INGRESS DNATs to the
+  // ingress sandbox (172.18.0.2), which no container list shows.
+  const auto all =
+      parse_ruleset(
+          "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n"
+          ":DOCKER - [0:0]\n:DOCKER-FORWARD - [0:0]\n:DOCKER-INGRESS - [0:0]\n"
+          ":DOCKER-ISOLATION-STAGE-1 - [0:0]\n:DOCKER-ISOLATION-STAGE-2 - [0:0]\n"
+          ":DOCKER-USER - [0:0]\n-A FORWARD -j DOCKER-USER\n-A FORWARD -j DOCKER-INGRESS\n"
+          "-A FORWARD -j DOCKER-FORWARD\n-A FORWARD -j REJECT --reject-with icmp-host-prohibited\n"
+          "-A DOCKER ! -i docker0 -o docker0 -j DROP\n"
+          "-A DOCKER ! -i docker_gwbridge -o docker_gwbridge -j DROP\n"
+          "-A DOCKER-FORWARD -j DOCKER-ISOLATION-STAGE-1\n-A DOCKER-FORWARD -i docker0 -j ACCEPT\n"
+          "-A DOCKER-FORWARD -i docker_gwbridge -o docker_gwbridge -j DROP\n"
+          "-A DOCKER-FORWARD -i docker_gwbridge ! -o docker_gwbridge -j ACCEPT\n"
+          "-A DOCKER-INGRESS -p tcp -m tcp --dport 8080 -j ACCEPT\n"
+          "-A DOCKER-INGRESS -p tcp -m tcp --sport 8080 -m conntrack --ctstate "
+          "RELATED,ESTABLISHED -j ACCEPT\n-A DOCKER-INGRESS -j RETURN\n"
+          "-A DOCKER-ISOLATION-STAGE-1 -i docker0 ! -o docker0 -j DOCKER-ISOLATION-STAGE-2\n"
+          "-A DOCKER-ISOLATION-STAGE-1 -i docker_gwbridge ! -o docker_gwbridge -j "
+          "DOCKER-ISOLATION-STAGE-2\n-A DOCKER-ISOLATION-STAGE-2 -o docker_gwbridge -j DROP\n"
+          "-A DOCKER-ISOLATION-STAGE-2 -o docker0 -j DROP\n-A DOCKER-USER -j RETURN\nCOMMIT\n"
+          "*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n"
+          ":POSTROUTING ACCEPT [0:0]\n:DOCKER - [0:0]\n:DOCKER-INGRESS - [0:0]\n"
+          "-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER-INGRESS\n"
+          "-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER\n"
+          "-A OUTPUT -m addrtype --dst-type LOCAL -j DOCKER-INGRESS\n"
+          "-A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER\n"
+          "-A POSTROUTING -o docker_gwbridge -m addrtype --src-type LOCAL -j MASQUERADE\n"
+          "-A POSTROUTING -s 172.18.0.0/16 ! -o docker_gwbridge -j MASQUERADE\n"
+          "-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE\n"
+          "-A DOCKER -i docker_gwbridge -j RETURN\n-A DOCKER -i docker0 -j RETURN\n"
+          "-A DOCKER-INGRESS -p tcp -m tcp --dport 8080 -j DNAT --to-destination "
+          "172.18.0.2:8080\n-A DOCKER-INGRESS -j RETURN\nCOMMIT\n")
+          .value();
+  // The service's task: on the ingress overlay and on docker_gwbridge; its port is the
+  // service's, published through the mesh, not the container's.
+  const auto view =
+      parse_view({"network b0 bridge bridge docker0 external masquerade nat nat 172.17.0.0/16",
+                  "network g0 docker_gwbridge bridge docker_gwbridge external masquerade nat nat "
+                  "172.18.0.0/16",
+                  "network i0 ingress overlay - internal masquerade nat nat 10.0.0.0/24",
+                  "container t1 svc.1.abc", "attachment ingress 10.0.0.5 -",
+                  "attachment docker_gwbridge 172.18.0.3 -"})
+          .value();
+  const auto saved = docker_part(all);
+  const auto judged = compare_to_view(saved, view, "IPv4");
+  EXPECT_THAT(judged.missing, IsEmpty()) << "check: a healthy host";
+  EXPECT_THAT(judged.stale, IsEmpty());
+  const auto fitted = fit_to_change(saved, view, view, "IPv4");
+  EXPECT_THAT(fitted.comparison.stale, IsEmpty());
+  EXPECT_THAT(fitted.unexplained,
+              ::testing::ElementsAre("nat -A DOCKER-INGRESS -p tcp -m tcp --dport 8080 -j DNAT "
+                                     "--to-destination 172.18.0.2:8080 (names 172.18.0.2)"));
+  auto now = as_the_firewall_leaves_it(all, saved);
+  for (const auto& script : plan_restore(fitted.rules, now)) test::apply(now, script);
+  EXPECT_EQ(test::by_chain(now), test::by_chain(all));
+  // A task gone (the service scaled to 0): the mesh's rules stay, the sandbox is swarm's.
+  auto scaled = view;
+  scaled.containers.clear();
+  EXPECT_THAT(to_text(fit_to_change(saved, view, scaled, "IPv4").rules),
+              ::testing::HasSubstr("--to-destination 172.18.0.2:8080"));
 }
 
 INSTANTIATE_TEST_SUITE_P(
