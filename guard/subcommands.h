@@ -58,11 +58,12 @@ ExitStatus run_clear_flows(HostView& view);
 /// its start and reload commands, and in its ExecStopPost= right after its flush, a
 /// restart's stop included): puts the snapshot back (kept for the next restore when it went
 /// back, else removed when the run ends) when it is of this dockerd and no older than
-/// [hook] timeout, fitted to what dockerd
-/// holds, and checks with the canary, asking dockerd again for up to view_settle while they
-/// disagree; otherwise, or when the rules are still gone, falls back to restart-docker's
+/// [hook] timeout, fitted to what changed in what dockerd holds since it was taken (rules
+/// naming containers' addresses held back while dockerd does not answer), and checks with the
+/// canary, asking dockerd again for up to view_settle while they disagree; otherwise, when
+/// it cannot take its turn, or when the rules are still gone, falls back to restart-docker's
 /// rules (without waiting, in the firewall's job). One journal entry per restore and per
-/// fallback that acted. Ok whatever happened; Usage for a bad name.
+/// fallback that acted (restore_event.h). Ok whatever happened; Usage for a bad name.
 ExitStatus run_restore(HostView& view, const std::string& firewall, bool in_job);
 
 /// `status [--json]`: whether Docker is protected and why, the config and its problems, what
