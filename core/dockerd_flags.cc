@@ -163,29 +163,47 @@ void apply_unit_file(std::string_view root, const std::string& path, ServiceLine
 
 /// The first path of the last ListenStream= list of `socket`'s files (an empty one resets),
 /// or "/run/docker.sock", docker.socket's own.
+/// The files of unit `name` in systemd's order: its fragment, then its drop-ins in file-name
+/// order (a name in a more important directory hides the rest); none when it is not found.
+std::vector<std::string> unit_file_paths(std::string_view root, const UnitFiles& units,
+                                         const std::string& name) {
+  const auto fragment = units.find(name);
+  if (fragment.state != UnitLookup::State::Found) return {};
+  std::vector<std::string> paths{fragment.path};
+  std::map<std::string, std::string> dropins;
+  for (const char* dir : unit_search_path) {
+    const std::string d = std::string(dir) + "/" + name + ".d";
+    for (const auto& file : list_dir(join_root(root, d)))
+      if (ends_with(file, ".conf")) dropins.emplace(file, d + "/" + file);
+  }
+  for (auto& [file, path] : dropins) paths.push_back(std::move(path));
+  return paths;
+}
+
+/// The first path of the last ListenStream= list of `socket`'s files (an empty one resets),
+/// or "/run/docker.sock", docker.socket's own.
 std::string activated_socket(std::string_view root, const UnitFiles& units,
                              const std::string& socket) {
-  std::string path = "/run/docker.sock";
-  const auto fragment = units.find(socket);
-  if (fragment.state != UnitLookup::State::Found) return path;
-  const auto text = read_file(join_root(root, fragment.path));
-  if (!text) return path;
   std::vector<std::string> listen;
-  std::string section;
-  for (std::size_t start = 0; start < text.value().size();) {
-    const auto end = std::min(text.value().find('\n', start), text.value().size());
-    const auto line = trim(std::string_view(text.value()).substr(start, end - start));
-    start = end + 1;
-    if (!line.empty() && line.front() == '[') section = std::string(line);
-    const auto eq = line.find('=');
-    if (section != "[Socket]" || eq == std::string_view::npos ||
-        trim(line.substr(0, eq)) != "ListenStream")
-      continue;
-    const auto value = std::string(trim(line.substr(eq + 1)));
-    if (value.empty()) listen.clear();
-    if (!value.empty() && value.front() == '/') listen.push_back(value);
+  for (const auto& path : unit_file_paths(root, units, socket)) {
+    const auto text = read_file(join_root(root, path));
+    if (!text) continue;
+    std::string section;
+    for (std::size_t start = 0; start < text.value().size();) {
+      const auto end = std::min(text.value().find('\n', start), text.value().size());
+      const auto line = trim(std::string_view(text.value()).substr(start, end - start));
+      start = end + 1;
+      if (!line.empty() && line.front() == '[') section = std::string(line);
+      const auto eq = line.find('=');
+      if (section != "[Socket]" || eq == std::string_view::npos ||
+          trim(line.substr(0, eq)) != "ListenStream")
+        continue;
+      const auto value = std::string(trim(line.substr(eq + 1)));
+      if (value.empty()) listen.clear();
+      if (!value.empty() && value.front() == '/') listen.push_back(value);
+    }
   }
-  return listen.empty() ? path : listen.front();
+  return listen.empty() ? "/run/docker.sock" : listen.front();
 }
 
 DockerSettingsResult combine(std::string_view root, const DockerdFlags& flags,
@@ -280,19 +298,8 @@ std::vector<std::string> split_exec_line(std::string_view line,
 
 std::vector<std::string> docker_exec_start(std::string_view root, const UnitFiles& units,
                                            const std::string& service) {
-  const auto fragment = units.find(service);
-  if (fragment.state != UnitLookup::State::Found) return {};
   ServiceLines lines;
-  apply_unit_file(root, fragment.path, lines);
-  // Drop-ins in file-name order; a name in a more important directory hides the rest.
-  std::map<std::string, std::string> dropins;
-  for (const char* dir : unit_search_path) {
-    const std::string d = std::string(dir) + "/" + service + ".d";
-    for (const auto& name : list_dir(join_root(root, d))) {
-      if (ends_with(name, ".conf")) dropins.emplace(name, d + "/" + name);
-    }
-  }
-  for (const auto& [name, path] : dropins) apply_unit_file(root, path, lines);
+  for (const auto& path : unit_file_paths(root, units, service)) apply_unit_file(root, path, lines);
   if (lines.exec_start.empty()) return {};
   return split_exec_line(lines.exec_start, lines.environment);
 }

@@ -56,6 +56,10 @@ TEST(DockerdFlags, FindTheSocketDockerdsApiAnswersOn) {
              "[Unit]\nDescription=x\n[Socket]\nListenStream=/run/old.sock\nListenStream=\n"
              "ListenStream=/run/activated.sock\nSocketMode=0660\n");
   EXPECT_EQ(socket_of(activated, sizeof activated - 1).api_socket, "/run/activated.sock");
+  // An override (systemctl edit docker.socket) resets the list and names another.
+  root.write("/etc/systemd/system/docker.socket.d/override.conf",
+             "[Socket]\nListenStream=\nListenStream=/srv/override.sock\n");
+  EXPECT_EQ(socket_of(activated, sizeof activated - 1).api_socket, "/srv/override.sock");
   // daemon.json's "hosts", when no flag says.
   root.write("/etc/docker/daemon.json", R"({"hosts": ["tcp://0.0.0.0:2376", "unix:///j.sock"]})");
   EXPECT_EQ(socket_of(plain, sizeof plain - 1).api_socket, "/j.sock");
