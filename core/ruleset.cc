@@ -65,15 +65,14 @@ std::vector<std::string> chain_declaration(std::string_view line) {
   return words;
 }
 
-bool has_chain(const Table& table, std::string_view name) {
-  return std::any_of(table.chains.begin(), table.chains.end(),
-                     [&](const Chain& c) { return c.name == name; });
-}
-
 const Chain* find_chain(const Table& table, std::string_view name) {
   for (const auto& chain : table.chains)
     if (chain.name == name) return &chain;
   return nullptr;
+}
+
+bool has_chain(const Table& table, std::string_view name) {
+  return find_chain(table, name) != nullptr;
 }
 
 bool is_builtin_chain(const Table& table, std::string_view name) {
@@ -142,10 +141,9 @@ std::vector<std::string> targets_of(const Rule& rule) {
 }
 
 bool jumps_to_docker(const Rule& rule) {
-  for (const char* option : {"-j", "-g"})
-    for (const auto& target : values_of(rule.words, option))
-      if (is_docker_chain(target)) return true;
-  return false;
+  const auto targets = targets_of(rule);
+  return std::any_of(targets.begin(), targets.end(),
+                     [](const std::string& target) { return is_docker_chain(target); });
 }
 
 /// What Docker's own chains name (DOCKER-USER aside: the administrator writes that one):

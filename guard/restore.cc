@@ -56,7 +56,6 @@ std::string why_stale(const Snapshot& snapshot, const std::string& firewall, Hos
 /// alone (fit_to_view).
 struct Fit {
   Snapshot snapshot;
-  std::size_t dropped = 0;               ///< rules left out: of what dockerd no longer holds
   std::vector<std::string> missing;      ///< what dockerd holds that the snapshot lacks
   std::string judged_by;                 ///< "" when by what changed; else how, for the journal
   std::vector<std::string> left_out;     ///< each rule left out, with why
@@ -64,7 +63,7 @@ struct Fit {
 };
 
 Fit fit_snapshot(const Snapshot& snapshot, const DockerView& now) {
-  Fit fit{snapshot, 0, {}, {}, {}, {}};
+  Fit fit{snapshot, {}, {}, {}, {}};
   const auto then = snapshot.held.empty()
                         ? Expected<DockerView>(fail("dockerd did not answer when it was taken"))
                         : parse_view(snapshot.held);
@@ -77,7 +76,6 @@ Fit fit_snapshot(const Snapshot& snapshot, const DockerView& now) {
     for (auto& line : fitted.unexplained) fit.unexplained.push_back(family + " " + line);
     rules = std::move(fitted.rules);
   }
-  fit.dropped = fit.left_out.size();
   return fit;
 }
 
@@ -214,7 +212,7 @@ class Restore {
   }
 
   Fit hold_back(const Snapshot& snapshot) const {
-    Fit fit{snapshot, 0, {}, {}, {}, {}};
+    Fit fit{snapshot, {}, {}, {}, {}};
     const auto then = parse_view(snapshot.held);
     for (auto& [family, rules] : fit.snapshot.families) {
       auto kept = hold_back_containers(
@@ -222,7 +220,6 @@ class Restore {
       for (auto& line : kept.comparison.stale) fit.left_out.push_back(family + " " + line);
       rules = std::move(kept.rules);
     }
-    fit.dropped = fit.left_out.size();
     return fit;
   }
 

@@ -17,20 +17,5 @@ lab_exec docker run -d --name local -p 127.0.0.1:8443:443 lab/busybox sleep 1d >
 
 version=$(lab_exec docker version -f '{{.Server.Version}}')
 out=$LAB_DIR/../data/docker-api/docker-${version%%+*}
-mkdir -p "$out"
-# The API over the unix socket with the host's python3 (dnf's), indented for readable diffs.
-get='import http.client, json, socket, sys
-class Unix(http.client.HTTPConnection):
-    def connect(self):
-        self.sock = socket.socket(socket.AF_UNIX)
-        self.sock.connect("/run/docker.sock")
-c = Unix("docker")
-c.request("GET", sys.argv[1])
-r = c.getresponse()
-assert r.status == 200, r.status
-print(json.dumps(json.loads(r.read()), indent=1, sort_keys=True))'
-lab_exec python3 -c "$get" /containers/json >"$out/containers.json"
-lab_exec python3 -c "$get" /networks >"$out/networks.json"
-lab_exec iptables-save | sed '/^#/d' >"$out/iptables-save"
-lab_exec ip6tables-save | sed '/^#/d' >"$out/ip6tables-save"
+lab_record_docker "$out"
 lab_log "recorded Docker $version's answers in $out"

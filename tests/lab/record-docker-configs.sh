@@ -20,18 +20,6 @@ for config in "${configs[@]}"; do
   lab_config_known "$config" || lab_die "unknown configuration $config (one of: ${LAB_CONFIGS[*]})"
 done
 
-# The API over the unix socket with the host's python3 (dnf's), indented for readable diffs.
-get='import http.client, json, socket, sys
-class Unix(http.client.HTTPConnection):
-    def connect(self):
-        self.sock = socket.socket(socket.AF_UNIX)
-        self.sock.connect("/run/docker.sock")
-c = Unix("docker")
-c.request("GET", sys.argv[1])
-r = c.getresponse()
-assert r.status == 200, r.status
-print(json.dumps(json.loads(r.read()), indent=1, sort_keys=True))'
-
 lab_init
 for config in "${configs[@]}"; do
   lab_host_boot "dfg-lab-record-$LAB_GEN-$config-$$"
@@ -44,11 +32,7 @@ for config in "${configs[@]}"; do
   lab_config_world "$config"
   version=$(lab_exec docker version -f '{{.Server.Version}}')
   out=$LAB_DIR/../data/docker-configs/docker-${version%%+*}/$config
-  mkdir -p "$out"
-  lab_exec python3 -c "$get" /containers/json >"$out/containers.json"
-  lab_exec python3 -c "$get" /networks >"$out/networks.json"
-  lab_exec iptables-save | sed '/^#/d' >"$out/iptables-save"
-  lab_exec ip6tables-save | sed '/^#/d' >"$out/ip6tables-save"
+  lab_record_docker "$out"
   lab_exec cat /etc/docker/daemon.json >"$out/daemon.json"
   lab_log "$config: recorded Docker $version's answers in $out"
   lab__host_remove "$LAB_HOST"

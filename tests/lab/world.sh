@@ -579,3 +579,24 @@ lab_fail2ban_state() {
 
 # lab_jobs_done: systemd has no job queued or running.
 lab_jobs_done() { [[ -z $(lab_exec systemctl list-jobs --no-legend) ]]; }
+
+# lab_record_docker DIR: what the unit tests read of the host's Docker, into DIR: dockerd's
+# answers to GET /containers/json and GET /networks (over its socket, with the host's python3,
+# indented for readable diffs), and iptables-save and ip6tables-save without comment lines.
+lab_record_docker() {
+  local get='import http.client, json, socket, sys
+class Unix(http.client.HTTPConnection):
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX)
+        self.sock.connect("/run/docker.sock")
+c = Unix("docker")
+c.request("GET", sys.argv[1])
+r = c.getresponse()
+assert r.status == 200, r.status
+print(json.dumps(json.loads(r.read()), indent=1, sort_keys=True))'
+  mkdir -p "$1"
+  lab_exec python3 -c "$get" /containers/json >"$1/containers.json"
+  lab_exec python3 -c "$get" /networks >"$1/networks.json"
+  lab_exec iptables-save | sed '/^#/d' >"$1/iptables-save"
+  lab_exec ip6tables-save | sed '/^#/d' >"$1/ip6tables-save"
+}
