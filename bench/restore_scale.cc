@@ -125,12 +125,12 @@ int main(int argc, char** argv) {
   const auto [containers_json, networks_json] = answers(s);
   const auto view = parse_docker_view(containers_json, networks_json).value();
   Snapshot snapshot{"iptables.service", 4242, 5000, 1, render_view(view), {}};
-  snapshot.families.emplace_back("IPv4", docker_part(parse_ruleset(all).value()));
+  snapshot.families.emplace_back(Family::IPv4, docker_part(parse_ruleset(all).value()));
   const auto snapshot_text = render_snapshot(snapshot);
   const auto now = parse_ruleset(firewall_only).value();
   const auto saved = parse_snapshot(snapshot_text).value();
   const auto then = parse_view(saved.held).value();
-  const auto fitted = fit_to_change(saved.families[0].second, then, view, "IPv4");
+  const auto fitted = fit_to_change(saved.families[0].second, then, view, Family::IPv4);
   std::size_t sink = 0;  // keeps each step's result alive
 
   // The restore's own steps, in its order: read the snapshot, ask dockerd (its answer
@@ -144,14 +144,15 @@ int main(int argc, char** argv) {
       {"held-read", [&] { sink += parse_view(saved.held).value().containers.size(); }},
       {"fit",
        [&] {
-         sink += fit_to_change(saved.families[0].second, then, view, "IPv4").rules.tables.size();
+         sink +=
+             fit_to_change(saved.families[0].second, then, view, Family::IPv4).rules.tables.size();
        }},
       {"tables-read", [&] { sink += parse_ruleset(firewall_only).value().tables.size(); }},
       {"plan", [&] { sink += plan_restore(fitted.rules, now).size(); }},
       {"judge",
        [&] {
-         sink +=
-             compare_to_view(docker_part(parse_ruleset(all).value()), view, "IPv4").missing.size();
+         sink += compare_to_view(docker_part(parse_ruleset(all).value()), view, Family::IPv4)
+                     .missing.size();
        }},
       {"snapshot-take",
        [&] {
@@ -160,7 +161,7 @@ int main(int argc, char** argv) {
                                   5000,
                                   1,
                                   render_view(view),
-                                  {{"IPv4", docker_part(parse_ruleset(all).value())}}})
+                                  {{Family::IPv4, docker_part(parse_ruleset(all).value())}}})
                      .size();
        }},
   };

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "error.h"
+#include "family.h"
 #include "ruleset.h"
 
 namespace dfg {
@@ -21,8 +22,11 @@ struct Snapshot {
   /// What dockerd held when it was taken, as the guard renders it (one line each, no
   /// newline); empty when dockerd did not answer then.
   std::vector<std::string> held;
-  std::vector<std::pair<std::string, Ruleset>> families;  ///< "IPv4"/"IPv6", docker_part
+  std::vector<std::pair<Family, Ruleset>> families;  ///< each family's docker_part
 };
+
+/// The snapshot file of `firewall` (a valid unit name) under `root`, in runtime::snapshot_dir.
+std::string snapshot_path(std::string_view root, const std::string& firewall);
 
 /// The largest snapshot written or read: iptables-save's output, which holds it, is read up
 /// to as much (the runner's cap), so whatever Docker's part was fits.

@@ -34,7 +34,8 @@ constexpr auto probe_timeout = std::chrono::seconds(10);
 /// One family: Present when every probe finds one of its rules, Flushed when a probe finds
 /// none (each missing, or jumping to a chain that is gone; the first one is named), Unknown
 /// when a probe cannot tell.
-FamilyRules check_family(ProcessRunner& runner, const char* family, const char* binary) {
+FamilyRules check_family(ProcessRunner& runner, Family family) {
+  const auto binary = iptables_program(family);
   FamilyRules result{family, RulesState::Present, {}};
   for (const auto& probe : probes) {
     std::string missing;  // what the first jump's absence looked like
@@ -57,7 +58,7 @@ FamilyRules check_family(ProcessRunner& runner, const char* family, const char* 
       // and never a reason to doubt the other family.
       if (run.exit_code == table_unusable)
         return {family, RulesState::NotManaged,
-                std::string(binary) + " cannot be used here: " + failure_reason(run)};
+                binary + " cannot be used here: " + failure_reason(run)};
       // A jump to a missing chain is a parameter problem to iptables; a flush that deleted
       // Docker's chains shows that way. Any other parameter problem means we cannot tell.
       const bool chain_gone =
@@ -101,7 +102,7 @@ std::string describe(const CanaryResult& result) {
   std::string out;
   for (const auto& family : result.families) {
     if (!out.empty()) out += "; ";
-    out += family.family + " " + std::string(to_string(family.state));
+    out += family_name(family.family) + " " + std::string(to_string(family.state));
     if (!family.detail.empty())
       out += (family.state == RulesState::Present ? ", " : ": ") + family.detail;
   }
@@ -111,22 +112,24 @@ std::string describe(const CanaryResult& result) {
 CanaryResult check_docker_rules(ProcessRunner& runner, ManagedFamilies families,
                                 std::string_view why_not_managed) {
   CanaryResult result;
-  const struct {
-    const char* family;
-    const char* binary;
-    bool managed;
-  } checks[] = {{"IPv4", "iptables", families.ipv4}, {"IPv6", "ip6tables", families.ipv6}};
-  for (const auto& c : checks) {
-    if (c.managed) {
-      result.families.push_back(check_family(runner, c.family, c.binary));
+  for (const auto family : all_families) {
+    if (families.has(family)) {
+      result.families.push_back(check_family(runner, family));
     } else {
-      result.families.push_back({c.family, RulesState::NotManaged,
+      result.families.push_back({family, RulesState::NotManaged,
                                  why_not_managed.empty()
-                                     ? "Docker's " + std::string(c.binary) + " is off"
+                                     ? "Docker's " + iptables_program(family) + " is off"
                                      : std::string(why_not_managed)});
     }
   }
   return result;
+}
+
+ManagedFamilies present_families(const CanaryResult& rules) {
+  ManagedFamilies present{false, false};
+  for (const auto& family : rules.families)
+    if (family.state == RulesState::Present) present.add(family.family);
+  return present;
 }
 
 }  // namespace dfg

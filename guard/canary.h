@@ -4,6 +4,7 @@
 #include <string_view>
 #include <vector>
 
+#include "family.h"
 #include "process_runner.h"
 
 namespace dfg {
@@ -20,7 +21,7 @@ std::string_view to_string(RulesState state);
 
 /// One family's verdict and, unless Present, the reason in one line.
 struct FamilyRules {
-  std::string family;  ///< "IPv4" or "IPv6"
+  Family family = Family::IPv4;
   RulesState state = RulesState::Unknown;
   std::string detail;
 };
@@ -37,12 +38,6 @@ struct CanaryResult {
 /// filter FORWARD -j DOCKER-USER: missing".
 std::string describe(const CanaryResult& result);
 
-/// Which families Docker manages its rules for (see docker_config.h and dockerd's flags).
-struct ManagedFamilies {
-  bool ipv4 = true;
-  bool ipv6 = false;
-};
-
 /// Checks that Docker's rules exist: in each managed family, the jumps from the built-in
 /// chains into Docker's own, which every Docker from 20.10 to 28 writes the same way and
 /// which every firewall restart removes:
@@ -54,5 +49,8 @@ struct ManagedFamilies {
 /// given (else "Docker's iptables is off").
 CanaryResult check_docker_rules(ProcessRunner& runner, ManagedFamilies families,
                                 std::string_view why_not_managed = {});
+
+/// The families whose rules `rules` found present.
+ManagedFamilies present_families(const CanaryResult& rules);
 
 }  // namespace dfg

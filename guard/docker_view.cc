@@ -98,8 +98,8 @@ Expected<NetworkView> network_of(const json& n) {
 
 }  // namespace
 
-bool NetworkView::maps_ports(bool ipv6) const {
-  const auto& mode = ipv6 ? gateway_mode_ipv6 : gateway_mode_ipv4;
+bool NetworkView::maps_ports(Family family) const {
+  const auto& mode = family == Family::IPv6 ? gateway_mode_ipv6 : gateway_mode_ipv4;
   return !bridge.empty() && !internal && (mode == "nat" || mode == "nat-unprotected");
 }
 

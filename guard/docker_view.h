@@ -8,6 +8,7 @@
 
 #include "docker_engine.h"
 #include "error.h"
+#include "family.h"
 
 namespace dfg {
 
@@ -24,6 +25,9 @@ struct Attachment {
   std::string network;  ///< the network's name
   std::string ipv4;     ///< "" when it has none there
   std::string ipv6;
+
+  /// Its address in `family`.
+  const std::string& address(Family family) const { return family == Family::IPv6 ? ipv6 : ipv4; }
 };
 
 /// A running container, as dockerd holds it now.
@@ -50,9 +54,9 @@ struct NetworkView {
 
   /// Whether Docker maps the family's published ports to this network (DNAT): a bridge, not
   /// internal, in a NAT gateway mode (an unknown mode does not: nothing is expected of it).
-  bool maps_ports(bool ipv6) const;
+  bool maps_ports(Family family) const;
   /// Whether it also source-NATs what leaves it (MASQUERADE).
-  bool masquerades(bool ipv6) const { return maps_ports(ipv6) && masquerade; }
+  bool masquerades(Family family) const { return maps_ports(family) && masquerade; }
 };
 
 /// What dockerd holds now: its running containers and its networks.

@@ -64,9 +64,8 @@ std::vector<std::string> masqueraded_subnets(const DockerView& view, ManagedFami
   std::vector<std::string> subnets;
   for (const auto& network : view.networks) {
     for (const auto& subnet : network.subnets) {
-      const bool ipv6 = subnet.find(':') != std::string::npos;
-      if ((ipv6 ? families.ipv6 : families.ipv4) && network.masquerades(ipv6))
-        subnets.push_back(subnet);
+      const auto family = family_of_address(subnet);
+      if (families.has(family) && network.masquerades(family)) subnets.push_back(subnet);
     }
   }
   return subnets;

@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "event_preconditions.h"
 #include "flows.h"
 #include "fs.h"
 #include "journal.h"
@@ -11,16 +12,14 @@
 #include "restart.h"
 #include "restore_event.h"
 #include "runtime_dir.h"
-#include "snapshot.h"
+#include "snapshot_file.h"
 #include "subcommands.h"
+#include "tables.h"
 #include "unit_name.h"
 #include "view_rules.h"
 
 namespace dfg {
 namespace {
-
-// -w 5 waits for the xtables lock (legacy iptables); the runner's deadline comes later.
-constexpr auto restore_timeout = std::chrono::seconds(10);
 
 // Inside a firewall's job, the restore lock is waited for as long as another restore may hold
 // it: its settling and four slow answers of dockerd's (a settling round's two, and the
@@ -71,9 +70,10 @@ Fit fit_snapshot(const Snapshot& snapshot, const DockerView& now) {
   for (auto& [family, rules] : fit.snapshot.families) {
     auto fitted =
         then ? fit_to_change(rules, then.value(), now, family) : fit_to_view(rules, now, family);
-    for (auto& line : fitted.comparison.stale) fit.left_out.push_back(family + " " + line);
-    for (auto& line : fitted.comparison.missing) fit.missing.push_back(family + " " + line);
-    for (auto& line : fitted.unexplained) fit.unexplained.push_back(family + " " + line);
+    const auto prefix = family_name(family) + " ";
+    for (auto& line : fitted.comparison.stale) fit.left_out.push_back(prefix + line);
+    for (auto& line : fitted.comparison.missing) fit.missing.push_back(prefix + line);
+    for (auto& line : fitted.unexplained) fit.unexplained.push_back(prefix + line);
     rules = std::move(fitted.rules);
   }
   return fit;
@@ -85,9 +85,9 @@ Expected<Restored> restore_snapshot(ProcessRunner& runner, Clock& clock, const S
                                     const DockerView* view, bool dry_run) {
   Restored restored;
   for (const auto& [family, saved] : snapshot.families) {
-    const std::string restore = family == "IPv6" ? "ip6tables-restore" : "iptables-restore";
+    const auto prefix = family_name(family) + " ";
     const auto saving = clock.now();
-    const auto now = save_family(runner, family);
+    const auto now = save_tables(runner, family);
     restored.saving += clock.now() - saving;
     if (!now) return fail(now);
     // Docker's rules there now that name what dockerd no longer holds (copies of old rules in
@@ -99,21 +99,20 @@ Expected<Restored> restore_snapshot(ProcessRunner& runner, Clock& clock, const S
     std::string input, tables;
     std::map<std::string, std::size_t> written;
     for (const auto& script : plan_restore(saved, now.value(), stale)) {
-      for (const auto& rule : script.left_out) restored.left_out.push_back(family + " " + rule);
+      for (const auto& rule : script.left_out) restored.left_out.push_back(prefix + rule);
       if (script.in_place) {
-        restored.in_place.push_back(family + " " + script.table);
+        restored.in_place.push_back(prefix + script.table);
         continue;
       }
       input += script.text;
       tables += (tables.empty() ? "" : ", ") + script.table;
-      written[family + " " + script.table] = script.rules;
+      written[prefix + script.table] = script.rules;
     }
     if (!dry_run && !input.empty()) {
       const auto writing = clock.now();
-      const auto run = runner.run({restore, "--wait=5", "--noflush"}, restore_timeout, input);
+      const auto run = restore_tables(runner, family, input, tables);
       restored.writing += clock.now() - writing;
-      if (!run.started || run.timed_out || run.exit_code != 0)
-        return fail(restore + " of " + family + " " + tables + ": " + failure_reason(run));
+      if (!run) return fail(run);
     }
     for (auto& [table, count] : written) restored.written[table] = count;
   }
@@ -217,7 +216,8 @@ class Restore {
     for (auto& [family, rules] : fit.snapshot.families) {
       auto kept = hold_back_containers(
           rules, then && !snapshot.held.empty() ? &then.value() : nullptr, family);
-      for (auto& line : kept.comparison.stale) fit.left_out.push_back(family + " " + line);
+      for (auto& line : kept.comparison.stale)
+        fit.left_out.push_back(family_name(family) + " " + line);
       rules = std::move(kept.rules);
     }
     return fit;
@@ -256,8 +256,7 @@ class Restore {
     m_event.times.put_back_at = since_start();
     // Judged on what it put back: a family the snapshot lacks was not there to keep.
     ManagedFamilies restored_families{false, false};
-    for (const auto& [family, saved] : m_fit.snapshot.families)
-      (family == "IPv6" ? restored_families.ipv6 : restored_families.ipv4) = true;
+    for (const auto& [family, saved] : m_fit.snapshot.families) restored_families.add(family);
     const auto deadline = m_host.clock.now() + view_settle;
     auto jumps = check_docker_rules(m_host.runner, restored_families);
     if (auto later = ask_dockerd(); later || !m_docker) m_docker = std::move(later);

@@ -225,7 +225,8 @@ std::string render_json(const StatusReport& r) {
   }
   json families = json::array();
   for (const auto& f : r.rules.families)
-    families.push_back({{"family", f.family}, {"state", to_string(f.state)}, {"detail", f.detail}});
+    families.push_back(
+        {{"family", family_name(f.family)}, {"state", to_string(f.state)}, {"detail", f.detail}});
   json origin = json::object();
   for (const auto& [key, file] : c.origin) origin[key] = file;
   json companions = json::object();

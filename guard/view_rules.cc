@@ -5,12 +5,10 @@
 #include <map>
 #include <set>
 
-#include "snapshot.h"
+#include "tables.h"
 
 namespace dfg {
 namespace {
-
-bool is_ipv6(const std::string& family) { return family == "IPv6"; }
 
 /// "172.17.0.2" as iptables-save prints a host: "172.17.0.2/32" ("/128" for IPv6).
 std::string as_host(const std::string& address) {
@@ -23,9 +21,8 @@ bool is_loopback(const std::string& host) {
 
 /// A published port's host address in `family`: "" for all of them (0.0.0.0, ::), the
 /// address otherwise; false when it is the other family's.
-bool port_in_family(const PublishedPort& port, const std::string& family, std::string& host) {
-  const bool v6 = port.host_ip.find(':') != std::string::npos;
-  if (v6 != is_ipv6(family) && !port.host_ip.empty()) return false;
+bool port_in_family(const PublishedPort& port, Family family, std::string& host) {
+  if (family_of_address(port.host_ip) != family && !port.host_ip.empty()) return false;
   host = port.host_ip == "0.0.0.0" || port.host_ip == "::" || port.host_ip.empty()
              ? std::string()
              : as_host(port.host_ip);
@@ -47,15 +44,15 @@ struct Held {
   /// container's side.
   std::set<std::string> dnats, container_ports;
 
-  Held(const DockerView& view, const std::string& family) {
+  Held(const DockerView& view, Family family) {
     for (const auto& n : view.networks) {
       if (!n.bridge.empty()) bridges.insert(n.bridge);
       for (const auto& subnet : n.subnets)
-        if ((subnet.find(':') != std::string::npos) == is_ipv6(family)) subnets.insert(subnet);
+        if (family_of_address(subnet) == family) subnets.insert(subnet);
     }
     for (const auto& c : view.containers) {
       for (const auto& a : c.attachments) {
-        const auto& address = is_ipv6(family) ? a.ipv6 : a.ipv4;
+        const auto& address = a.address(family);
         if (!address.empty()) addresses.emplace(as_host(address), c.id);
       }
       for (const auto& p : c.ports) {
@@ -63,7 +60,7 @@ struct Held {
         if (!port_in_family(p, family, host)) continue;
         if (!host.empty()) published.insert(host);
         for (const auto& a : c.attachments) {
-          const auto& address = is_ipv6(family) ? a.ipv6 : a.ipv4;
+          const auto& address = a.address(family);
           if (address.empty()) continue;
           const auto target = as_host(address) + " " + std::to_string(p.container_port);
           if (p.host_port != 0)
@@ -225,14 +222,14 @@ struct Written {
 };
 
 /// The line for each published port of `c` in `family` that `written` lacks the DNAT of.
-void missing_ports(const ContainerView& c, const DockerView& view, const std::string& family,
+void missing_ports(const ContainerView& c, const DockerView& view, Family family,
                    const Written& written, std::vector<std::string>& missing) {
   // The container's addresses on the networks Docker publishes from.
   std::vector<std::string> targets;
   for (const auto& a : c.attachments) {
     const auto* network = view.network(a.network);
-    const auto& address = is_ipv6(family) ? a.ipv6 : a.ipv4;
-    if (network != nullptr && network->maps_ports(is_ipv6(family)) && !address.empty())
+    const auto& address = a.address(family);
+    if (network != nullptr && network->maps_ports(family) && !address.empty())
       targets.push_back(address);
   }
   if (targets.empty()) return;
@@ -243,8 +240,8 @@ void missing_ports(const ContainerView& c, const DockerView& view, const std::st
     const auto prefix = p.protocol + " " + std::to_string(p.host_port) + " " +
                         (host.empty() ? std::string() : "-d " + host + " ");
     const bool found = std::any_of(targets.begin(), targets.end(), [&](const std::string& t) {
-      return written.dnats.count(prefix +
-                                 (is_ipv6(family) ? "[" + t + "]:" + port : t + ":" + port)) != 0;
+      return written.dnats.count(
+                 prefix + (family == Family::IPv6 ? "[" + t + "]:" + port : t + ":" + port)) != 0;
     });
     if (!found)
       missing.push_back("nat DOCKER: " + p.protocol + " " + std::to_string(p.host_port) + " to " +
@@ -253,20 +250,20 @@ void missing_ports(const ContainerView& c, const DockerView& view, const std::st
 }
 
 /// The line for each subnet of `n` in `family` that `written` does not translate.
-void missing_translation(const NetworkView& n, const std::string& family, const Written& written,
+void missing_translation(const NetworkView& n, Family family, const Written& written,
                          std::vector<std::string>& missing) {
-  if (!n.masquerades(is_ipv6(family))) return;
+  if (!n.masquerades(family)) return;
   for (const auto& subnet : n.subnets) {
-    if ((subnet.find(':') != std::string::npos) != is_ipv6(family)) continue;
+    if (family_of_address(subnet) != family) continue;
     if (written.translated.count(subnet + " " + n.bridge) == 0)
       missing.push_back("nat POSTROUTING: MASQUERADE of " + subnet + " (network " + n.name + ")");
   }
 }
 
 /// Whether `n` has a subnet in `family`.
-bool in_family(const NetworkView& n, const std::string& family) {
+bool in_family(const NetworkView& n, Family family) {
   return std::any_of(n.subnets.begin(), n.subnets.end(), [&](const std::string& subnet) {
-    return (subnet.find(':') != std::string::npos) == is_ipv6(family);
+    return family_of_address(subnet) == family;
   });
 }
 
@@ -300,12 +297,11 @@ bool holds_network(const DockerView& view, const std::string& id) {
 
 }  // namespace
 
-ViewComparison compare_to_view(const Ruleset& part, const DockerView& view,
-                               const std::string& family) {
+ViewComparison compare_to_view(const Ruleset& part, const DockerView& view, Family family) {
   return fit_to_view(part, view, family).comparison;
 }
 
-FittedRules fit_to_view(const Ruleset& saved, const DockerView& view, const std::string& family) {
+FittedRules fit_to_view(const Ruleset& saved, const DockerView& view, Family family) {
   const Held now(view, family);
   auto fitted = split(saved, [&](const Rule& rule) { return why_stale(rule, now); });
   const Written written(fitted.rules);
@@ -317,7 +313,7 @@ FittedRules fit_to_view(const Ruleset& saved, const DockerView& view, const std:
 }
 
 FittedRules fit_to_change(const Ruleset& saved, const DockerView& then, const DockerView& now,
-                          const std::string& family) {
+                          Family family) {
   const Held held_then(then, family), held_now(now, family);
   auto fitted = split(saved, [&](const Rule& rule) { return why_gone(rule, held_then, held_now); });
   // What is new since the snapshot is Docker's to write; what the snapshot holds of it
@@ -349,8 +345,7 @@ FittedRules fit_to_change(const Ruleset& saved, const DockerView& then, const Do
   return fitted;
 }
 
-FittedRules hold_back_containers(const Ruleset& saved, const DockerView* then,
-                                 const std::string& family) {
+FittedRules hold_back_containers(const Ruleset& saved, const DockerView* then, Family family) {
   const auto held = then != nullptr ? Held(*then, family) : Held(DockerView{}, family);
   return split(saved, [&](const Rule& rule) -> std::string {
     for (const auto& host : Names(rule).hosts) {
@@ -371,7 +366,7 @@ CanaryResult judge_by_view(CanaryResult jumps, const Expected<DockerView>& view,
       family.detail = "judged by its jumps: Docker's API cannot tell (" + view.error() + ")";
       continue;
     }
-    const auto live = save_family(runner, family.family);
+    const auto live = save_tables(runner, family.family);
     if (!live) {
       family = {family.family, RulesState::Unknown, live.error()};
       continue;

@@ -8,6 +8,7 @@
 #include "canary.h"
 #include "clock.h"
 #include "docker_view.h"
+#include "family.h"
 #include "process_runner.h"
 #include "ruleset.h"
 
@@ -27,12 +28,11 @@ struct ViewComparison {
   bool matches() const { return missing.empty() && stale.empty(); }
 };
 
-/// Compares `part` (docker_part of one family's listing, "IPv4" or "IPv6") with `view`.
+/// Compares `part` (docker_part of `family`'s listing) with `view`.
 /// DOCKER-USER is the administrator's and never judged; DOCKER-INGRESS is swarm's, whose
 /// DNATs lead to an ingress sandbox that no container list shows. Published ports on one
 /// family's addresses count for that family only ("0.0.0.0" for IPv4, "::" for IPv6).
-ViewComparison compare_to_view(const Ruleset& part, const DockerView& view,
-                               const std::string& family);
+ViewComparison compare_to_view(const Ruleset& part, const DockerView& view, Family family);
 
 /// `saved` (a snapshot's docker_part) fitted to what dockerd holds: its rules that name what
 /// is gone dropped (`dropped`, and `comparison.stale` says why each went), and what dockerd
@@ -55,18 +55,17 @@ struct FittedRules {
 /// rules lack: a new container's published port without its DNAT, a new network's bridge
 /// that no rule names.
 FittedRules fit_to_change(const Ruleset& saved, const DockerView& then, const DockerView& now,
-                          const std::string& family);
+                          Family family);
 
 /// Without dockerd's answer of the snapshot's moment: `saved` fitted to `now` alone, by
 /// compare_to_view's judgement (rules of what no running container or network has go).
-FittedRules fit_to_view(const Ruleset& saved, const DockerView& view, const std::string& family);
+FittedRules fit_to_view(const Ruleset& saved, const DockerView& view, Family family);
 
 /// When dockerd does not answer at the restore: `saved` without the rules that name a
 /// container's address (what `then` held, or, without it, any address but loopback), since
 /// nothing tells whether that address is still the same container's; each is in
 /// `comparison.stale`. The rest (chains, jumps, masquerading, isolation) goes back.
-FittedRules hold_back_containers(const Ruleset& saved, const DockerView* then,
-                                 const std::string& family);
+FittedRules hold_back_containers(const Ruleset& saved, const DockerView* then, Family family);
 
 /// The canary that cannot be fooled by copies of old rules: `jumps` (check_docker_rules), and
 /// for each family found present there, its live rules (iptables-save) compared with what

@@ -122,7 +122,8 @@ TEST(Canary, AMissingBinaryOrAKilledProbeIsUnknown) {
 }
 
 TEST(Canary, FlushedWinsOverUnknownAndNothingManagedIsSaid) {
-  CanaryResult mixed{{{"IPv4", RulesState::Unknown, ""}, {"IPv6", RulesState::Flushed, ""}}};
+  CanaryResult mixed{
+      {{Family::IPv4, RulesState::Unknown, ""}, {Family::IPv6, RulesState::Flushed, ""}}};
   EXPECT_EQ(mixed.overall(), RulesState::Flushed);
   FakeRunner runner;
   const auto none = check_docker_rules(runner, {false, false});

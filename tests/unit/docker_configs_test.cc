@@ -111,10 +111,10 @@ class Configured : public ::testing::TestWithParam<Config> {
     return v.value_or(DockerView{});
   }
   /// The recorded families that hold rules of Docker's, with their whole listing.
-  std::vector<std::pair<std::string, Ruleset>> families() const {
-    std::vector<std::pair<std::string, Ruleset>> out;
+  std::vector<std::pair<Family, Ruleset>> families() const {
+    std::vector<std::pair<Family, Ruleset>> out;
     for (const auto& [family, file] :
-         {std::pair{"IPv4", "iptables-save"}, std::pair{"IPv6", "ip6tables-save"}}) {
+         {std::pair{Family::IPv4, "iptables-save"}, std::pair{Family::IPv6, "ip6tables-save"}}) {
       auto all = parse_ruleset(recorded(GetParam(), file));
       EXPECT_TRUE(all.ok()) << file << ": " << all.error();
       if (all && !docker_part(all.value()).tables.empty())
@@ -128,8 +128,8 @@ TEST_P(Configured, AHealthyHostIsJudgedHealthy) {
   const auto held = view();
   for (const auto& [family, all] : families()) {
     const auto comparison = compare_to_view(docker_part(all), held, family);
-    EXPECT_THAT(comparison.missing, IsEmpty()) << family;
-    EXPECT_THAT(comparison.stale, IsEmpty()) << family;
+    EXPECT_THAT(comparison.missing, IsEmpty()) << family_name(family);
+    EXPECT_THAT(comparison.stale, IsEmpty()) << family_name(family);
   }
 }
 
@@ -138,17 +138,18 @@ TEST_P(Configured, AFlushAndTheRestoreLeaveEveryRuleAndPolicyAsItWas) {
   for (const auto& [family, all] : families()) {
     const auto saved = docker_part(all);
     const auto fitted = fit_to_change(saved, held, held, family);
-    EXPECT_THAT(fitted.comparison.stale, IsEmpty()) << family << ": nothing changed";
-    EXPECT_THAT(fitted.comparison.missing, IsEmpty()) << family;
+    EXPECT_THAT(fitted.comparison.stale, IsEmpty()) << family_name(family) << ": nothing changed";
+    EXPECT_THAT(fitted.comparison.missing, IsEmpty()) << family_name(family);
     auto now = as_the_firewall_leaves_it(all, saved);
     const auto scripts = plan_restore(fitted.rules, now);
     for (const auto& script : scripts) test::apply(now, script);
     owners_start_again(now, all, scripts);
-    EXPECT_EQ(test::by_chain(now), test::by_chain(all)) << family;
-    EXPECT_EQ(test::policies(now), test::policies(all)) << family;
+    EXPECT_EQ(test::by_chain(now), test::by_chain(all)) << family_name(family);
+    EXPECT_EQ(test::policies(now), test::policies(all)) << family_name(family);
     // Once back, the restore finds it all in place: a second one writes nothing.
     for (const auto& script : plan_restore(fitted.rules, now))
-      EXPECT_TRUE(script.in_place) << family << " " << script.table << ":\n" << script.text;
+      EXPECT_TRUE(script.in_place) << family_name(family) << " " << script.table << ":\n"
+                                   << script.text;
   }
 }
 
@@ -161,7 +162,7 @@ TEST_P(Configured, AContainerGoneTakesItsRulesAndNoOthers) {
     for (const auto& [family, all] : families()) {
       std::vector<std::string> hosts;  // its addresses as rules name them
       for (const auto& a : gone.attachments) {
-        const auto& address = family == "IPv6" ? a.ipv6 : a.ipv4;
+        const auto& address = a.address(family);
         if (!address.empty()) hosts.push_back(address);
       }
       const auto fitted = fit_to_change(docker_part(all), then, now, family);
@@ -174,13 +175,13 @@ TEST_P(Configured, AContainerGoneTakesItsRulesAndNoOthers) {
       };
       for (const auto& table : fitted.dropped.tables)
         for (const auto& rule : table.rules)
-          EXPECT_TRUE(names_it(rule)) << gone.name << " gone, " << family << " " << table.name
-                                      << " -A " << rule.chain << " " << rule.spec;
+          EXPECT_TRUE(names_it(rule)) << gone.name << " gone, " << family_name(family) << " "
+                                      << table.name << " -A " << rule.chain << " " << rule.spec;
       for (const auto& table : fitted.rules.tables)
         for (const auto& rule : table.rules)
           EXPECT_FALSE(names_it(rule) && rule.chain != "DOCKER-USER")
-              << gone.name << " gone, kept: " << family << " " << table.name << " -A " << rule.chain
-              << " " << rule.spec;
+              << gone.name << " gone, kept: " << family_name(family) << " " << table.name << " -A "
+              << rule.chain << " " << rule.spec;
       EXPECT_THAT(fitted.comparison.missing, IsEmpty());
     }
   }
@@ -207,8 +208,8 @@ TEST_P(Configured, ANetworkGoneTakesTheRulesOfItsBridge) {
       for (const auto& table : fitted.rules.tables)
         for (const auto& rule : table.rules)
           EXPECT_EQ(rule.spec.find(network.bridge), std::string::npos)
-              << network.name << " gone, kept: " << family << " " << table.name << " -A "
-              << rule.chain << " " << rule.spec;
+              << network.name << " gone, kept: " << family_name(family) << " " << table.name
+              << " -A " << rule.chain << " " << rule.spec;
     }
   }
 }
@@ -230,13 +231,13 @@ TEST(FitToChange, ARuleOfAContainerNewToTheAnswerIsJudgedByWhatDockerdHoldsNow) 
       "network n1 bridge bridge docker0 external masquerade nat nat 172.17.0.0/16";
   const auto then = parse_view({bridge}).value();
   auto now = parse_view({bridge, "container c2 other", "attachment bridge 172.17.0.3 -"}).value();
-  auto text = to_text(fit_to_change(saved, then, now, "IPv4").rules);
+  auto text = to_text(fit_to_change(saved, then, now, Family::IPv4).rules);
   EXPECT_EQ(text.find("172.17.0.3"), std::string::npos) << text;
   // The container that was starting, with its port: its rules stay.
   now = parse_view({bridge, "container c2 db", "attachment bridge 172.17.0.3 -",
                     "port tcp 0.0.0.0 5432 5432"})
             .value();
-  text = to_text(fit_to_change(saved, then, now, "IPv4").rules);
+  text = to_text(fit_to_change(saved, then, now, Family::IPv4).rules);
   EXPECT_NE(text.find("--to-destination 172.17.0.3:5432"), std::string::npos) << text;
   EXPECT_NE(text.find("-d 172.17.0.3/32"), std::string::npos) << text;
 }
@@ -289,10 +290,10 @@ TEST(FitToChange, ASwarmsRoutingMeshIsKeptAsSavedAndSaid) {
                   "attachment docker_gwbridge 172.18.0.3 -"})
           .value();
   const auto saved = docker_part(all);
-  const auto judged = compare_to_view(saved, view, "IPv4");
+  const auto judged = compare_to_view(saved, view, Family::IPv4);
   EXPECT_THAT(judged.missing, IsEmpty()) << "check: a healthy host";
   EXPECT_THAT(judged.stale, IsEmpty());
-  const auto fitted = fit_to_change(saved, view, view, "IPv4");
+  const auto fitted = fit_to_change(saved, view, view, Family::IPv4);
   EXPECT_THAT(fitted.comparison.stale, IsEmpty());
   EXPECT_THAT(fitted.unexplained,
               ::testing::ElementsAre("nat -A DOCKER-INGRESS -p tcp -m tcp --dport 8080 -j DNAT "
@@ -303,7 +304,7 @@ TEST(FitToChange, ASwarmsRoutingMeshIsKeptAsSavedAndSaid) {
   // A task gone (the service scaled to 0): the mesh's rules stay, the sandbox is swarm's.
   auto scaled = view;
   scaled.containers.clear();
-  EXPECT_THAT(to_text(fit_to_change(saved, view, scaled, "IPv4").rules),
+  EXPECT_THAT(to_text(fit_to_change(saved, view, scaled, Family::IPv4).rules),
               ::testing::HasSubstr("--to-destination 172.18.0.2:8080"));
 }
 

@@ -49,15 +49,15 @@ TEST(DockerView, ReadsContainersPortsAndNetworks) {
   EXPECT_FALSE(v.network("quiet")->masquerade);
   EXPECT_EQ(v.network("host")->bridge, "");
   // Docker 28's gateway modes, per family: routed neither maps ports nor masquerades.
-  EXPECT_TRUE(v.network("bridge")->masquerades(false));
-  EXPECT_TRUE(v.network("bridge")->masquerades(true));
-  EXPECT_FALSE(v.network("labnet")->maps_ports(false)) << "internal";
-  EXPECT_TRUE(v.network("quiet")->maps_ports(false));
-  EXPECT_FALSE(v.network("quiet")->masquerades(false));
-  EXPECT_FALSE(v.network("direct")->maps_ports(false));
-  EXPECT_FALSE(v.network("direct")->masquerades(false));
-  EXPECT_TRUE(v.network("direct")->masquerades(true));
-  EXPECT_FALSE(v.network("host")->maps_ports(false));
+  EXPECT_TRUE(v.network("bridge")->masquerades(Family::IPv4));
+  EXPECT_TRUE(v.network("bridge")->masquerades(Family::IPv6));
+  EXPECT_FALSE(v.network("labnet")->maps_ports(Family::IPv4)) << "internal";
+  EXPECT_TRUE(v.network("quiet")->maps_ports(Family::IPv4));
+  EXPECT_FALSE(v.network("quiet")->masquerades(Family::IPv4));
+  EXPECT_FALSE(v.network("direct")->maps_ports(Family::IPv4));
+  EXPECT_FALSE(v.network("direct")->masquerades(Family::IPv4));
+  EXPECT_TRUE(v.network("direct")->masquerades(Family::IPv6));
+  EXPECT_FALSE(v.network("host")->maps_ports(Family::IPv4));
   EXPECT_EQ(summary(v), "1 container, 2 published ports, 5 networks");
 }
 

@@ -14,9 +14,9 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
 CanaryResult rules(RulesState ipv4, RulesState ipv6 = RulesState::NotManaged) {
-  return {
-      {{"IPv4", ipv4, ipv4 == RulesState::Flushed ? "filter FORWARD -j DOCKER-USER: missing" : ""},
-       {"IPv6", ipv6, ""}}};
+  return {{{Family::IPv4, ipv4,
+            ipv4 == RulesState::Flushed ? "filter FORWARD -j DOCKER-USER: missing" : ""},
+           {Family::IPv6, ipv6, ""}}};
 }
 
 /// Docker's rules as the test world has them: what the canary reports, and how often it ran.

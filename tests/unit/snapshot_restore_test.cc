@@ -1,4 +1,4 @@
-#include "snapshot.h"
+#include "event_preconditions.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -13,6 +13,7 @@
 #include "journal.h"
 #include "proc_files.h"
 #include "run_lock.h"
+#include "snapshot_file.h"
 #include "subcommands.h"
 #include "temp_root.h"
 #include "test_host.h"

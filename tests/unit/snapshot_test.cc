@@ -12,11 +12,11 @@ Snapshot sample() {
   s.dockerd_start = 123456;
   s.taken_ms = 987654321;
   s.families.push_back(
-      {"IPv4", parse_ruleset("*nat\n:PREROUTING ACCEPT [0:0]\n:DOCKER - [0:0]\n"
-                             "-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER\n"
-                             "-A DOCKER -i docker0 -j RETURN\nCOMMIT\n")
-                   .value()});
-  s.families.push_back({"IPv6", Ruleset{}});
+      {Family::IPv4, parse_ruleset("*nat\n:PREROUTING ACCEPT [0:0]\n:DOCKER - [0:0]\n"
+                                   "-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER\n"
+                                   "-A DOCKER -i docker0 -j RETURN\nCOMMIT\n")
+                         .value()});
+  s.families.push_back({Family::IPv6, Ruleset{}});
   return s;
 }
 
@@ -44,7 +44,7 @@ TEST(Snapshot, RoundTrips) {
   EXPECT_EQ(parsed.value().dockerd_start, 123456u);
   EXPECT_EQ(parsed.value().taken_ms, 987654321u);
   ASSERT_EQ(parsed.value().families.size(), 2u);
-  EXPECT_EQ(parsed.value().families[1].first, "IPv6");
+  EXPECT_EQ(parsed.value().families[1].first, Family::IPv6);
   EXPECT_EQ(render_snapshot(parsed.value()), text);
 }
 

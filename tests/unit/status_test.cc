@@ -30,7 +30,8 @@ StatusReport protected_host() {
   s.bound = {"iptables.service"};
   r.services = {s};
   r.firewalls["iptables.service"].active_state = "active";
-  r.rules = {{{"IPv4", RulesState::Present, ""}, {"IPv6", RulesState::NotManaged, "off"}}};
+  r.rules = {
+      {{Family::IPv4, RulesState::Present, ""}, {Family::IPv6, RulesState::NotManaged, "off"}}};
   return r;
 }
 
@@ -86,8 +87,8 @@ TEST(Status, Docker29sNftablesBackendIsReportedNotGuarded) {
   auto r = protected_host();
   r.docker.settings.firewall_backend = "nftables";
   r.docker.settings.firewall_backend_origin = "/etc/docker/daemon.json";
-  r.rules = {{{"IPv4", RulesState::NotManaged, "Docker's firewall backend is nftables"},
-              {"IPv6", RulesState::NotManaged, "Docker's firewall backend is nftables"}}};
+  r.rules = {{{Family::IPv4, RulesState::NotManaged, "Docker's firewall backend is nftables"},
+              {Family::IPv6, RulesState::NotManaged, "Docker's firewall backend is nftables"}}};
   judge(r);
   EXPECT_EQ(r.protection, "no");
   EXPECT_EQ(r.reason,

@@ -60,8 +60,8 @@ struct Case {
 class Captured : public ::testing::TestWithParam<Case> {};
 
 TEST_P(Captured, MatchTheWorldTheyWereCapturedIn) {
-  const auto comparison =
-      compare_to_view(capture(GetParam().file), captured_world(GetParam().user_bridge), "IPv4");
+  const auto comparison = compare_to_view(capture(GetParam().file),
+                                          captured_world(GetParam().user_bridge), Family::IPv4);
   EXPECT_THAT(comparison.missing, IsEmpty());
   EXPECT_THAT(comparison.stale, IsEmpty());
   EXPECT_TRUE(comparison.matches());
@@ -70,7 +70,7 @@ TEST_P(Captured, MatchTheWorldTheyWereCapturedIn) {
 TEST_P(Captured, AContainerGoneLeavesItsRulesStale) {
   auto world = captured_world(GetParam().user_bridge);
   world.containers.erase(world.containers.begin());  // web is gone
-  const auto comparison = compare_to_view(capture(GetParam().file), world, "IPv4");
+  const auto comparison = compare_to_view(capture(GetParam().file), world, Family::IPv4);
   EXPECT_THAT(comparison.missing, IsEmpty());
   ASSERT_FALSE(comparison.stale.empty());
   for (const auto& line : comparison.stale)
@@ -86,7 +86,7 @@ TEST_P(Captured, AContainerNewSinceIsMissing) {
   auto world = captured_world(GetParam().user_bridge);
   world.containers.push_back(
       {"c4", "new", {{"bridge", "172.17.0.3", ""}}, {{"tcp", "0.0.0.0", 9000, 9000}}});
-  const auto comparison = compare_to_view(capture(GetParam().file), world, "IPv4");
+  const auto comparison = compare_to_view(capture(GetParam().file), world, Family::IPv4);
   EXPECT_THAT(comparison.missing, ElementsAre("nat DOCKER: tcp 9000 to new (172.17.0.3:9000)"));
 }
 
@@ -94,7 +94,7 @@ TEST_P(Captured, FittingDropsWhatIsGoneAndSaysWhatIsLacking) {
   // web removed, and a newcomer started on its address, publishing nothing.
   auto world = captured_world(GetParam().user_bridge);
   world.containers[0] = {"c5", "newcomer", {{"bridge", "172.17.0.2", ""}}, {}};
-  const auto fitted = fit_to_view(capture(GetParam().file), world, "IPv4");
+  const auto fitted = fit_to_view(capture(GetParam().file), world, Family::IPv4);
   EXPECT_THAT(fitted.comparison.missing, IsEmpty());
   const auto text = to_text(fitted.rules);
   EXPECT_EQ(text.find("--dport 8080 -j DNAT"), std::string::npos)
@@ -109,14 +109,14 @@ TEST_P(Captured, FittingDropsWhatIsGoneAndSaysWhatIsLacking) {
       }));
   EXPECT_NE(text.find("--dport 8090 -j DNAT --to-destination 10.77.0.2:80"), std::string::npos)
       << "app's stay";
-  EXPECT_TRUE(compare_to_view(fitted.rules, world, "IPv4").stale.empty());
+  EXPECT_TRUE(compare_to_view(fitted.rules, world, Family::IPv4).stale.empty());
 }
 
 TEST_P(Captured, ANetworkGoneLeavesItsBridgeRulesStale) {
   auto world = captured_world(GetParam().user_bridge);
   world.networks.erase(world.networks.begin() + 1);  // labnet, and app with it
   world.containers.erase(world.containers.begin() + 1);
-  const auto comparison = compare_to_view(capture(GetParam().file), world, "IPv4");
+  const auto comparison = compare_to_view(capture(GetParam().file), world, Family::IPv4);
   EXPECT_TRUE(std::any_of(comparison.stale.begin(), comparison.stale.end(), [&](auto& l) {
     return l.find("nat -A POSTROUTING -s 10.77.0.0/24 ! -o br-") == 0 &&
            l.find("(no network has bridge br-") != std::string::npos;
@@ -129,7 +129,7 @@ INSTANTIATE_TEST_SUITE_P(Docker, Captured,
                                            Case{"docker-28.5.2.iptables-save", "50caa2a98b86"}));
 
 TEST(ViewRules, FlushedRulesMissEveryPortAndNetwork) {
-  const auto comparison = compare_to_view(Ruleset{}, captured_world("1a4034471461"), "IPv4");
+  const auto comparison = compare_to_view(Ruleset{}, captured_world("1a4034471461"), Family::IPv4);
   EXPECT_THAT(comparison.missing,
               ElementsAre("nat DOCKER: tcp 8080 to web (172.17.0.2:80)",
                           "nat DOCKER: tcp 8090 to app (10.77.0.2:80)",
@@ -147,8 +147,8 @@ TEST(ViewRules, TheAdministratorsDockerUserRulesAreNeverJudged) {
                     "-A DOCKER-USER -j f2b-sshd\nCOMMIT\n")
           .value());
   DockerView empty;
-  EXPECT_THAT(compare_to_view(part, empty, "IPv4").stale, IsEmpty());
-  EXPECT_EQ(to_text(fit_to_view(part, empty, "IPv4").rules), to_text(part));
+  EXPECT_THAT(compare_to_view(part, empty, Family::IPv4).stale, IsEmpty());
+  EXPECT_EQ(to_text(fit_to_view(part, empty, Family::IPv4).rules), to_text(part));
 }
 
 TEST(ViewRules, PortsCountForTheirOwnFamily) {
@@ -159,7 +159,7 @@ TEST(ViewRules, PortsCountForTheirOwnFamily) {
                    "web",
                    {{"bridge", "172.17.0.2", "fd00:d0c::2"}},
                    {{"tcp", "0.0.0.0", 8080, 80}, {"tcp", "::", 8080, 80}}}};
-  EXPECT_THAT(compare_to_view(Ruleset{}, v, "IPv6").missing,
+  EXPECT_THAT(compare_to_view(Ruleset{}, v, Family::IPv6).missing,
               ElementsAre("nat DOCKER: tcp 8080 to web (fd00:d0c::2:80)",
                           "nat POSTROUTING: MASQUERADE of fd00:d0c::/64 (network bridge)"));
   const auto v6 = docker_part(
@@ -169,7 +169,7 @@ TEST(ViewRules, PortsCountForTheirOwnFamily) {
                     "-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT "
                     "--to-destination [fd00:d0c::2]:80\nCOMMIT\n")
           .value());
-  EXPECT_TRUE(compare_to_view(v6, v, "IPv6").matches());
+  EXPECT_TRUE(compare_to_view(v6, v, Family::IPv6).matches());
 }
 
 TEST(ViewRules, ARoutedNetworkExpectsNeitherDnatNorMasquerade) {
@@ -189,8 +189,8 @@ TEST(ViewRules, ARoutedNetworkExpectsNeitherDnatNorMasquerade) {
                    "web",
                    {{"direct", "192.0.2.2", "fd00:80::2"}},
                    {{"tcp", "0.0.0.0", 8080, 80}, {"tcp", "::", 8080, 80}}}};
-  EXPECT_THAT(compare_to_view(Ruleset{}, v, "IPv4").missing, IsEmpty());
-  EXPECT_THAT(compare_to_view(Ruleset{}, v, "IPv6").missing,
+  EXPECT_THAT(compare_to_view(Ruleset{}, v, Family::IPv4).missing, IsEmpty());
+  EXPECT_THAT(compare_to_view(Ruleset{}, v, Family::IPv6).missing,
               ElementsAre("nat DOCKER: tcp 8080 to web (fd00:80::2:80)",
                           "nat POSTROUTING: MASQUERADE of fd00:80::/64 (network direct)"));
 }
@@ -239,10 +239,10 @@ TEST_P(Recorded, TheAnswersReadAsTheWorldTheyCameFrom) {
 }
 
 TEST_P(Recorded, DockersRulesMatchWhatItHolds) {
-  const auto comparison = compare_to_view(part(), view(), "IPv4");
+  const auto comparison = compare_to_view(part(), view(), Family::IPv4);
   EXPECT_THAT(comparison.missing, IsEmpty());
   EXPECT_THAT(comparison.stale, IsEmpty());
-  EXPECT_TRUE(compare_to_view(part("ip6tables-save"), view(), "IPv6").matches());
+  EXPECT_TRUE(compare_to_view(part("ip6tables-save"), view(), Family::IPv6).matches());
 }
 
 TEST_P(Recorded, AContainerGoneAndOneNewAreTold) {
@@ -252,7 +252,7 @@ TEST_P(Recorded, AContainerGoneAndOneNewAreTold) {
   ASSERT_NE(web, v.containers.end());
   web->name = "late";  // web gone, and another on its address publishing 9090
   web->ports = {{"tcp", "0.0.0.0", 9090, 80}};
-  const auto comparison = compare_to_view(part(), v, "IPv4");
+  const auto comparison = compare_to_view(part(), v, Family::IPv4);
   EXPECT_THAT(comparison.missing, ElementsAre("nat DOCKER: tcp 9090 to late (172.17.0.2:80)"));
   EXPECT_TRUE(std::any_of(comparison.stale.begin(), comparison.stale.end(), [](auto& l) {
     return l.find("--dport 8080 -j DNAT --to-destination 172.17.0.2:80") != std::string::npos;
@@ -279,7 +279,7 @@ TEST_P(Recorded, AContainerBeingStartedIsWaitedForNotCalledStale) {
   const auto starting = view_without("web");
   Answers answers{{starting, starting, view()}};
   test::FakeClock clock;
-  const CanaryResult jumps{{{"IPv4", RulesState::Present, {}}}};
+  const CanaryResult jumps{{{Family::IPv4, RulesState::Present, {}}}};
   const auto judged = judge_settled(jumps, std::ref(answers), runner, clock, view_settle);
   EXPECT_EQ(judged.overall(), RulesState::Present) << describe(judged);
   EXPECT_EQ(answers.asked, 3u);
@@ -290,7 +290,7 @@ TEST_P(Recorded, ADisagreementThatLastsIsFlushedAfterTheSettleTime) {
   auto runner = listing(GetParam());
   Answers answers{{view_without("web")}};
   test::FakeClock clock;
-  const CanaryResult jumps{{{"IPv4", RulesState::Present, {}}}};
+  const CanaryResult jumps{{{Family::IPv4, RulesState::Present, {}}}};
   const auto judged = judge_settled(jumps, std::ref(answers), runner, clock, view_settle);
   EXPECT_EQ(judged.overall(), RulesState::Flushed);
   EXPECT_THAT(judged.families[0].detail, HasSubstr("stale: "));
@@ -298,7 +298,7 @@ TEST_P(Recorded, ADisagreementThatLastsIsFlushedAfterTheSettleTime) {
   // Flushed jumps need no second opinion.
   clock.slept = {};
   const CanaryResult flushed{
-      {{"IPv4", RulesState::Flushed, "filter FORWARD -j DOCKER-USER: missing"}}};
+      {{Family::IPv4, RulesState::Flushed, "filter FORWARD -j DOCKER-USER: missing"}}};
   EXPECT_EQ(judge_settled(flushed, std::ref(answers), runner, clock, view_settle).overall(),
             RulesState::Flushed);
   EXPECT_EQ(clock.slept, std::chrono::milliseconds(0));
