@@ -36,9 +36,9 @@ struct Host {
   /// Why nothing may be restarted on this system (a chroot, an offline update, no systemd),
   /// or "".
   std::function<std::string()> why_not_act;
-  /// Ends the process quietly with status 0 after so many seconds (the hooks and the
-  /// companions, which must never hang what runs them); unset: nothing.
-  std::function<void(unsigned)> arm_deadline;
+  /// Ends the process quietly with status 0 after `seconds`, writing `message` (a string
+  /// literal) to standard output first (HostView::arm_deadline says when); unset: nothing.
+  std::function<void(unsigned seconds, const char* message)> arm_deadline;
   /// Makes the process see the firewall systemd's units see; returns why not, or "" (the
   /// hooks; unset: nothing to join).
   std::function<std::string()> join_systemd_network;

@@ -30,8 +30,7 @@ struct Run {
 
 Run check(const test::TempRoot& root, FakeRunner& runner) {
   test::TestHost host(root.path(), runner, no_systemd);
-  HostView view(host.host);
-  const auto status = run_check(view);
+  const auto status = run_check(host.host);
   return {status, host.out.str(), host.err.str()};
 }
 
@@ -229,7 +228,7 @@ Run after(const test::TempRoot& root, FakeRunner& runner, FakeSystemd* systemd,
           const TransactionReport& report, unsigned* deadline = nullptr,
           std::function<std::string()> join_network = {}) {
   test::TestHost host(root.path(), runner, connect_to(systemd));
-  host.host.arm_deadline = [deadline](unsigned s) {
+  host.host.arm_deadline = [deadline](unsigned s, const char*) {
     if (deadline != nullptr) *deadline = s;
   };
   host.host.join_systemd_network = std::move(join_network);

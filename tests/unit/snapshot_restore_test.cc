@@ -130,10 +130,16 @@ struct Scene {
   }
   template <typename F>
   Run run(F command) {
+    return run_on_host([&command](Host& h) {
+      HostView view(h);
+      return command(view);
+    });
+  }
+  template <typename F>
+  Run run_on_host(F command) {
     test.out.str("");
     test.err.str("");
-    HostView view(test.host);
-    const auto status = command(view);
+    const auto status = command(test.host);
     return {status, test.out.str() + test.err.str()};
   }
   std::vector<std::string> restore_inputs() const {
@@ -241,7 +247,7 @@ TEST(SnapshotRestore, ClearFlowsAfterDockerStartsDeletesOnlyBrokenEntriesAndSays
   tracking.entries.push_back(test::parse_conntrack_line(
       "udp 17 29 src=10.78.0.2 dst=198.51.100.2 sport=1 dport=2 "
       "src=198.51.100.2 dst=10.78.0.2 sport=2 dport=1"));  // labinternal: never masqueraded
-  const auto run = host.run([](HostView& v) { return run_clear_flows(v); });
+  const auto run = host.run_on_host(run_clear_flows);
   EXPECT_EQ(run.status, ExitStatus::Ok);
   EXPECT_THAT(run.out, HasSubstr("clear-flows: deleted 1 connection-tracking entries"));
   ASSERT_EQ(host.test.journal.entries.size(), 1u);
@@ -250,12 +256,12 @@ TEST(SnapshotRestore, ClearFlowsAfterDockerStartsDeletesOnlyBrokenEntriesAndSays
 
   // Nothing to delete: said on stdout only (it runs at every start of Docker).
   host.test.journal.entries.clear();
-  EXPECT_EQ(host.run([](HostView& v) { return run_clear_flows(v); }).status, ExitStatus::Ok);
+  EXPECT_EQ(host.run_on_host(run_clear_flows).status, ExitStatus::Ok);
   EXPECT_TRUE(host.test.journal.entries.empty());
 
   // dockerd does not answer: nothing deleted, and said.
   host.test.docker.answers.erase("/networks");
-  const auto unknown = host.run([](HostView& v) { return run_clear_flows(v); });
+  const auto unknown = host.run_on_host(run_clear_flows);
   EXPECT_EQ(unknown.status, ExitStatus::Unknown);
   EXPECT_THAT(unknown.out, HasSubstr("clear-flows: nothing cleared: "));
 }
