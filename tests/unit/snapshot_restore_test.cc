@@ -12,7 +12,6 @@
 #include "fs.h"
 #include "journal.h"
 #include "proc_files.h"
-#include "run_lock.h"
 #include "subcommands.h"
 #include "temp_root.h"
 #include "test_host.h"
@@ -617,8 +616,8 @@ TEST(SnapshotRestore, ARestoreThatCannotTakeItsTurnFallsBack) {
   host.root.write("/etc/docker-firewall-guard.conf", "[hook]\ntimeout = 1\n");
   host.snapshot();
   host.flush();
-  auto held = RunLock::acquire(host.root.path() + "/run/docker-firewall-guard/restore.lock",
-                               std::chrono::milliseconds(100));
+  auto held = host.test.locks.take(host.root.path() + "/run/docker-firewall-guard/restore.lock",
+                                   std::chrono::milliseconds(0));
   ASSERT_TRUE(held.ok()) << held.error();
   host.test.docker.answers.insert_or_assign(
       "/containers/c1/json", Expected<std::string>(std::string(
