@@ -37,7 +37,8 @@ struct CanaryResult {
 /// filter FORWARD -j DOCKER-USER: missing".
 std::string describe(const CanaryResult& result);
 
-/// Which families Docker manages its rules for (see docker_config.h and dockerd's flags).
+/// Which families Docker manages its rules for (from DockerSettings, docker_settings.h, and
+/// dockerd's version: families_to_check).
 struct ManagedFamilies {
   bool ipv4 = true;
   bool ipv6 = false;
