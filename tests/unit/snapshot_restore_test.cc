@@ -381,6 +381,17 @@ TEST(SnapshotRestore, DockerdIsAskedWhereItListens) {
   for (const auto& socket : host.test.docker.sockets) EXPECT_EQ(socket, "/srv/docker/api.sock");
 }
 
+TEST(SnapshotRestore, DockerdsOwnFlagsCountWhateverWasAskedFirst) {
+  // No call order: Docker's settings ask systemd for dockerd's MainPID themselves, unless
+  // the view reads the service's files only (check, clear-flows).
+  Scene host;
+  const char cmdline[] = "/usr/bin/dockerd\0-H\0unix:///srv/docker/api.sock\0";
+  host.root.write("/proc/4242/cmdline", std::string(cmdline, sizeof cmdline - 1));
+  EXPECT_EQ(HostView(host.test.host).docker_socket(), "/srv/docker/api.sock");
+  EXPECT_EQ(HostView(host.test.host, DockerdSource::ServiceFiles).docker_socket(),
+            "/run/docker.sock");
+}
+
 TEST(SnapshotRestore, RulesOfAContainerGoneAreNotPutBack) {
   // web removed while the firewall restarted, and a newcomer started on its address,
   // publishing nothing: 8080 must not lead to the newcomer.
