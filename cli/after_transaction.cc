@@ -2,7 +2,6 @@
 #include <memory>
 
 #include "after_transaction.h"
-#include "host_checks.h"
 #include "subcommand.h"
 #include "subcommands.h"
 
@@ -36,14 +35,9 @@ Subcommand add_after_transaction(CLI::App& app) {
       throw CLI::ValidationError(after->get_name(), "needs --changed or --unit-files");
   });
   return {after, [report](SystemHost& system) {
-            auto& host = system.host();
-            arm_quiet_deadline(host,
-                               "docker-firewall-guard: after-transaction: gave up waiting; "
-                               "nothing failed\n");
-            host.join_systemd_network = join_systemd_network_namespace;
             if (report->unit_files == std::vector<std::string>{"-"})
               report->unit_files = read_lines(std::cin);
-            HostView view(host);
+            HostView view(system.host());
             return run_after_transaction(view, *report);
           }};
 }

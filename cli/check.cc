@@ -9,7 +9,7 @@ Subcommand add_check(CLI::App& app) {
       "For IPv4, and IPv6 when Docker manages it, checks that filter FORWARD jumps to\n"
       "DOCKER-USER and nat PREROUTING to DOCKER. Prints one line; exits 0 when the rules are\n"
       "present (or Docker manages none), 1 when they were flushed, 2 when it cannot tell.");
-  return on_host_view(check, [](HostView& view) { return run_check(view); });
+  return {check, [](SystemHost& system) { return run_check(system.host()); }};
 }
 
 }  // namespace dfg::cli

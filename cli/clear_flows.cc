@@ -11,12 +11,7 @@ Subcommand add_clear_flows(CLI::App& app) {
       "while the firewall had flushed Docker's NAT rules keeps leaving with the container's own\n"
       "address until its connection-tracking entry is deleted; its next packet then takes\n"
       "Docker's rules. Deletes only such entries, IPv4 and IPv6.");
-  return {sub, [](SystemHost& system) {
-            arm_quiet_deadline(system.host(),
-                               "docker-firewall-guard: gave up waiting; nothing failed\n");
-            HostView view(system.host());
-            return run_clear_flows(view);
-          }};
+  return {sub, [](SystemHost& system) { return run_clear_flows(system.host()); }};
 }
 
 }  // namespace dfg::cli

@@ -6,43 +6,11 @@
 #include <cstdlib>
 #include <exception>
 #include <iostream>
-#include <memory>
 #include <string>
 #include <vector>
 
-#include "deadline.h"
 #include "exit_status.h"
 #include "subcommand.h"
-
-namespace dfg::cli {
-
-void arm_quiet_deadline(Host& host, const char* message) {
-  // A companion or hook never fails what runs it: past the deadline, it stops quietly (a
-  // companion's unit's TimeoutSec= is later).
-  host.arm_deadline = [message](unsigned seconds) { exit_quietly_after(seconds, message); };
-}
-
-Subcommand add_companion_subcommand(CLI::App& app, const char* name, const char* description,
-                                    const char* flag, const char* flag_help,
-                                    ExitStatus (*body)(HostView&, const std::string&, bool)) {
-  struct Options {
-    std::string firewall;
-    bool flag = false;
-  };
-  auto options = std::make_shared<Options>();
-  auto* sub = app.add_subcommand(name, description);
-  sub->group("");  // strategy reconcile's companions run it; not for administrators
-  sub->add_option("--firewall", options->firewall, "The firewall unit")->required();
-  sub->add_flag(flag, options->flag, flag_help);
-  return {sub, [options, body](SystemHost& system) {
-            arm_quiet_deadline(system.host(),
-                               "docker-firewall-guard: gave up waiting; nothing failed\n");
-            HostView view(system.host());
-            return body(view, options->firewall, options->flag);
-          }};
-}
-
-}  // namespace dfg::cli
 
 namespace {
 
@@ -61,8 +29,7 @@ int main(int argc, char** argv) {
   app.footer(exit_status_help);
   const std::vector<Subcommand> subcommands{
       add_check(app),    add_status(app),  add_restart_docker(app), add_after_transaction(app),
-      add_snapshot(app), add_restore(app), add_config(app),
-      add_clear_flows(app)};
+      add_snapshot(app), add_restore(app), add_config(app),         add_clear_flows(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -37,14 +37,10 @@ Subcommand add_restore(CLI::App& app);
 Subcommand add_config(CLI::App& app);
 Subcommand add_clear_flows(CLI::App& app);
 
-/// A subcommand of strategy reconcile's companions (snapshot, restore): not listed in --help,
-/// `--firewall UNIT` and one flag, a quiet deadline; runs `body(view, firewall, flag)`.
+/// A subcommand of strategy reconcile's companions (snapshot, restore; companion_subcommand.cc):
+/// not listed in --help, `--firewall UNIT` and one flag; runs `body(view, firewall, flag)`.
 Subcommand add_companion_subcommand(CLI::App& app, const char* name, const char* description,
                                     const char* flag, const char* flag_help,
                                     ExitStatus (*body)(HostView&, const std::string&, bool));
-
-/// For the hooks and the companions, which must never hang what runs them: the host ends the
-/// process quietly with status 0 after the given seconds, saying `message` first.
-void arm_quiet_deadline(Host& host, const char* message);
 
 }  // namespace dfg::cli

@@ -90,7 +90,8 @@ ExitStatus run_after_transaction(HostView& view, const TransactionReport& report
       firewall_unit_files(report.unit_files, config).empty())
     return ExitStatus::Ok;
   // Never hang a transaction.
-  view.arm_deadline();
+  view.arm_deadline(2,
+                    "docker-firewall-guard: after-transaction: gave up waiting; nothing failed\n");
   if (host.join_systemd_network) {
     if (const auto why = host.join_systemd_network(); !why.empty()) {
       host.out << "docker-firewall-guard: nothing done: " << why << "\n";

@@ -2,12 +2,13 @@
 
 namespace dfg {
 
-ExitStatus run_check(HostView& view) {
+ExitStatus run_check(Host& host) {
   // Without asking systemd: what docker.service's files and daemon.json say.
+  HostView view(host, DockerdSource::ServiceFiles);
   view.warn_about_docker_settings();
   const auto result = view.canary();
   const auto overall = result.overall();
-  view.host().out << "Docker's rules: " << to_string(overall) << " (" << describe(result) << ")\n";
+  host.out << "Docker's rules: " << to_string(overall) << " (" << describe(result) << ")\n";
   switch (overall) {
     case RulesState::Present:
     case RulesState::NotManaged: return ExitStatus::Ok;

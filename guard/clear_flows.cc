@@ -5,17 +5,12 @@
 
 namespace dfg {
 
-namespace {
-
-// It runs in docker.service's ExecStartPost=, which Docker's unit lets take forever
-// (TimeoutStartSec=0): one answer of dockerd's and two netlink dumps, with ample room.
-constexpr unsigned deadline_seconds = 30;
-
-}  // namespace
-
-ExitStatus run_clear_flows(HostView& view) {
-  auto& host = view.host();
-  if (host.arm_deadline) host.arm_deadline(deadline_seconds);
+ExitStatus run_clear_flows(Host& host) {
+  HostView view(host, DockerdSource::ServiceFiles);
+  // It runs in docker.service's ExecStartPost=, which Docker's unit lets take forever
+  // (TimeoutStartSec=0): one answer of dockerd's and two netlink dumps wait on no [hook]
+  // timeout.
+  view.arm_deadline(0);
   const auto& docker = view.docker_view();
   const auto cleared = docker ? clear_broken_flows(host.conntrack, docker.value(), view.families())
                               : Expected<std::size_t>(fail(docker));

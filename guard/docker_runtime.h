@@ -7,8 +7,8 @@
 
 #include "canary.h"
 #include "docker_settings.h"
-#include "host.h"
 #include "process_runner.h"
+#include "processes.h"
 
 namespace dfg {
 

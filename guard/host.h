@@ -1,36 +1,25 @@
 #pragma once
 
-#include <cstdint>
 #include <functional>
 #include <memory>
 #include <ostream>
 #include <string>
 
 #include "clock.h"
+#include "connection_tracking.h"
 #include "docker_engine.h"
 #include "error.h"
-#include "flows.h"
-#include "journal.h"
+#include "journal_sink.h"
 #include "locks.h"
 #include "process_runner.h"
+#include "processes.h"
 #include "systemd.h"
 
 namespace dfg {
 
-/// The running processes, narrowed to what the decisions ask of them (/proc in the command,
-/// system/proc_files.h).
-class Processes {
- public:
-  virtual ~Processes() = default;
-  /// Its command line, NUL-separated as /proc/PID/cmdline has it.
-  virtual Expected<std::string> cmdline(std::uint32_t pid) = 0;
-  /// When it started (field 22 of /proc/PID/stat), so a restarted dockerd is told apart
-  /// even with the same PID.
-  virtual Expected<std::uint64_t> start_time(std::uint32_t pid) = 0;
-};
-
 /// The machine as the decisions (guard/) see it: every seam to the system, implemented in
-/// system/ (system/system_host.h) and by fakes in unit tests. Files are read under `root`.
+/// system/ and assembled there in one place (system/system_host.h), by fakes in unit tests
+/// (tests/unit/test_host.h). Files are read under `root`.
 struct Host {
   std::string root = "/";  ///< "/" but in tests
   ProcessRunner& runner;
@@ -47,9 +36,9 @@ struct Host {
   /// Why nothing may be restarted on this system (a chroot, an offline update, no systemd),
   /// or "".
   std::function<std::string()> why_not_act;
-  /// Ends the process quietly with status 0 after so many seconds (the hooks and the
-  /// companions, which must never hang what runs them); unset: nothing.
-  std::function<void(unsigned)> arm_deadline;
+  /// Ends the process quietly with status 0 after `seconds`, writing `message` (a string
+  /// literal) to standard output first (HostView::arm_deadline says when); unset: nothing.
+  std::function<void(unsigned seconds, const char* message)> arm_deadline;
   /// Makes the process see the firewall systemd's units see; returns why not, or "" (the
   /// hooks; unset: nothing to join).
   std::function<std::string()> join_systemd_network;

@@ -5,7 +5,8 @@
 
 namespace dfg {
 
-HostView::HostView(Host& host) : m_host(host), m_loaded(load_config(host.root)) {}
+HostView::HostView(Host& host, DockerdSource dockerd)
+    : m_host(host), m_dockerd(dockerd), m_loaded(load_config(host.root)) {}
 
 const std::string& HostView::refusal() {
   if (!m_refusal) m_refusal = m_host.why_not_act ? m_host.why_not_act() : std::string();
@@ -33,12 +34,16 @@ const Expected<UnitStatus>& HostView::docker_unit() {
   return *m_docker_unit;
 }
 
+std::uint32_t HostView::dockerd_pid() {
+  if (m_dockerd == DockerdSource::ServiceFiles || !refusal().empty()) return 0;
+  const auto& unit = docker_unit();
+  return unit ? unit.value().main_pid : 0;
+}
+
 const DockerSettingsResult& HostView::docker_settings() {
-  if (!m_docker_settings) {
-    const std::uint32_t main_pid =
-        m_docker_unit && *m_docker_unit ? m_docker_unit->value().main_pid : 0;
-    m_docker_settings = dfg::docker_settings(m_host.processes, m_host.root, service(), main_pid);
-  }
+  if (!m_docker_settings)
+    m_docker_settings =
+        dfg::docker_settings(m_host.processes, m_host.root, service(), dockerd_pid());
   return *m_docker_settings;
 }
 
@@ -74,8 +79,9 @@ CanaryResult HostView::canary() {
       m_host.runner, m_host.clock, view_settle);
 }
 
-void HostView::arm_deadline() {
-  if (m_host.arm_deadline) m_host.arm_deadline(2 * m_loaded.config.timeout_seconds + 30);
+void HostView::arm_deadline(unsigned timeouts, const char* message) {
+  if (m_host.arm_deadline)
+    m_host.arm_deadline(timeouts * m_loaded.config.timeout_seconds + 30, message);
 }
 
 }  // namespace dfg

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,14 +15,23 @@
 
 namespace dfg {
 
+/// Where a view learns how dockerd runs.
+enum class DockerdSource {
+  /// Its own command line (/proc), when systemd names its MainPID on a host that does not
+  /// refuse; else its service's files.
+  Process,
+  /// Its service's files only: systemd is never asked (check, clear-flows).
+  ServiceFiles,
+};
+
 /// What every subcommand starts from: the config, the refusals, systemd, the Docker service,
 /// Docker's settings, the families to check, the canary and the deadline. Each fact is looked
-/// up once, when first asked, so a subcommand pays only for what it uses (`check` never
-/// connects to systemd).
+/// up once, when first asked, so a subcommand pays only for what it uses; no fact depends on
+/// which was asked first.
 class HostView {
  public:
   /// Loads the config; nothing else is asked yet.
-  explicit HostView(Host& host);
+  explicit HostView(Host& host, DockerdSource dockerd = DockerdSource::Process);
 
   Host& host() { return m_host; }
   const LoadedConfig& loaded() const { return m_loaded; }
@@ -39,8 +49,8 @@ class HostView {
   Expected<Systemd*> systemd();
   /// The Docker service as systemd sees it, asked once; an error when systemd cannot say.
   const Expected<UnitStatus>& docker_unit();
-  /// Docker's settings, read once: from dockerd's own command line when docker_unit() was
-  /// asked before and names a MainPID, else from its service's files.
+  /// Docker's settings, read once, as the view's DockerdSource says: from dockerd's own
+  /// command line when docker_unit() names a MainPID, else from its service's files.
   const DockerSettingsResult& docker_settings();
   /// Where dockerd's Engine API answers (DockerSettings::api_socket).
   const std::string& docker_socket();
@@ -56,12 +66,21 @@ class HostView {
   /// (judge_settled: a disagreement must last view_settle); runs, and asks dockerd, on every
   /// call.
   CanaryResult canary();
-  /// Has the host end the process quietly after twice [hook] timeout plus 30 s (the longest
-  /// waits are two timeouts), when it can.
-  void arm_deadline();
+  /// For the hooks, the companions and clear-flows, which must never hang what runs them: has
+  /// the host end the process quietly (status 0, saying `message`) once it has run `timeouts`
+  /// times [hook] timeout (its longest waits; two for a hook or a companion) plus 30 s for what
+  /// waits on no timeout of the config (dockerd's answers, netlink dumps), when it can.
+  void arm_deadline(
+      unsigned timeouts = 2,
+      const char* message = "docker-firewall-guard: gave up waiting; nothing failed\n");
 
  private:
+  /// dockerd's MainPID as systemd names it, or 0 (not running, or not asked: see
+  /// DockerdSource).
+  std::uint32_t dockerd_pid();
+
   Host& m_host;
+  DockerdSource m_dockerd;
   LoadedConfig m_loaded;
   std::optional<std::string> m_refusal;
   std::unique_ptr<Systemd> m_systemd;

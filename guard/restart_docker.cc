@@ -29,7 +29,6 @@ ExitStatus restart_and_report(HostView& view, bool dry_run, bool quiet_when_fine
   if (!systemd) return refuse(systemd.error());
 
   // The canary as check runs it; Docker's settings are read once, its rules each time.
-  (void)view.docker_unit();
   view.warn_about_docker_settings();
   const auto outcome = restart_if_flushed(
       *systemd.value(), host.clock, [&] { return view.canary(); }, config, options);

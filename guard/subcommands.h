@@ -9,8 +9,9 @@
 namespace dfg {
 
 /// `check`: are Docker's rules present? One line on stdout; Ok (present, or Docker manages
-/// no rules), Problem (flushed), Unknown (could not tell).
-ExitStatus run_check(HostView& view);
+/// no rules), Problem (flushed), Unknown (could not tell). Never asks systemd, so that it runs
+/// anywhere: Docker's settings come from its service's files (DockerdSource::ServiceFiles).
+ExitStatus run_check(Host& host);
 
 /// `config [--check]`: prints the configuration in effect with the file each value came
 /// from, problems on stderr (Ok). With `check_only`, prints only the problems, each as
@@ -51,8 +52,9 @@ ExitStatus run_snapshot(HostView& view, const std::string& firewall, bool before
 /// `clear-flows` (after every start of Docker, its drop-in's ExecStartPost=): deletes the
 /// connection-tracking entries of connections that left while Docker's NAT rules were gone
 /// (clear_broken_flows, for the networks dockerd holds). One line; journaled when it deleted any
-/// or failed. Ok, or Unknown when dockerd or connection tracking did not answer.
-ExitStatus run_clear_flows(HostView& view);
+/// or failed. Ok, or Unknown when dockerd or connection tracking did not answer. Docker's
+/// settings come from its service's files (DockerdSource::ServiceFiles).
+ExitStatus run_clear_flows(Host& host);
 
 /// `restore --firewall UNIT [--in-job]` (inside UNIT's own job with --in-job: right after
 /// its start and reload commands, and in its ExecStopPost= right after its flush, a

@@ -3,7 +3,6 @@
 #include <arpa/inet.h>
 #include <ifaddrs.h>
 #include <libnetfilter_conntrack/libnetfilter_conntrack.h>
-#include <netdb.h>
 #include <netinet/in.h>
 
 #include <cerrno>
@@ -44,9 +43,6 @@ std::uint16_t port(const nf_conntrack* ct, nf_conntrack_attr attr) {
 TrackedFlow to_flow(const nf_conntrack* ct) {
   TrackedFlow flow;
   flow.ipv6 = nfct_get_attr_u8(ct, ATTR_L3PROTO) == AF_INET6;
-  const auto l4 = nfct_get_attr_u8(ct, ATTR_L4PROTO);
-  const protoent* proto = getprotobynumber(l4);
-  flow.protocol = proto != nullptr ? proto->p_name : std::to_string(l4);
   flow.orig_src = address(ct, flow.ipv6, ATTR_ORIG_IPV4_SRC, ATTR_ORIG_IPV6_SRC);
   flow.orig_dst = address(ct, flow.ipv6, ATTR_ORIG_IPV4_DST, ATTR_ORIG_IPV6_DST);
   flow.reply_src = address(ct, flow.ipv6, ATTR_REPL_IPV4_SRC, ATTR_REPL_IPV6_SRC);

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "flows.h"
+#include "connection_tracking.h"
 
 namespace dfg {
 

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "host.h"
+#include "processes.h"
 
 namespace dfg {
 

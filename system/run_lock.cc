@@ -33,15 +33,6 @@ Expected<RunLock> RunLock::acquire(const std::string& path, std::chrono::millise
   return lock;
 }
 
-RunLock& RunLock::operator=(RunLock&& other) noexcept {
-  if (this != &other) {
-    if (m_fd >= 0) close(m_fd);
-    m_fd = other.m_fd;
-    other.m_fd = -1;
-  }
-  return *this;
-}
-
 RunLock::~RunLock() {
   if (m_fd >= 0) close(m_fd);  // closing releases the flock
 }

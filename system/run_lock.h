@@ -19,7 +19,6 @@ class RunLock : public HeldLock {
   static Expected<RunLock> acquire(const std::string& path, std::chrono::milliseconds timeout);
 
   RunLock(RunLock&& other) noexcept : m_fd(other.m_fd) { other.m_fd = -1; }
-  RunLock& operator=(RunLock&& other) noexcept;
   ~RunLock() override;
   RunLock(const RunLock&) = delete;
   RunLock& operator=(const RunLock&) = delete;

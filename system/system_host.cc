@@ -1,6 +1,6 @@
 #include "system_host.h"
 
-#include "fs.h"
+#include "deadline.h"
 #include "host_checks.h"
 #include "sd_bus_systemd.h"
 
@@ -16,6 +16,9 @@ SystemHost::SystemHost(std::string root, std::ostream& out, std::ostream& err)
     return std::unique_ptr<Systemd>(std::move(bus).value());
   };
   m_host.why_not_act = [root] { return why_not_act(root); };
+  // Standard output is the process's own here: the deadline's message is written there.
+  m_host.arm_deadline = exit_quietly_after;
+  m_host.join_systemd_network = join_systemd_network_namespace;
 }
 
 }  // namespace dfg

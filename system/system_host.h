@@ -14,9 +14,10 @@
 
 namespace dfg {
 
-/// The real machine behind Host: posix_spawn, /proc, sd-journal, the real clocks, flock(2),
-/// sd-bus and the refusals of host_checks.h, with files read under `root` ("/" but in the
-/// lab's tests of a fake root).
+/// The real machine behind Host, the one place that assembles it: posix_spawn, /proc,
+/// sd-journal, the real clocks, flock(2), libcurl, libnetfilter_conntrack, sd-bus, the
+/// refusals and the network namespace of host_checks.h and the quiet deadline of deadline.h,
+/// with files read under `root` ("/" but in the lab's tests of a fake root).
 class SystemHost {
  public:
   explicit SystemHost(std::string root, std::ostream& out = std::cout,

@@ -7,7 +7,6 @@
 
 #include "fake_runner.h"
 #include "fake_systemd.h"
-#include "run_lock.h"
 #include "temp_root.h"
 #include "test_host.h"
 
@@ -30,8 +29,7 @@ struct Run {
 
 Run check(const test::TempRoot& root, FakeRunner& runner) {
   test::TestHost host(root.path(), runner, no_systemd);
-  HostView view(host.host);
-  const auto status = run_check(view);
+  const auto status = run_check(host.host);
   return {status, host.out.str(), host.err.str()};
 }
 
@@ -145,12 +143,18 @@ std::function<Expected<std::unique_ptr<Systemd>>()> connect_to(FakeSystemd* syst
   };
 }
 
-Run restart_in(const test::TempRoot& root, FakeRunner& runner, FakeSystemd* systemd,
-               bool dry_run = false) {
-  test::TestHost host(root.path(), runner, connect_to(systemd));
+Run restart_on(test::TestHost& host, bool dry_run = false) {
+  host.out.str("");
+  host.err.str("");
   HostView view(host.host);
   const auto status = run_restart(view, dry_run);
   return {status, host.out.str(), host.err.str()};
+}
+
+Run restart_in(const test::TempRoot& root, FakeRunner& runner, FakeSystemd* systemd,
+               bool dry_run = false) {
+  test::TestHost host(root.path(), runner, connect_to(systemd));
+  return restart_on(host, dry_run);
 }
 
 TEST(RestartCommand, RefusesWithoutSystemdOrDuringAnOfflineUpdate) {
@@ -203,18 +207,20 @@ TEST(RestartCommand, TakesTurnsThroughItsLock) {
   test::flush_until_docker_restarts(runner, systemd);
 
   // Another run holds the lock: this one waits [hook] timeout for it, then does nothing.
-  auto held = RunLock::acquire(root.path() + "/run/docker-firewall-guard/restart-docker.lock",
-                               std::chrono::milliseconds(100));
+  test::TestHost host(root.path(), runner, connect_to(&systemd));
+  auto held = host.locks.take(root.path() + "/run/docker-firewall-guard/restart-docker.lock",
+                              std::chrono::milliseconds(0));
   ASSERT_TRUE(held.ok()) << held.error();
-  auto r = restart_in(root, runner, &systemd);
+  auto r = restart_on(host);
   EXPECT_EQ(r.status, ExitStatus::Unknown);
   EXPECT_THAT(r.out, HasSubstr("nothing done: "));
   EXPECT_THAT(r.out, HasSubstr("restart-docker.lock: still held by another docker-firewall-guard"));
   EXPECT_TRUE(systemd.calls.empty()) << "nothing restarted while another run holds the lock";
+  EXPECT_EQ(host.clock.slept, std::chrono::seconds(1)) << "[hook] timeout, on the test's clock";
 
   // Once it is released, the next run takes its turn.
   { auto released = std::move(held).value(); }
-  r = restart_in(root, runner, &systemd);
+  r = restart_on(host);
   EXPECT_EQ(r.status, ExitStatus::Ok);
   EXPECT_THAT(systemd.calls, Contains("try-restart docker.service"));
 }
@@ -229,7 +235,7 @@ Run after(const test::TempRoot& root, FakeRunner& runner, FakeSystemd* systemd,
           const TransactionReport& report, unsigned* deadline = nullptr,
           std::function<std::string()> join_network = {}) {
   test::TestHost host(root.path(), runner, connect_to(systemd));
-  host.host.arm_deadline = [deadline](unsigned s) {
+  host.host.arm_deadline = [deadline](unsigned s, const char*) {
     if (deadline != nullptr) *deadline = s;
   };
   host.host.join_systemd_network = std::move(join_network);

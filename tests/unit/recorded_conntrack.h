@@ -7,17 +7,17 @@
 #include <string>
 #include <vector>
 
-#include "flows.h"
+#include "connection_tracking.h"
 
 namespace dfg::test {
 
 /// One line of `conntrack -L` (conntrack-tools): the protocol, then key=value pairs, the first
-/// src/dst/sport/dport of the original direction, the second of the reply.
+/// src/dst/sport/dport of the original direction, the second of the reply (words without '='
+/// are skipped).
 inline TrackedFlow parse_conntrack_line(const std::string& line) {
   TrackedFlow flow;
   std::istringstream words(line);
   std::string word;
-  words >> flow.protocol;
   int srcs = 0, dsts = 0, sports = 0, dports = 0;
   auto port = [](const std::string& v) { return static_cast<std::uint16_t>(std::stoi(v)); };
   while (words >> word) {

@@ -12,7 +12,6 @@
 #include "fs.h"
 #include "journal.h"
 #include "proc_files.h"
-#include "run_lock.h"
 #include "snapshot_file.h"
 #include "subcommands.h"
 #include "temp_root.h"
@@ -131,10 +130,16 @@ struct Scene {
   }
   template <typename F>
   Run run(F command) {
+    return run_on_host([&command](Host& h) {
+      HostView view(h);
+      return command(view);
+    });
+  }
+  template <typename F>
+  Run run_on_host(F command) {
     test.out.str("");
     test.err.str("");
-    HostView view(test.host);
-    const auto status = command(view);
+    const auto status = command(test.host);
     return {status, test.out.str() + test.err.str()};
   }
   std::vector<std::string> restore_inputs() const {
@@ -242,7 +247,7 @@ TEST(SnapshotRestore, ClearFlowsAfterDockerStartsDeletesOnlyBrokenEntriesAndSays
   tracking.entries.push_back(test::parse_conntrack_line(
       "udp 17 29 src=10.78.0.2 dst=198.51.100.2 sport=1 dport=2 "
       "src=198.51.100.2 dst=10.78.0.2 sport=2 dport=1"));  // labinternal: never masqueraded
-  const auto run = host.run([](HostView& v) { return run_clear_flows(v); });
+  const auto run = host.run_on_host(run_clear_flows);
   EXPECT_EQ(run.status, ExitStatus::Ok);
   EXPECT_THAT(run.out, HasSubstr("clear-flows: deleted 1 connection-tracking entries"));
   ASSERT_EQ(host.test.journal.entries.size(), 1u);
@@ -251,12 +256,12 @@ TEST(SnapshotRestore, ClearFlowsAfterDockerStartsDeletesOnlyBrokenEntriesAndSays
 
   // Nothing to delete: said on stdout only (it runs at every start of Docker).
   host.test.journal.entries.clear();
-  EXPECT_EQ(host.run([](HostView& v) { return run_clear_flows(v); }).status, ExitStatus::Ok);
+  EXPECT_EQ(host.run_on_host(run_clear_flows).status, ExitStatus::Ok);
   EXPECT_TRUE(host.test.journal.entries.empty());
 
   // dockerd does not answer: nothing deleted, and said.
   host.test.docker.answers.erase("/networks");
-  const auto unknown = host.run([](HostView& v) { return run_clear_flows(v); });
+  const auto unknown = host.run_on_host(run_clear_flows);
   EXPECT_EQ(unknown.status, ExitStatus::Unknown);
   EXPECT_THAT(unknown.out, HasSubstr("clear-flows: nothing cleared: "));
 }
@@ -375,6 +380,17 @@ TEST(SnapshotRestore, DockerdIsAskedWhereItListens) {
   EXPECT_THAT(host.restore().out, HasSubstr("restore: put back 38 of Docker's rules"));
   ASSERT_FALSE(host.test.docker.sockets.empty());
   for (const auto& socket : host.test.docker.sockets) EXPECT_EQ(socket, "/srv/docker/api.sock");
+}
+
+TEST(SnapshotRestore, DockerdsOwnFlagsCountWhateverWasAskedFirst) {
+  // No call order: Docker's settings ask systemd for dockerd's MainPID themselves, unless
+  // the view reads the service's files only (check, clear-flows).
+  Scene host;
+  const char cmdline[] = "/usr/bin/dockerd\0-H\0unix:///srv/docker/api.sock\0";
+  host.root.write("/proc/4242/cmdline", std::string(cmdline, sizeof cmdline - 1));
+  EXPECT_EQ(HostView(host.test.host).docker_socket(), "/srv/docker/api.sock");
+  EXPECT_EQ(HostView(host.test.host, DockerdSource::ServiceFiles).docker_socket(),
+            "/run/docker.sock");
 }
 
 TEST(SnapshotRestore, RulesOfAContainerGoneAreNotPutBack) {
@@ -612,8 +628,8 @@ TEST(SnapshotRestore, ARestoreThatCannotTakeItsTurnFallsBack) {
   host.root.write("/etc/docker-firewall-guard.conf", "[hook]\ntimeout = 1\n");
   host.snapshot();
   host.flush();
-  auto held = RunLock::acquire(host.root.path() + "/run/docker-firewall-guard/restore.lock",
-                               std::chrono::milliseconds(100));
+  auto held = host.test.locks.take(host.root.path() + "/run/docker-firewall-guard/restore.lock",
+                                   std::chrono::milliseconds(0));
   ASSERT_TRUE(held.ok()) << held.error();
   host.test.docker.answers.insert_or_assign(
       "/containers/c1/json", Expected<std::string>(std::string(

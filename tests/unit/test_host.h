@@ -8,13 +8,13 @@
 #include <string>
 #include <vector>
 
+#include "fake_locks.h"
 #include "fake_runner.h"
 #include "fake_systemd.h"
 #include "host.h"
 #include "host_checks.h"
 #include "proc_files.h"
 #include "recorded_conntrack.h"
-#include "run_lock.h"
 
 namespace dfg::test {
 
@@ -61,13 +61,14 @@ class RecordedDockerEngine : public DockerEngine {
   }
 };
 
-/// A Host on a temporary root: the test's runner and systemd, /proc and flock(2) locks under
-/// the root (system/'s own, on the test's files), the refusals as the command makes them, a
-/// recording journal, a fake clock, output captured.
+/// A Host on a temporary root: the test's runner and systemd, /proc under the root (system/'s
+/// own, on the test's files), the refusals as the command makes them, a recording journal, a
+/// fake clock and locks that wait on it, output captured.
 struct TestHost {
   TestHost(const std::string& root, ProcessRunner& runner,
            std::function<Expected<std::unique_ptr<Systemd>>()> connect)
       : processes(root),
+        locks(clock),
         host{root,
              runner,
              processes,
@@ -87,7 +88,7 @@ struct TestHost {
   ProcFiles processes;
   RecordingJournal journal;
   FakeClock clock;
-  FlockLocks locks;
+  FakeLocks locks;
   RecordedDockerEngine docker;
   RecordedConntrack conntrack;
   std::ostringstream out, err;
