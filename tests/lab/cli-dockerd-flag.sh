@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Docker's iptables handling turned off by a dockerd flag in a docker.service drop-in (not in
 # daemon.json) on LAB_GEN: the generator writes no drop-in, check reports IPv4 as not managed,
-# and neither reconcile nor status restarts or blames Docker after the firewall restarts.
+# and neither restart-docker nor status restarts or blames Docker after the firewall restarts.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -30,8 +30,8 @@ lab_expect "check: IPv4 not managed" grep -q "IPv4 not-managed" <<<"$OUT"
 starts=$(lab_dockerd_starts)
 lab_iptables_restart
 lab_guard restart-docker
-lab_expect_eq "reconcile after a firewall restart: exit" 0 "$RC"
-lab_expect "reconcile restarts nothing" grep -q "^docker.service: nothing to do: " <<<"$OUT"
+lab_expect_eq "restart-docker after a firewall restart: exit" 0 "$RC"
+lab_expect "restart-docker restarts nothing" grep -q "^docker.service: nothing to do: " <<<"$OUT"
 lab_expect_eq "dockerd starts unchanged" "$starts" "$(lab_dockerd_starts)"
 
 lab_guard status --json

@@ -38,13 +38,13 @@ flush() {
   lab_iptables_restart
   lab_expect "$1: the firewall's restart flushed Docker's rules" lab_docker_rules_absent
 }
-# restored_by_reconcile NAME: the fault gone, reconcile restarts Docker once and the container
-# reaches outside again.
+# restored_by_reconcile NAME: the fault gone, restart-docker restarts Docker once and the
+# container reaches outside again.
 restored_by_reconcile() {
   local starts
   starts=$(lab_dockerd_starts)
   lab_guard restart-docker
-  lab_expect "$1: once the fault is gone, reconcile restarts Docker" \
+  lab_expect "$1: once the fault is gone, restart-docker restarts Docker" \
     grep -q "^docker.service: restarted: " <<<"$OUT"
   lab_expect_eq "$1: dockerd started once" "$((starts + 1))" "$(lab_dockerd_starts)"
   lab_wait_for 30 "$1: container reaches outside again" lab_reaches_outside
@@ -67,7 +67,7 @@ lab_log "-- no bus at all"
 flush "no bus"
 starts=$(lab_dockerd_starts)
 guard_unreachable "/run/dbus/system_bus_socket /run/systemd/private" restart-docker
-lab_expect_eq "no bus: reconcile exit" 2 "$RC"
+lab_expect_eq "no bus: restart-docker exit" 2 "$RC"
 lab_expect "no bus: says why" grep -q "^docker-firewall-guard: nothing done: connecting to the system bus: " <<<"$OUT"
 guard_unreachable "/run/dbus/system_bus_socket /run/systemd/private" after-transaction --changed "$flushing_change"
 lab_expect_eq "no bus: after-transaction exit (a transaction is never failed)" 0 "$RC"

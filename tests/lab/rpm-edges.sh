@@ -55,8 +55,8 @@ lab_expect "dry-run: Docker's rules stay gone" lab_docker_rules_absent
 lab_expect_eq "dry-run: nothing restarted" "$starts" "$(lab_dockerd_starts)"
 lab_exec rm /etc/docker-firewall-guard.conf.d/60-dry-run.conf
 lab_guard restart-docker
-lab_expect_eq "dry-run off, reconcile by hand: exit" 0 "$RC"
-restored "dry-run, then reconcile by hand" "$starts"
+lab_expect_eq "dry-run off, restart-docker by hand: exit" 0 "$RC"
+restored "dry-run, then restart-docker by hand" "$starts"
 
 lab_log "rpm -U: the fixture downgraded with rpm alone, then upgraded"
 starts=$(lab_dockerd_starts)

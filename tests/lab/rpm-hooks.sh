@@ -7,7 +7,7 @@
 # nothing, as on EL 8 and later: nothing may restart) and `dnf5 upgrade` of it. After each, the container
 # reaches outside again, Docker is active with its rules, every hook path ran (a journal entry
 # each), and dockerd started: requires at most once (Requires= restarts it), none exactly
-# once (the hooks alone), reconcile never (the companions put the rules back). Each event's
+# once (the hooks alone), reconcile never (the in-job restore puts the rules back). Each event's
 # dockerd starts, container restart and outage (an in-container prober) go to
 # <build>/lab/GEN/rpm-hooks-STRATEGY.tsv.
 set -euo pipefail

@@ -16,7 +16,7 @@ LAB_WEB_MARK=lab-web-ok     # what the web container serves
 LAB_OUTSIDE_MARK=lab-outside-ok
 
 # The journal's message ids the tests count: systemd's "Started UNIT" (SD_MESSAGE_UNIT_STARTED),
-# and the command's own (cli/journal.cc): the outcome of each reconcile or after-transaction run
+# and the command's own (guard/journal.cc): the outcome of each restart-docker or after-transaction run
 # (a restart or not), and each restore of strategy reconcile.
 readonly LAB_UNIT_STARTED_MESSAGE_ID=39f53479d3a045ac8e11786248231fbf
 readonly LAB_RESTART_MESSAGE_ID=0e7cfa4f28194de8b0315b5cdf4c8259
