@@ -18,15 +18,9 @@ std::vector<std::string> firewalls_to_bind(const GuardPlan& plan) {
   return out;
 }
 
-/// Whether systemd really ties some guarded service to `firewall`.
+/// Whether systemd really ties the guarded service to `firewall`.
 bool really_bound(const StatusReport& r, const std::string& firewall) {
-  return std::any_of(r.services.begin(), r.services.end(),
-                     [&](const ServiceReport& s) { return contains(s.bound, firewall); });
-}
-
-bool any_service_active(const StatusReport& r) {
-  return std::any_of(r.services.begin(), r.services.end(),
-                     [](const ServiceReport& s) { return s.unit.active_state == "active"; });
+  return r.service && contains(r.service->bound, firewall);
 }
 
 const char* dependency_name(Strategy strategy) {
@@ -39,62 +33,73 @@ const char* dependency_name(Strategy strategy) {
 
 /// Why a guarded service that runs can be neither tied to a firewall nor restarted, or "".
 std::string unrestartable_service(const StatusReport& r) {
-  for (const auto& s : r.services) {
-    if (s.unit.load_state == "masked") return s.name + " is masked: nothing restarts it";
-    if (s.unit.load_state != "loaded" && s.unit.active_state == "active")
-      return s.name + " runs without its unit (" + s.unit.load_state + "): nothing restarts it";
-  }
+  if (!r.service) return {};
+  const auto& s = *r.service;
+  if (s.unit.load_state == "masked") return s.name + " is masked: nothing restarts it";
+  if (s.unit.load_state != "loaded" && s.unit.active_state == "active")
+    return s.name + " runs without its unit (" + s.unit.load_state + "): nothing restarts it";
   return {};
 }
 
 }  // namespace
 
+std::string_view to_string(Protection protection) {
+  switch (protection) {
+    case Protection::Yes: return "yes";
+    case Protection::No: return "no";
+    case Protection::Unknown: return "unknown";
+  }
+  return "unknown";
+}
+
+bool service_active(const StatusReport& r) {
+  return r.service && r.service->unit.active_state == "active";
+}
+
 void judge(StatusReport& r) {
   const auto& config = r.config.config;
   const auto bound = firewalls_to_bind(r.plan);
-  auto verdict = [&r](const char* protection, std::string reason) {
+  auto verdict = [&r](Protection protection, std::string reason) {
     r.protection = protection;
     r.reason = std::move(reason);
   };
 
   if (!r.systemd_error.empty()) {
-    verdict("unknown", "cannot ask systemd: " + r.systemd_error);
+    verdict(Protection::Unknown, "cannot ask systemd: " + r.systemd_error);
   } else if (config.strategy == Strategy::None) {
-    verdict("no", "strategy is none: the generator ties Docker to no firewall");
+    verdict(Protection::No, "strategy is none: the generator ties Docker to no firewall");
   } else if (const auto why = unrestartable_service(r); !why.empty()) {
-    verdict("no", why);
+    verdict(Protection::No, why);
   } else if (r.docker.settings.firewall_backend != "iptables") {
-    verdict("no", r.docker.settings.firewall_backend_origin +
-                      " sets Docker's firewall backend to " + r.docker.settings.firewall_backend +
-                      ", which docker-firewall-guard does not support yet: it leaves Docker "
-                      "alone, and nothing keeps Docker's rules across a flush");
+    verdict(Protection::No,
+            r.docker.settings.firewall_backend_origin + " sets Docker's firewall backend to " +
+                r.docker.settings.firewall_backend +
+                ", which docker-firewall-guard does not support yet: it leaves Docker "
+                "alone, and nothing keeps Docker's rules across a flush");
   } else if (r.rules.overall() == RulesState::NotManaged) {
-    verdict("yes", "Docker manages no firewall rules: nothing to guard");
+    verdict(Protection::Yes, "Docker manages no firewall rules: nothing to guard");
   } else if (bound.empty()) {
-    verdict("yes",
+    verdict(Protection::Yes,
             "no configured firewall unit is installed, unmasked and enabled: nothing to "
             "guard against");
   } else {
-    verdict("yes", "");
-    for (const auto& s : r.services) {
-      if (!s.dropin_expected) continue;
-      if (!s.dropin_loaded) {
-        verdict("no", s.name + " has not loaded the guard's drop-in: run systemctl daemon-reload");
-        break;
-      }
+    verdict(Protection::Yes, "");
+    if (r.service && r.service->dropin_expected) {
+      const auto& s = *r.service;
       std::vector<std::string> missing;
       for (const auto& f : bound)
         if (!contains(s.bound, f)) missing.push_back(f);
-      if (!missing.empty()) {
-        verdict("no", s.name + " lacks " + dependency_name(config.strategy) + join(missing, " ") +
-                          ": run systemctl daemon-reload");
-        break;
-      }
+      if (!s.dropin_loaded)
+        verdict(Protection::No,
+                s.name + " has not loaded the guard's drop-in: run systemctl daemon-reload");
+      else if (!missing.empty())
+        verdict(Protection::No, s.name + " lacks " + dependency_name(config.strategy) +
+                                    join(missing, " ") + ": run systemctl daemon-reload");
     }
     // Reconcile's companions join in at the firewall's next start; until then, nothing
     // keeps the rules (right after switching strategy, say).
     for (const auto& f : bound) {
-      if (config.strategy != Strategy::Reconcile || r.protection != "yes") break;
+      if (config.strategy != Strategy::Reconcile || r.protection != Protection::Yes) break;
       const auto firewall = r.firewalls.find(f);
       if (firewall == r.firewalls.end() || firewall->second.active_state != "active") continue;
       const auto companions = companions_of(f);
@@ -104,14 +109,14 @@ void judge(StatusReport& r) {
         // Right after the package's %post or a strategy switch, a start is merely queued.
         if (unit != r.companions.end() &&
             (unit->second.active_state == "activating" || unit->second.job_type == "start"))
-          verdict("no", c + " is starting: protected once it has run");
+          verdict(Protection::No, c + " is starting: protected once it has run");
         else
-          verdict("no",
+          verdict(Protection::No,
                   c + " is not running: run systemctl start " + c + " (or restart " + f + ")");
         break;
       }
     }
-    if (r.protection == "yes") {
+    if (r.protection == Protection::Yes) {
       r.reason = config.service +
                  (config.strategy == Strategy::Reconcile ? " keeps its rules across "
                                                          : " restarts with ") +
@@ -120,7 +125,7 @@ void judge(StatusReport& r) {
   }
 
   r.advice.clear();
-  if (r.rules.overall() == RulesState::Flushed && any_service_active(r))
+  if (r.rules.overall() == RulesState::Flushed && service_active(r))
     r.advice.push_back("Docker's rules are gone now: run docker-firewall-guard restart-docker");
   if (!r.config.problems.empty())
     r.advice.push_back("the config has problems: docker-firewall-guard config --check");
@@ -139,17 +144,19 @@ void judge(StatusReport& r) {
 }
 
 ExitStatus exit_status(const StatusReport& r) {
-  if (r.protection == "unknown") return ExitStatus::Unknown;
+  if (r.protection == Protection::Unknown) return ExitStatus::Unknown;
   // A stopped Docker has no rules to lose; its start writes them.
-  if (!any_service_active(r)) return r.protection == "no" ? ExitStatus::Problem : ExitStatus::Ok;
-  if (r.protection == "no" || r.rules.overall() == RulesState::Flushed) return ExitStatus::Problem;
+  if (!service_active(r))
+    return r.protection == Protection::No ? ExitStatus::Problem : ExitStatus::Ok;
+  if (r.protection == Protection::No || r.rules.overall() == RulesState::Flushed)
+    return ExitStatus::Problem;
   if (r.rules.overall() == RulesState::Unknown) return ExitStatus::Unknown;
   return ExitStatus::Ok;
 }
 
 std::string render_text(const StatusReport& r) {
   const auto& config = r.config.config;
-  std::string out = "Protected: " + r.protection + " - " + r.reason + "\n";
+  std::string out = "Protected: " + std::string(to_string(r.protection)) + " - " + r.reason + "\n";
   out +=
       "Config: " + (r.config.files.empty() ? "compiled-in defaults" : join(r.config.files, ", ")) +
       "; strategy " + std::string(to_string(config.strategy)) + " (" +
@@ -160,7 +167,8 @@ std::string render_text(const StatusReport& r) {
                                  : std::to_string(r.config.problems.size()) + " problem(s)") +
       "\n";
   for (const auto& p : r.config.problems) out += "  " + p.to_string() + "\n";
-  for (const auto& s : r.services) {
+  if (r.service) {
+    const auto& s = *r.service;
     out += s.name + ": " + s.unit.active_state + " (" + s.unit.sub_state + ")";
     if (s.dropin_expected || s.dropin_loaded)
       out += std::string("; drop-in ") + (s.dropin_loaded ? "loaded" : "NOT loaded");
@@ -200,7 +208,8 @@ std::string render_json(const StatusReport& r) {
   json problems = json::array();
   for (const auto& p : r.config.problems) problems.push_back(p.to_string());
   json services = json::array();
-  for (const auto& s : r.services) {
+  if (r.service) {
+    const auto& s = *r.service;
     services.push_back({{"name", s.name},
                         {"load_state", s.unit.load_state},
                         {"active_state", s.unit.active_state},
@@ -232,7 +241,7 @@ std::string render_json(const StatusReport& r) {
   json companions = json::object();
   for (const auto& [name, unit] : r.companions) companions[name] = unit.active_state;
   const json out = {
-      {"protected", r.protection},
+      {"protected", to_string(r.protection)},
       {"reason", r.reason},
       {"config",
        {{"files", r.config.files},

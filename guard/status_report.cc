@@ -31,7 +31,7 @@ void ask_systemd(StatusReport& r, HostView& view, Systemd& systemd) {
                                                                 : s.unit.requires_units;
     for (const auto& f : config.firewalls)
       if (std::find(deps.begin(), deps.end(), f) != deps.end()) s.bound.push_back(f);
-    r.services.push_back(std::move(s));
+    r.service = std::move(s);
   }
   for (const auto& name : config.firewalls) {
     const auto unit = systemd.unit(name);
@@ -58,15 +58,12 @@ ExitStatus run_status(HostView& view, bool json) {
   }
   r.docker = view.docker_settings();
   r.plan = plan_guard(r.config, r.docker.settings, UnitFiles(host.root));
-  for (auto& s : r.services) {
+  if (r.service) {
     for (const auto& d : r.plan.dropins)
-      if (d.unit == s.name) s.dropin_expected = true;
+      if (d.unit == r.service->name) r.service->dropin_expected = true;
   }
   r.rules = view.canary();
-  const bool docker_runs =
-      std::any_of(r.services.begin(), r.services.end(),
-                  [](const ServiceReport& s) { return s.unit.active_state == "active"; });
-  if (docker_runs) {
+  if (service_active(r)) {
     if (const auto& docker = view.docker_view(); docker) {
       r.docker_view = summary(docker.value());
       r.containers = docker.value().containers.size();

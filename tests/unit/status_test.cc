@@ -28,7 +28,7 @@ StatusReport protected_host() {
   s.unit.drop_in_paths = {"/run/systemd/generator/docker.service.d/50-docker-firewall-guard.conf"};
   s.dropin_expected = s.dropin_loaded = true;
   s.bound = {"iptables.service"};
-  r.services = {s};
+  r.service = s;
   r.firewalls["iptables.service"].active_state = "active";
   r.rules = {
       {{Family::IPv4, RulesState::Present, ""}, {Family::IPv6, RulesState::NotManaged, "off"}}};
@@ -38,7 +38,7 @@ StatusReport protected_host() {
 TEST(Status, ProtectedHostSaysWhyAndAdvisesLiveRestore) {
   auto r = protected_host();
   judge(r);
-  EXPECT_EQ(r.protection, "yes");
+  EXPECT_EQ(r.protection, Protection::Yes);
   EXPECT_EQ(r.reason, "docker.service restarts with iptables.service (strategy requires)");
   EXPECT_EQ(exit_status(r), ExitStatus::Ok);
   EXPECT_THAT(r.advice, ::testing::Contains(HasSubstr("live-restore is off")));
@@ -56,24 +56,24 @@ TEST(Status, ProtectedHostSaysWhyAndAdvisesLiveRestore) {
 
 TEST(Status, AMaskedOrUnitlessDockerIsNotProtected) {
   auto r = protected_host();
-  r.services[0].unit.load_state = "masked";
+  r.service->unit.load_state = "masked";
   judge(r);
-  EXPECT_EQ(r.protection, "no");
+  EXPECT_EQ(r.protection, Protection::No);
   EXPECT_EQ(r.reason, "docker.service is masked: nothing restarts it");
-  r.services[0].unit.load_state = "not-found";
+  r.service->unit.load_state = "not-found";
   judge(r);
   EXPECT_EQ(r.reason, "docker.service runs without its unit (not-found): nothing restarts it");
-  r.services[0].unit.active_state = "inactive";  // Docker not installed: nothing to say of it
+  r.service->unit.active_state = "inactive";  // Docker not installed: nothing to say of it
   judge(r);
-  EXPECT_EQ(r.protection, "yes");
+  EXPECT_EQ(r.protection, Protection::Yes);
 }
 
 TEST(Status, ADropInSystemdHasNotLoadedIsNotProtection) {
   auto r = protected_host();
-  r.services[0].dropin_loaded = false;
-  r.services[0].bound.clear();
+  r.service->dropin_loaded = false;
+  r.service->bound.clear();
   judge(r);
-  EXPECT_EQ(r.protection, "no");
+  EXPECT_EQ(r.protection, Protection::No);
   EXPECT_EQ(r.reason,
             "docker.service has not loaded the guard's drop-in: run systemctl daemon-reload");
   EXPECT_EQ(exit_status(r), ExitStatus::Problem);
@@ -90,7 +90,7 @@ TEST(Status, Docker29sNftablesBackendIsReportedNotGuarded) {
   r.rules = {{{Family::IPv4, RulesState::NotManaged, "Docker's firewall backend is nftables"},
               {Family::IPv6, RulesState::NotManaged, "Docker's firewall backend is nftables"}}};
   judge(r);
-  EXPECT_EQ(r.protection, "no");
+  EXPECT_EQ(r.protection, Protection::No);
   EXPECT_EQ(r.reason,
             "/etc/docker/daemon.json sets Docker's firewall backend to nftables, which "
             "docker-firewall-guard does not support yet: it leaves Docker alone, and nothing "
@@ -102,15 +102,15 @@ TEST(Status, StrategyNoneIsNotProtectionAndNoFirewallIsNothingToGuard) {
   auto r = protected_host();
   r.config.config.strategy = Strategy::None;
   judge(r);
-  EXPECT_EQ(r.protection, "no");
+  EXPECT_EQ(r.protection, Protection::No);
   EXPECT_THAT(r.reason, HasSubstr("strategy is none"));
 
   r = protected_host();
   r.plan.firewalls[0].to_bind = false;
   r.plan.dropins.clear();
-  r.services[0].dropin_expected = false;
+  r.service->dropin_expected = false;
   judge(r);
-  EXPECT_EQ(r.protection, "yes");
+  EXPECT_EQ(r.protection, Protection::Yes);
   EXPECT_THAT(r.reason, HasSubstr("nothing to guard against"));
 }
 
@@ -121,7 +121,7 @@ TEST(Status, FlushedRulesAreAProblemWithAdviceWhileDockerRuns) {
   EXPECT_EQ(exit_status(r), ExitStatus::Problem);
   EXPECT_THAT(r.advice, ::testing::Contains(HasSubstr("run docker-firewall-guard restart-docker")));
 
-  r.services[0].unit.active_state = "inactive";
+  r.service->unit.active_state = "inactive";
   judge(r);
   EXPECT_EQ(exit_status(r), ExitStatus::Ok) << "a stopped Docker writes its rules when it starts";
   EXPECT_THAT(
@@ -133,20 +133,20 @@ TEST(Status, ReconcileNeedsItsCompanionsRunning) {
   auto r = protected_host();
   r.config.config.strategy = Strategy::Reconcile;
   judge(r);
-  EXPECT_EQ(r.protection, "no");
+  EXPECT_EQ(r.protection, Protection::No);
   EXPECT_EQ(r.reason,
             "docker-firewall-guard-before-iptables.service is not running: run systemctl start "
             "docker-firewall-guard-before-iptables.service (or restart iptables.service)");
   r.companions["docker-firewall-guard-before-iptables.service"].job_type = "start";
   judge(r);
-  EXPECT_EQ(r.protection, "no") << "a queued start has saved nothing yet";
+  EXPECT_EQ(r.protection, Protection::No) << "a queued start has saved nothing yet";
   EXPECT_EQ(r.reason,
             "docker-firewall-guard-before-iptables.service is starting: protected once it has run");
   r.companions["docker-firewall-guard-before-iptables.service"] = {};
   r.companions["docker-firewall-guard-before-iptables.service"].active_state = "active";
   r.companions["docker-firewall-guard-after-iptables.service"].active_state = "active";
   judge(r);
-  EXPECT_EQ(r.protection, "yes");
+  EXPECT_EQ(r.protection, Protection::Yes);
   EXPECT_EQ(r.reason,
             "docker.service keeps its rules across iptables.service (strategy reconcile)");
   EXPECT_THAT(r.advice, ::testing::Not(::testing::Contains(HasSubstr("live-restore"))))
@@ -157,10 +157,10 @@ TEST(Status, ReconcileNeedsItsCompanionsRunning) {
 
 TEST(Status, WithoutSystemdItCannotTell) {
   auto r = protected_host();
-  r.services.clear();
+  r.service.reset();
   r.systemd_error = "systemd is not running";
   judge(r);
-  EXPECT_EQ(r.protection, "unknown");
+  EXPECT_EQ(r.protection, Protection::Unknown);
   EXPECT_EQ(exit_status(r), ExitStatus::Unknown);
 }
 
