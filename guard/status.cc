@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "join.h"
 namespace dfg {
@@ -41,6 +42,114 @@ std::string unrestartable_service(const StatusReport& r) {
   return {};
 }
 
+/// A verdict and why, in one line.
+struct Verdict {
+  Protection protection;
+  std::string reason;
+};
+
+/// The verdict when it needs no look at what systemd bound: systemd does not answer, the
+/// setup cannot be guarded, or there is nothing to guard.
+std::optional<Verdict> verdict_of_setup(const StatusReport& r,
+                                        const std::vector<std::string>& to_bind) {
+  const auto& settings = r.docker.settings;
+  if (!r.systemd_error.empty())
+    return Verdict{Protection::Unknown, "cannot ask systemd: " + r.systemd_error};
+  if (r.config.config.strategy == Strategy::None)
+    return Verdict{Protection::No, "strategy is none: the generator ties Docker to no firewall"};
+  if (auto why = unrestartable_service(r); !why.empty())
+    return Verdict{Protection::No, std::move(why)};
+  if (settings.firewall_backend != "iptables") {
+    return Verdict{Protection::No,
+                   settings.firewall_backend_origin + " sets Docker's firewall backend to " +
+                       settings.firewall_backend +
+                       ", which docker-firewall-guard does not support yet: it leaves Docker "
+                       "alone, and nothing keeps Docker's rules across a flush"};
+  }
+  if (r.rules.overall() == RulesState::NotManaged)
+    return Verdict{Protection::Yes, "Docker manages no firewall rules: nothing to guard"};
+  if (to_bind.empty()) {
+    return Verdict{Protection::Yes,
+                   "no configured firewall unit is installed, unmasked and enabled: nothing to "
+                   "guard against"};
+  }
+  return std::nullopt;
+}
+
+/// Not protected when the guarded service, given a drop-in, has not loaded it or lacks the
+/// dependency on a firewall to bind.
+std::optional<Verdict> binding_missing(const StatusReport& r,
+                                       const std::vector<std::string>& to_bind) {
+  if (!r.service || !r.service->dropin_expected) return std::nullopt;
+  const auto& s = *r.service;
+  if (!s.dropin_loaded) {
+    return Verdict{Protection::No,
+                   s.name + " has not loaded the guard's drop-in: run systemctl daemon-reload"};
+  }
+  std::vector<std::string> missing;
+  for (const auto& f : to_bind)
+    if (!contains(s.bound, f)) missing.push_back(f);
+  if (missing.empty()) return std::nullopt;
+  return Verdict{Protection::No, s.name + " lacks " + dependency_name(r.config.config.strategy) +
+                                     join(missing, " ") + ": run systemctl daemon-reload"};
+}
+
+/// Reconcile's companions join in at the firewall's next start; until then, nothing keeps
+/// the rules (right after switching strategy, say). Not protected while a companion of a
+/// running firewall does not run.
+std::optional<Verdict> companion_not_running(const StatusReport& r,
+                                             const std::vector<std::string>& to_bind) {
+  if (r.config.config.strategy != Strategy::Reconcile) return std::nullopt;
+  for (const auto& f : to_bind) {
+    const auto firewall = r.firewalls.find(f);
+    if (firewall == r.firewalls.end() || firewall->second.active_state != "active") continue;
+    const auto companions = companions_of(f);
+    for (const auto& c : {companions.before, companions.after}) {
+      const auto unit = r.companions.find(c);
+      if (unit != r.companions.end() && unit->second.active_state == "active") continue;
+      // Right after the package's %post or a strategy switch, a start is merely queued.
+      if (unit != r.companions.end() &&
+          (unit->second.active_state == "activating" || unit->second.job_type == "start"))
+        return Verdict{Protection::No, c + " is starting: protected once it has run"};
+      return Verdict{Protection::No,
+                     c + " is not running: run systemctl start " + c + " (or restart " + f + ")"};
+    }
+  }
+  return std::nullopt;
+}
+
+/// Protected: the guarded service is bound to every firewall to bind, by the strategy.
+Verdict bound_as_planned(const Config& config, const std::vector<std::string>& to_bind) {
+  return {Protection::Yes, config.service +
+                               (config.strategy == Strategy::Reconcile ? " keeps its rules across "
+                                                                       : " restarts with ") +
+                               join(to_bind, " ") + " (strategy " +
+                               std::string(to_string(config.strategy)) + ")"};
+}
+
+std::vector<std::string> advice_for(const StatusReport& r,
+                                    const std::vector<std::string>& to_bind) {
+  const auto& config = r.config.config;
+  std::vector<std::string> advice;
+  if (r.rules.overall() == RulesState::Flushed && service_active(r))
+    advice.push_back("Docker's rules are gone now: run docker-firewall-guard restart-docker");
+  if (!r.config.problems.empty())
+    advice.push_back("the config has problems: docker-firewall-guard config --check");
+  const bool restarts =
+      config.strategy == Strategy::Requires || config.strategy == Strategy::PartOf;
+  if (restarts && !to_bind.empty()) {
+    advice.push_back("with strategy " + std::string(to_string(config.strategy)) +
+                     ", stopping a firewall unit stops Docker too");
+    if (!r.docker.settings.live_restore) {
+      advice.push_back(
+          "live-restore is off: each firewall restart restarts Docker and stops every container "
+          "for about 10 s; set \"live-restore\": true in /etc/docker/daemon.json, or use "
+          "strategy reconcile");
+    }
+  }
+  return advice;
+}
+
 }  // namespace
 
 std::string_view to_string(Protection protection) {
@@ -57,90 +166,14 @@ bool service_active(const StatusReport& r) {
 }
 
 void judge(StatusReport& r) {
-  const auto& config = r.config.config;
-  const auto bound = firewalls_to_bind(r.plan);
-  auto verdict = [&r](Protection protection, std::string reason) {
-    r.protection = protection;
-    r.reason = std::move(reason);
-  };
-
-  if (!r.systemd_error.empty()) {
-    verdict(Protection::Unknown, "cannot ask systemd: " + r.systemd_error);
-  } else if (config.strategy == Strategy::None) {
-    verdict(Protection::No, "strategy is none: the generator ties Docker to no firewall");
-  } else if (const auto why = unrestartable_service(r); !why.empty()) {
-    verdict(Protection::No, why);
-  } else if (r.docker.settings.firewall_backend != "iptables") {
-    verdict(Protection::No,
-            r.docker.settings.firewall_backend_origin + " sets Docker's firewall backend to " +
-                r.docker.settings.firewall_backend +
-                ", which docker-firewall-guard does not support yet: it leaves Docker "
-                "alone, and nothing keeps Docker's rules across a flush");
-  } else if (r.rules.overall() == RulesState::NotManaged) {
-    verdict(Protection::Yes, "Docker manages no firewall rules: nothing to guard");
-  } else if (bound.empty()) {
-    verdict(Protection::Yes,
-            "no configured firewall unit is installed, unmasked and enabled: nothing to "
-            "guard against");
-  } else {
-    verdict(Protection::Yes, "");
-    if (r.service && r.service->dropin_expected) {
-      const auto& s = *r.service;
-      std::vector<std::string> missing;
-      for (const auto& f : bound)
-        if (!contains(s.bound, f)) missing.push_back(f);
-      if (!s.dropin_loaded)
-        verdict(Protection::No,
-                s.name + " has not loaded the guard's drop-in: run systemctl daemon-reload");
-      else if (!missing.empty())
-        verdict(Protection::No, s.name + " lacks " + dependency_name(config.strategy) +
-                                    join(missing, " ") + ": run systemctl daemon-reload");
-    }
-    // Reconcile's companions join in at the firewall's next start; until then, nothing
-    // keeps the rules (right after switching strategy, say).
-    for (const auto& f : bound) {
-      if (config.strategy != Strategy::Reconcile || r.protection != Protection::Yes) break;
-      const auto firewall = r.firewalls.find(f);
-      if (firewall == r.firewalls.end() || firewall->second.active_state != "active") continue;
-      const auto companions = companions_of(f);
-      for (const auto& c : {companions.before, companions.after}) {
-        const auto unit = r.companions.find(c);
-        if (unit != r.companions.end() && unit->second.active_state == "active") continue;
-        // Right after the package's %post or a strategy switch, a start is merely queued.
-        if (unit != r.companions.end() &&
-            (unit->second.active_state == "activating" || unit->second.job_type == "start"))
-          verdict(Protection::No, c + " is starting: protected once it has run");
-        else
-          verdict(Protection::No,
-                  c + " is not running: run systemctl start " + c + " (or restart " + f + ")");
-        break;
-      }
-    }
-    if (r.protection == Protection::Yes) {
-      r.reason = config.service +
-                 (config.strategy == Strategy::Reconcile ? " keeps its rules across "
-                                                         : " restarts with ") +
-                 join(bound, " ") + " (strategy " + std::string(to_string(config.strategy)) + ")";
-    }
-  }
-
-  r.advice.clear();
-  if (r.rules.overall() == RulesState::Flushed && service_active(r))
-    r.advice.push_back("Docker's rules are gone now: run docker-firewall-guard restart-docker");
-  if (!r.config.problems.empty())
-    r.advice.push_back("the config has problems: docker-firewall-guard config --check");
-  const bool restarts =
-      config.strategy == Strategy::Requires || config.strategy == Strategy::PartOf;
-  if (restarts && !bound.empty()) {
-    r.advice.push_back("with strategy " + std::string(to_string(config.strategy)) +
-                       ", stopping a firewall unit stops Docker too");
-    if (!r.docker.settings.live_restore) {
-      r.advice.push_back(
-          "live-restore is off: each firewall restart restarts Docker and stops every container "
-          "for about 10 s; set \"live-restore\": true in /etc/docker/daemon.json, or use "
-          "strategy reconcile");
-    }
-  }
+  const auto to_bind = firewalls_to_bind(r.plan);
+  auto verdict = verdict_of_setup(r, to_bind);
+  if (!verdict) verdict = binding_missing(r, to_bind);
+  if (!verdict) verdict = companion_not_running(r, to_bind);
+  if (!verdict) verdict = bound_as_planned(r.config.config, to_bind);
+  r.protection = verdict->protection;
+  r.reason = std::move(verdict->reason);
+  r.advice = advice_for(r, to_bind);
 }
 
 ExitStatus exit_status(const StatusReport& r) {
