@@ -150,6 +150,77 @@ std::vector<std::string> advice_for(const StatusReport& r,
   return advice;
 }
 
+nlohmann::json config_json(const LoadedConfig& loaded) {
+  using nlohmann::json;
+  const auto& c = loaded.config;
+  json problems = json::array();
+  for (const auto& p : loaded.problems) problems.push_back(p.to_string());
+  json origin = json::object();
+  for (const auto& [key, file] : c.origin) origin[key] = file;
+  return {{"files", loaded.files},
+          {"problems", problems},
+          {"strategy", to_string(c.strategy)},
+          {"services", json::array({c.service})},
+          {"firewalls", c.firewalls},
+          {"origin", origin}};
+}
+
+nlohmann::json service_json(const ServiceReport& s) {
+  return {{"name", s.name},
+          {"load_state", s.unit.load_state},
+          {"active_state", s.unit.active_state},
+          {"sub_state", s.unit.sub_state},
+          {"dropin_expected", s.dropin_expected},
+          {"dropin_loaded", s.dropin_loaded},
+          {"drop_in_paths", s.unit.drop_in_paths},
+          {"bound_firewalls", s.bound},
+          {"requires", s.unit.requires_units},
+          {"part_of", s.unit.part_of}};
+}
+
+nlohmann::json firewalls_json(const StatusReport& r) {
+  using nlohmann::json;
+  json firewalls = json::array();
+  for (const auto& f : r.plan.firewalls) {
+    const auto unit = r.firewalls.find(f.unit);
+    firewalls.push_back(
+        {{"name", f.unit},
+         {"active_state",
+          unit == r.firewalls.end() ? json(nullptr) : json(unit->second.active_state)},
+         {"bound", really_bound(r, f.unit)},
+         {"to_bind", f.to_bind},
+         {"reason", f.reason}});
+  }
+  return firewalls;
+}
+
+nlohmann::json rules_json(const CanaryResult& rules) {
+  nlohmann::json families = nlohmann::json::array();
+  for (const auto& f : rules.families)
+    families.push_back(
+        {{"family", family_name(f.family)}, {"state", to_string(f.state)}, {"detail", f.detail}});
+  return {{"state", to_string(rules.overall())}, {"families", families}};
+}
+
+/// Docker's settings, and what its Engine API said (null when it was not asked).
+nlohmann::json docker_json(const StatusReport& r) {
+  using nlohmann::json;
+  const auto& settings = r.docker.settings;
+  json api = nullptr;
+  if (!r.docker_view_error.empty())
+    api = {{"error", r.docker_view_error}};
+  else if (!r.docker_view.empty())
+    api = {{"containers", r.containers},
+           {"published_ports", r.published_ports},
+           {"networks", r.networks}};
+  return {{"iptables", settings.iptables},
+          {"ip6tables", settings.ip6tables ? json(*settings.ip6tables) : json(nullptr)},
+          {"live_restore", settings.live_restore},
+          {"firewall_backend", settings.firewall_backend},
+          {"warning", r.docker.warning},
+          {"api", api}};
+}
+
 }  // namespace
 
 std::string_view to_string(Protection protection) {
@@ -237,70 +308,20 @@ std::string render_text(const StatusReport& r) {
 
 std::string render_json(const StatusReport& r) {
   using nlohmann::json;
-  const auto& c = r.config.config;
-  json problems = json::array();
-  for (const auto& p : r.config.problems) problems.push_back(p.to_string());
   json services = json::array();
-  if (r.service) {
-    const auto& s = *r.service;
-    services.push_back({{"name", s.name},
-                        {"load_state", s.unit.load_state},
-                        {"active_state", s.unit.active_state},
-                        {"sub_state", s.unit.sub_state},
-                        {"dropin_expected", s.dropin_expected},
-                        {"dropin_loaded", s.dropin_loaded},
-                        {"drop_in_paths", s.unit.drop_in_paths},
-                        {"bound_firewalls", s.bound},
-                        {"requires", s.unit.requires_units},
-                        {"part_of", s.unit.part_of}});
-  }
-  json firewalls = json::array();
-  for (const auto& f : r.plan.firewalls) {
-    const auto unit = r.firewalls.find(f.unit);
-    firewalls.push_back(
-        {{"name", f.unit},
-         {"active_state",
-          unit == r.firewalls.end() ? json(nullptr) : json(unit->second.active_state)},
-         {"bound", really_bound(r, f.unit)},
-         {"to_bind", f.to_bind},
-         {"reason", f.reason}});
-  }
-  json families = json::array();
-  for (const auto& f : r.rules.families)
-    families.push_back(
-        {{"family", family_name(f.family)}, {"state", to_string(f.state)}, {"detail", f.detail}});
-  json origin = json::object();
-  for (const auto& [key, file] : c.origin) origin[key] = file;
+  if (r.service) services.push_back(service_json(*r.service));
   json companions = json::object();
   for (const auto& [name, unit] : r.companions) companions[name] = unit.active_state;
   const json out = {
       {"protected", to_string(r.protection)},
       {"reason", r.reason},
-      {"config",
-       {{"files", r.config.files},
-        {"problems", problems},
-        {"strategy", to_string(c.strategy)},
-        {"services", json::array({c.service})},
-        {"firewalls", c.firewalls},
-        {"origin", origin}}},
+      {"config", config_json(r.config)},
       {"systemd_error", r.systemd_error.empty() ? json(nullptr) : json(r.systemd_error)},
       {"services", services},
-      {"firewalls", firewalls},
+      {"firewalls", firewalls_json(r)},
       {"companions", companions},
-      {"rules", {{"state", to_string(r.rules.overall())}, {"families", families}}},
-      {"docker",
-       {{"iptables", r.docker.settings.iptables},
-        {"ip6tables",
-         r.docker.settings.ip6tables ? json(*r.docker.settings.ip6tables) : json(nullptr)},
-        {"live_restore", r.docker.settings.live_restore},
-        {"firewall_backend", r.docker.settings.firewall_backend},
-        {"warning", r.docker.warning},
-        {"api", r.docker_view_error.empty()
-                    ? (r.docker_view.empty() ? json(nullptr)
-                                             : json{{"containers", r.containers},
-                                                    {"published_ports", r.published_ports},
-                                                    {"networks", r.networks}})
-                    : json{{"error", r.docker_view_error}}}}},
+      {"rules", rules_json(r.rules)},
+      {"docker", docker_json(r)},
       {"advice", r.advice},
   };
   return out.dump(2) + "\n";
