@@ -10,29 +10,32 @@
 namespace dfg {
 namespace {
 
+/// What systemd loaded for the guarded service: the guard's drop-in, and the firewalls the
+/// strategy's dependency binds it to.
+ServiceReport service_report(const Config& config, const UnitStatus& unit) {
+  ServiceReport s;
+  s.name = config.service;
+  s.unit = unit;
+  const std::string dropin_suffix = std::string(".d/") + dropin_file_name;
+  for (const auto& path : s.unit.drop_in_paths)
+    if (ends_with(path, "/" + s.name + dropin_suffix)) s.dropin_loaded = true;
+  const auto& deps = config.strategy == Strategy::PartOf      ? s.unit.part_of
+                     : config.strategy == Strategy::Reconcile ? s.unit.after
+                                                              : s.unit.requires_units;
+  for (const auto& f : config.firewalls)
+    if (std::find(deps.begin(), deps.end(), f) != deps.end()) s.bound.push_back(f);
+  return s;
+}
+
 /// Adds what systemd really loaded for the guarded service and the firewall units.
 void ask_systemd(StatusReport& r, HostView& view, Systemd& systemd) {
   const auto& config = r.config.config;
-  const std::string dropin_suffix = std::string(".d/") + dropin_file_name;
-  {
-    const auto& name = config.service;
-    const auto& unit = view.docker_unit();
-    if (!unit) {
-      r.systemd_error = unit.error();
-      return;
-    }
-    ServiceReport s;
-    s.name = name;
-    s.unit = unit.value();
-    for (const auto& path : s.unit.drop_in_paths)
-      if (ends_with(path, "/" + name + dropin_suffix)) s.dropin_loaded = true;
-    const auto& deps = config.strategy == Strategy::PartOf      ? s.unit.part_of
-                       : config.strategy == Strategy::Reconcile ? s.unit.after
-                                                                : s.unit.requires_units;
-    for (const auto& f : config.firewalls)
-      if (std::find(deps.begin(), deps.end(), f) != deps.end()) s.bound.push_back(f);
-    r.service = std::move(s);
+  const auto& docker = view.docker_unit();
+  if (!docker) {
+    r.systemd_error = docker.error();
+    return;
   }
+  r.service = service_report(config, docker.value());
   for (const auto& name : config.firewalls) {
     const auto unit = systemd.unit(name);
     if (unit) r.firewalls[name] = unit.value();
