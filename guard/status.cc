@@ -127,6 +127,7 @@ Verdict bound_as_planned(const Config& config, const std::vector<std::string>& t
                                std::string(to_string(config.strategy)) + ")"};
 }
 
+/// What the administrator can do about what the report found.
 std::vector<std::string> advice_for(const StatusReport& r,
                                     const std::vector<std::string>& to_bind) {
   const auto& config = r.config.config;
