@@ -3,7 +3,7 @@
 #include "canary.h"
 #include "docker_runtime.h"
 #include "fs.h"
-#include "status.h"
+#include "status_judgement.h"
 #include "subcommands.h"
 #include "unit_files.h"
 

@@ -1,4 +1,4 @@
-#include "status.h"
+#include "status_judgement.h"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>

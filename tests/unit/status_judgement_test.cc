@@ -1,4 +1,4 @@
-#include "status.h"
+#include "status_judgement.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
