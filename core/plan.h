@@ -24,7 +24,7 @@ struct Companions {
 Companions companions_of(const std::string& firewall);
 
 /// Whether the generator binds one firewall unit (ties the guarded service to it), and why
-/// not (for logs and `status`). What systemd has loaded is "bound" (status.h).
+/// not (for logs and `status`). What systemd has loaded is "bound" (status_judgement.h).
 struct FirewallBinding {
   std::string unit;
   bool to_bind = false;

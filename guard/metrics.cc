@@ -69,7 +69,23 @@ std::string format(double value) {
   return text;
 }
 
+double in_seconds(std::chrono::steady_clock::duration duration) {
+  return std::chrono::duration<double>(duration).count();
+}
+
 }  // namespace
+
+EventCost cost_of(const RestoreEvent& e) {
+  EventCost cost;
+  cost.firewall = e.firewall;
+  cost.action = e.action;
+  cost.fallback = e.fallback.action;
+  cost.rules = e.put_back;
+  cost.flows_cleared = e.flows_cleared.value_or(0);
+  if (e.times.total) cost.seconds = in_seconds(*e.times.total);
+  if (e.times.put_back_at) cost.put_back_seconds = in_seconds(*e.times.put_back_at);
+  return cost;
+}
 
 std::string add_to_metrics(std::string_view old_text, const EventCost& cost) {
   // series -> value, from the old file: only this program's metrics.
@@ -84,13 +100,14 @@ std::string add_to_metrics(std::string_view old_text, const EventCost& cost) {
 
   if (cost.kind == EventCost::Kind::Restore) {
     const auto& firewall = cost.firewall;
-    values[series("docker_firewall_guard_restores_total", firewall, cost.action)] += 1;
+    values[series("docker_firewall_guard_restores_total", firewall,
+                  to_string(cost.action, cost.fallback))] += 1;
     values[series("docker_firewall_guard_rules_restored_total", "firewall", firewall)] +=
         static_cast<double>(cost.rules);
     values[series("docker_firewall_guard_flows_cleared_total", "by", "restore")] +=
         static_cast<double>(cost.flows_cleared);
     values[series("docker_firewall_guard_last_restore_ok", "firewall", firewall)] =
-        cost.action == "restored" ? 1 : 0;
+        cost.action == RestoreEvent::Action::Restored ? 1 : 0;
     if (cost.seconds)
       values[series("docker_firewall_guard_last_restore_seconds", "firewall", firewall)] =
           *cost.seconds;

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "journal.h"
+#include "restore_event.h"
 
 namespace dfg {
 
@@ -16,13 +17,18 @@ struct Host;
 struct EventCost {
   enum class Kind { Restore, DockerStart };
   Kind kind = Kind::Restore;
-  std::string firewall;   ///< a restore's firewall unit
-  std::string action;     ///< a restore's ACTION ("restored", "would restore", the fallback's)
-  std::size_t rules = 0;  ///< rules put back
+  std::string firewall;  ///< a restore's firewall unit
+  /// What a restore did; when it fell back, `fallback` says what restart-docker's rules did.
+  RestoreEvent::Action action = RestoreEvent::Action::FellBack;
+  std::size_t rules = 0;                   ///< rules put back
   std::size_t flows_cleared = 0;           ///< connection-tracking entries deleted
   std::optional<double> seconds;           ///< the whole restore, from the process's start
   std::optional<double> put_back_seconds;  ///< until the rules were back
+  RestartAction fallback = RestartAction::Nothing;
 };
+
+/// What the metrics file adds up of a restore.
+EventCost cost_of(const RestoreEvent& event);
 
 /// The events' costs as node_exporter's textfile collector reads them (Prometheus' text
 /// format), added up. Counters (since the file was made):

@@ -15,7 +15,7 @@ struct ProcessResult {
   bool timed_out = false;
   int exit_code = -1;
   std::string out;    ///< standard output, at most 16 MiB (iptables-save of a large host)
-  std::string err;    ///< standard error, at most 64 KiB
+  std::string err;    ///< standard error, at most 16 MiB too
   std::string error;  ///< why it did not start or was killed, for messages
 };
 

@@ -57,7 +57,7 @@ struct RestartOptions {
 /// The grace the command gives a restarted Docker to write its rules.
 constexpr std::chrono::seconds restart_rules_grace{10};
 
-/// The rules of DESIGN.md ("The CLI") for the guarded service of `config`:
+/// Restarts the guarded service of `config` when Docker's rules are gone, by these rules:
 /// 1. nothing when the system is shutting down, the service is not active, Docker manages
 ///    no rules, or the canary finds them present;
 /// 2. never two restarts for one firewall event: jobs systemd already queued for a firewall,

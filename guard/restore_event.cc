@@ -14,10 +14,6 @@ std::string in_ms(std::chrono::steady_clock::duration duration) {
   return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10);
 }
 
-double in_seconds(std::chrono::steady_clock::duration duration) {
-  return std::chrono::duration<double>(duration).count();
-}
-
 std::string joined(const std::vector<std::string>& items) {
   std::string out;
   for (std::size_t i = 0; i < items.size(); ++i) out += (i == 0 ? "" : ", ") + items[i];
@@ -57,13 +53,13 @@ std::string notes(const RestoreEvent& e) {
 
 }  // namespace
 
-std::string action_of(const RestoreEvent& e) {
-  switch (e.action) {
+std::string to_string(RestoreEvent::Action action, RestartAction fallback) {
+  switch (action) {
     case RestoreEvent::Action::Restored: return "restored";
     case RestoreEvent::Action::WouldRestore: return "would restore";
     case RestoreEvent::Action::FellBack: break;
   }
-  return std::string(to_string(e.fallback.action));
+  return std::string(to_string(fallback));
 }
 
 std::string to_line(const RestoreEvent& e) {
@@ -97,7 +93,7 @@ JournalEntry journal_entry(const RestoreEvent& e) {
                      priority,
                      {{"GUARDED_UNIT", e.service},
                       {"FIREWALL_UNIT", e.firewall},
-                      {"ACTION", action_of(e)},
+                      {"ACTION", to_string(e.action, e.fallback.action)},
                       {"RULES", std::to_string(e.put_back)},
                       {"RULES_DROPPED", std::to_string(e.dropped.size())},
                       {"RULES_HELD_BACK", std::to_string(e.held_back.size())},
@@ -116,19 +112,6 @@ JournalEntry journal_entry(const RestoreEvent& e) {
   if (e.times.put_back_at) f.emplace_back("PUT_BACK_MS", in_ms(*e.times.put_back_at));
   if (e.times.total) f.emplace_back("DURATION_MS", in_ms(*e.times.total));
   return entry;
-}
-
-EventCost cost_of(const RestoreEvent& e) {
-  EventCost cost{EventCost::Kind::Restore,
-                 e.firewall,
-                 action_of(e),
-                 e.put_back,
-                 e.flows_cleared.value_or(0),
-                 {},
-                 {}};
-  if (e.times.total) cost.seconds = in_seconds(*e.times.total);
-  if (e.times.put_back_at) cost.put_back_seconds = in_seconds(*e.times.put_back_at);
-  return cost;
 }
 
 }  // namespace dfg

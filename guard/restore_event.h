@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "journal.h"
-#include "metrics.h"
 #include "restart.h"
 
 namespace dfg {
@@ -55,9 +54,9 @@ struct RestoreEvent {
   } times;
 };
 
-/// ACTION as the journal and the metrics file have it: "restored", "would restore", or the
-/// fallback's action ("nothing", "restart queued", ...).
-std::string action_of(const RestoreEvent& event);
+/// ACTION as the journal and the metrics file have it: "restored", "would restore", or, when
+/// it fell back, the fallback's action ("nothing to do", "restart queued", ...).
+std::string to_string(RestoreEvent::Action action, RestartAction fallback);
 
 /// The one line said on stdout and as the journal's MESSAGE.
 std::string to_line(const RestoreEvent& event);
@@ -68,8 +67,5 @@ std::string to_line(const RestoreEvent& event);
 /// FLOWS_MS, DURATION_MS when known; info for a restore, warning when something was held
 /// back or a fallback could not tell, notice otherwise.
 JournalEntry journal_entry(const RestoreEvent& event);
-
-/// What the metrics file adds up.
-EventCost cost_of(const RestoreEvent& event);
 
 }  // namespace dfg

@@ -1,267 +1,84 @@
-#include "status.h"
-
 #include <algorithm>
-#include <nlohmann/json.hpp>
 
-#include "join.h"
+#include "canary.h"
+#include "docker_runtime.h"
+#include "fs.h"
+#include "status_judgement.h"
+#include "subcommands.h"
+#include "unit_files.h"
+
 namespace dfg {
 namespace {
 
-bool contains(const std::vector<std::string>& list, const std::string& item) {
-  return std::find(list.begin(), list.end(), item) != list.end();
+/// What systemd loaded for the guarded service: the guard's drop-in, and the firewalls the
+/// strategy's dependency binds it to.
+ServiceReport service_report(const Config& config, const UnitStatus& unit) {
+  ServiceReport s;
+  s.name = config.service;
+  s.unit = unit;
+  const std::string dropin_suffix = std::string(".d/") + dropin_file_name;
+  for (const auto& path : s.unit.drop_in_paths)
+    if (ends_with(path, "/" + s.name + dropin_suffix)) s.dropin_loaded = true;
+  const auto& deps = config.strategy == Strategy::PartOf      ? s.unit.part_of
+                     : config.strategy == Strategy::Reconcile ? s.unit.after
+                                                              : s.unit.requires_units;
+  for (const auto& f : config.firewalls)
+    if (std::find(deps.begin(), deps.end(), f) != deps.end()) s.bound.push_back(f);
+  return s;
 }
 
-std::vector<std::string> firewalls_to_bind(const GuardPlan& plan) {
-  std::vector<std::string> out;
-  for (const auto& f : plan.firewalls)
-    if (f.to_bind) out.push_back(f.unit);
-  return out;
-}
-
-/// Whether systemd really ties some guarded service to `firewall`.
-bool really_bound(const StatusReport& r, const std::string& firewall) {
-  return std::any_of(r.services.begin(), r.services.end(),
-                     [&](const ServiceReport& s) { return contains(s.bound, firewall); });
-}
-
-bool any_service_active(const StatusReport& r) {
-  return std::any_of(r.services.begin(), r.services.end(),
-                     [](const ServiceReport& s) { return s.unit.active_state == "active"; });
-}
-
-const char* dependency_name(Strategy strategy) {
-  switch (strategy) {
-    case Strategy::PartOf: return "PartOf=";
-    case Strategy::Reconcile: return "After=";
-    default: return "Requires=";
+/// Adds what systemd really loaded for the guarded service and the firewall units.
+void ask_systemd(StatusReport& r, HostView& view, Systemd& systemd) {
+  const auto& config = r.config.config;
+  const auto& docker = view.docker_unit();
+  if (!docker) {
+    r.systemd_error = docker.error();
+    return;
   }
-}
-
-/// Why a guarded service that runs can be neither tied to a firewall nor restarted, or "".
-std::string unrestartable_service(const StatusReport& r) {
-  for (const auto& s : r.services) {
-    if (s.unit.load_state == "masked") return s.name + " is masked: nothing restarts it";
-    if (s.unit.load_state != "loaded" && s.unit.active_state == "active")
-      return s.name + " runs without its unit (" + s.unit.load_state + "): nothing restarts it";
+  r.service = service_report(config, docker.value());
+  for (const auto& name : config.firewalls) {
+    const auto unit = systemd.unit(name);
+    if (unit) r.firewalls[name] = unit.value();
+    if (config.strategy != Strategy::Reconcile) continue;
+    const auto companions = companions_of(name);
+    for (const auto& companion : {companions.before, companions.after})
+      if (const auto c = systemd.unit(companion); c) r.companions[companion] = c.value();
   }
-  return {};
 }
 
 }  // namespace
 
-void judge(StatusReport& r) {
-  const auto& config = r.config.config;
-  const auto bound = firewalls_to_bind(r.plan);
-  auto verdict = [&r](const char* protection, std::string reason) {
-    r.protection = protection;
-    r.reason = std::move(reason);
-  };
-
-  if (!r.systemd_error.empty()) {
-    verdict("unknown", "cannot ask systemd: " + r.systemd_error);
-  } else if (config.strategy == Strategy::None) {
-    verdict("no", "strategy is none: the generator ties Docker to no firewall");
-  } else if (const auto why = unrestartable_service(r); !why.empty()) {
-    verdict("no", why);
-  } else if (r.docker.settings.firewall_backend != "iptables") {
-    verdict("no", r.docker.settings.firewall_backend_origin +
-                      " sets Docker's firewall backend to " + r.docker.settings.firewall_backend +
-                      ", which docker-firewall-guard does not support yet: it leaves Docker "
-                      "alone, and nothing keeps Docker's rules across a flush");
-  } else if (r.rules.overall() == RulesState::NotManaged) {
-    verdict("yes", "Docker manages no firewall rules: nothing to guard");
-  } else if (bound.empty()) {
-    verdict("yes",
-            "no configured firewall unit is installed, unmasked and enabled: nothing to "
-            "guard against");
+ExitStatus run_status(HostView& view, bool json) {
+  auto& host = view.host();
+  StatusReport r;
+  r.config = view.loaded();
+  if (const auto& why = view.refusal(); !why.empty()) {
+    r.systemd_error = why;
+  } else if (auto systemd = view.systemd(); !systemd) {
+    r.systemd_error = systemd.error();
   } else {
-    verdict("yes", "");
-    for (const auto& s : r.services) {
-      if (!s.dropin_expected) continue;
-      if (!s.dropin_loaded) {
-        verdict("no", s.name + " has not loaded the guard's drop-in: run systemctl daemon-reload");
-        break;
-      }
-      std::vector<std::string> missing;
-      for (const auto& f : bound)
-        if (!contains(s.bound, f)) missing.push_back(f);
-      if (!missing.empty()) {
-        verdict("no", s.name + " lacks " + dependency_name(config.strategy) + join(missing, " ") +
-                          ": run systemctl daemon-reload");
-        break;
-      }
-    }
-    // Reconcile's companions join in at the firewall's next start; until then, nothing
-    // keeps the rules (right after switching strategy, say).
-    for (const auto& f : bound) {
-      if (config.strategy != Strategy::Reconcile || r.protection != "yes") break;
-      const auto firewall = r.firewalls.find(f);
-      if (firewall == r.firewalls.end() || firewall->second.active_state != "active") continue;
-      const auto companions = companions_of(f);
-      for (const auto& c : {companions.before, companions.after}) {
-        const auto unit = r.companions.find(c);
-        if (unit != r.companions.end() && unit->second.active_state == "active") continue;
-        // Right after the package's %post or a strategy switch, a start is merely queued.
-        if (unit != r.companions.end() &&
-            (unit->second.active_state == "activating" || unit->second.job_type == "start"))
-          verdict("no", c + " is starting: protected once it has run");
-        else
-          verdict("no",
-                  c + " is not running: run systemctl start " + c + " (or restart " + f + ")");
-        break;
-      }
-    }
-    if (r.protection == "yes") {
-      r.reason = config.service +
-                 (config.strategy == Strategy::Reconcile ? " keeps its rules across "
-                                                         : " restarts with ") +
-                 join(bound, " ") + " (strategy " + std::string(to_string(config.strategy)) + ")";
+    ask_systemd(r, view, *systemd.value());
+  }
+  r.docker = view.docker_settings();
+  r.plan = plan_guard(r.config, r.docker.settings, UnitFiles(host.root));
+  if (r.service) {
+    for (const auto& d : r.plan.dropins)
+      if (d.unit == r.service->name) r.service->dropin_expected = true;
+  }
+  r.rules = view.canary();
+  if (service_active(r)) {
+    if (const auto& docker = view.docker_view(); docker) {
+      r.docker_view = summary(docker.value());
+      r.containers = docker.value().containers.size();
+      r.published_ports = docker.value().published_ports();
+      r.networks = docker.value().networks.size();
+    } else {
+      r.docker_view_error = docker.error();
     }
   }
-
-  r.advice.clear();
-  if (r.rules.overall() == RulesState::Flushed && any_service_active(r))
-    r.advice.push_back("Docker's rules are gone now: run docker-firewall-guard restart-docker");
-  if (!r.config.problems.empty())
-    r.advice.push_back("the config has problems: docker-firewall-guard config --check");
-  const bool restarts =
-      config.strategy == Strategy::Requires || config.strategy == Strategy::PartOf;
-  if (restarts && !bound.empty()) {
-    r.advice.push_back("with strategy " + std::string(to_string(config.strategy)) +
-                       ", stopping a firewall unit stops Docker too");
-    if (!r.docker.settings.live_restore) {
-      r.advice.push_back(
-          "live-restore is off: each firewall restart restarts Docker and stops every container "
-          "for about 10 s; set \"live-restore\": true in /etc/docker/daemon.json, or use "
-          "strategy reconcile");
-    }
-  }
-}
-
-ExitStatus exit_status(const StatusReport& r) {
-  if (r.protection == "unknown") return ExitStatus::Unknown;
-  // A stopped Docker has no rules to lose; its start writes them.
-  if (!any_service_active(r)) return r.protection == "no" ? ExitStatus::Problem : ExitStatus::Ok;
-  if (r.protection == "no" || r.rules.overall() == RulesState::Flushed) return ExitStatus::Problem;
-  if (r.rules.overall() == RulesState::Unknown) return ExitStatus::Unknown;
-  return ExitStatus::Ok;
-}
-
-std::string render_text(const StatusReport& r) {
-  const auto& config = r.config.config;
-  std::string out = "Protected: " + r.protection + " - " + r.reason + "\n";
-  out +=
-      "Config: " + (r.config.files.empty() ? "compiled-in defaults" : join(r.config.files, ", ")) +
-      "; strategy " + std::string(to_string(config.strategy)) + " (" +
-      (config.origin.count("guard.strategy") ? config.origin.at("guard.strategy")
-                                             : std::string("default")) +
-      "); " +
-      (r.config.problems.empty() ? std::string("no problems")
-                                 : std::to_string(r.config.problems.size()) + " problem(s)") +
-      "\n";
-  for (const auto& p : r.config.problems) out += "  " + p.to_string() + "\n";
-  for (const auto& s : r.services) {
-    out += s.name + ": " + s.unit.active_state + " (" + s.unit.sub_state + ")";
-    if (s.dropin_expected || s.dropin_loaded)
-      out += std::string("; drop-in ") + (s.dropin_loaded ? "loaded" : "NOT loaded");
-    std::vector<std::string> after;
-    for (const auto& f : config.firewalls)
-      if (contains(s.unit.after, f)) after.push_back(f);
-    if (config.strategy != Strategy::Reconcile) {
-      out += "; " + std::string(dependency_name(config.strategy)) +
-             (s.bound.empty() ? "none" : join(s.bound, " "));
-    }
-    out += "; After=" + (after.empty() ? "none" : join(after, " ")) + "\n";
-  }
-  out += "Firewalls:";
-  for (const auto& f : r.plan.firewalls) {
-    const auto unit = r.firewalls.find(f.unit);
-    out += " " + f.unit + " " + (unit == r.firewalls.end() ? "?" : unit->second.active_state) +
-           (really_bound(r, f.unit) ? ", bound"
-            : f.to_bind             ? ", enabled but not bound yet"
-                                    : ", not bound (" + f.reason + ")") +
-           ";";
-  }
-  if (r.plan.firewalls.empty()) out += " not considered (" + join(r.plan.notes, "; ") + ")";
-  out += "\nDocker's rules: " + std::string(to_string(r.rules.overall())) + " (" +
-         describe(r.rules) + ")\n";
-  out += std::string("Docker: live-restore ") + (r.docker.settings.live_restore ? "on" : "off") +
-         (r.docker.warning.empty() ? "" : " (" + r.docker.warning + ")");
-  if (!r.docker_view.empty()) out += "; holds " + r.docker_view;
-  if (!r.docker_view_error.empty()) out += "; its API cannot tell: " + r.docker_view_error;
-  out += "\n";
-  for (const auto& a : r.advice) out += "Advice: " + a + "\n";
-  return out;
-}
-
-std::string render_json(const StatusReport& r) {
-  using nlohmann::json;
-  const auto& c = r.config.config;
-  json problems = json::array();
-  for (const auto& p : r.config.problems) problems.push_back(p.to_string());
-  json services = json::array();
-  for (const auto& s : r.services) {
-    services.push_back({{"name", s.name},
-                        {"load_state", s.unit.load_state},
-                        {"active_state", s.unit.active_state},
-                        {"sub_state", s.unit.sub_state},
-                        {"dropin_expected", s.dropin_expected},
-                        {"dropin_loaded", s.dropin_loaded},
-                        {"drop_in_paths", s.unit.drop_in_paths},
-                        {"bound_firewalls", s.bound},
-                        {"requires", s.unit.requires_units},
-                        {"part_of", s.unit.part_of}});
-  }
-  json firewalls = json::array();
-  for (const auto& f : r.plan.firewalls) {
-    const auto unit = r.firewalls.find(f.unit);
-    firewalls.push_back(
-        {{"name", f.unit},
-         {"active_state",
-          unit == r.firewalls.end() ? json(nullptr) : json(unit->second.active_state)},
-         {"bound", really_bound(r, f.unit)},
-         {"to_bind", f.to_bind},
-         {"reason", f.reason}});
-  }
-  json families = json::array();
-  for (const auto& f : r.rules.families)
-    families.push_back(
-        {{"family", family_name(f.family)}, {"state", to_string(f.state)}, {"detail", f.detail}});
-  json origin = json::object();
-  for (const auto& [key, file] : c.origin) origin[key] = file;
-  json companions = json::object();
-  for (const auto& [name, unit] : r.companions) companions[name] = unit.active_state;
-  const json out = {
-      {"protected", r.protection},
-      {"reason", r.reason},
-      {"config",
-       {{"files", r.config.files},
-        {"problems", problems},
-        {"strategy", to_string(c.strategy)},
-        {"services", json::array({c.service})},
-        {"firewalls", c.firewalls},
-        {"origin", origin}}},
-      {"systemd_error", r.systemd_error.empty() ? json(nullptr) : json(r.systemd_error)},
-      {"services", services},
-      {"firewalls", firewalls},
-      {"companions", companions},
-      {"rules", {{"state", to_string(r.rules.overall())}, {"families", families}}},
-      {"docker",
-       {{"iptables", r.docker.settings.iptables},
-        {"ip6tables",
-         r.docker.settings.ip6tables ? json(*r.docker.settings.ip6tables) : json(nullptr)},
-        {"live_restore", r.docker.settings.live_restore},
-        {"firewall_backend", r.docker.settings.firewall_backend},
-        {"warning", r.docker.warning},
-        {"api", r.docker_view_error.empty()
-                    ? (r.docker_view.empty() ? json(nullptr)
-                                             : json{{"containers", r.containers},
-                                                    {"published_ports", r.published_ports},
-                                                    {"networks", r.networks}})
-                    : json{{"error", r.docker_view_error}}}}},
-      {"advice", r.advice},
-  };
-  return out.dump(2) + "\n";
+  judge(r);
+  host.out << (json ? render_json(r) : render_text(r));
+  return exit_status(r);
 }
 
 }  // namespace dfg

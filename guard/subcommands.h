@@ -69,7 +69,7 @@ ExitStatus run_clear_flows(Host& host);
 ExitStatus run_restore(HostView& view, const std::string& firewall, bool in_job);
 
 /// `status [--json]`: whether Docker is protected and why, the config and its problems, what
-/// systemd loaded for each guarded service, the firewall units, the canary, live-restore and
+/// systemd loaded for the guarded service, the firewall units, the canary, live-restore and
 /// advice; as text or one JSON object. Exit as exit_status(StatusReport) says.
 ExitStatus run_status(HostView& view, bool json);
 

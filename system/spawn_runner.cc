@@ -12,6 +12,8 @@
 #include <memory>
 #include <string_view>
 
+#include "error.h"
+
 namespace dfg {
 namespace {
 
@@ -26,9 +28,9 @@ class Fd {
   Fd(const Fd&) = delete;
   Fd& operator=(const Fd&) = delete;
   int get() const { return m_fd; }
-  void reset() {
+  void reset(int fd = -1) {
     if (m_fd >= 0) close(m_fd);
-    m_fd = -1;
+    m_fd = fd;
   }
 
  private:
@@ -64,47 +66,40 @@ bool drain(int fd, std::string& into) {
   return true;
 }
 
-}  // namespace
+/// The child's standard descriptors: its stdout and stderr read here, its stdin (when there
+/// is input) written here.
+struct Pipes {
+  Fd out_read, out_write, err_read, err_write, in_read, in_write;
+};
 
-ProcessResult SpawnRunner::run(const std::vector<std::string>& argv,
-                               std::chrono::milliseconds timeout, std::string_view input) {
-  ProcessResult result;
-  if (argv.empty()) {
-    result.error = "nothing to run";
-    return result;
-  }
-  const std::string path = resolve(argv[0]);
-  if (path.empty()) {
-    result.error = argv[0] + ": not found in /usr/sbin, /usr/bin, /sbin or /bin";
-    return result;
-  }
+/// One pipe, both ends closed on exec.
+Expected<Ok> open_pipe(Fd& read_end, Fd& write_end) {
+  int ends[2];
+  if (pipe2(ends, O_CLOEXEC) != 0) return fail(std::string("pipe: ") + std::strerror(errno));
+  read_end.reset(ends[0]);
+  write_end.reset(ends[1]);
+  return Ok{};
+}
 
-  int out_pipe[2], err_pipe[2];
-  if (pipe2(out_pipe, O_CLOEXEC) != 0) {
-    result.error = std::string("pipe: ") + std::strerror(errno);
-    return result;
-  }
-  Fd out_read(out_pipe[0]), out_write(out_pipe[1]);
-  if (pipe2(err_pipe, O_CLOEXEC) != 0) {
-    result.error = std::string("pipe: ") + std::strerror(errno);
-    return result;
-  }
-  Fd err_read(err_pipe[0]), err_write(err_pipe[1]);
-  int in_pipe[2] = {-1, -1};
-  if (!input.empty() && pipe2(in_pipe, O_CLOEXEC) != 0) {
-    result.error = std::string("pipe: ") + std::strerror(errno);
-    return result;
-  }
-  Fd in_read(in_pipe[0]), in_write(in_pipe[1]);
+Expected<Ok> open_pipes(Pipes& pipes, bool with_input) {
+  if (auto out = open_pipe(pipes.out_read, pipes.out_write); !out) return out;
+  if (auto err = open_pipe(pipes.err_read, pipes.err_write); !err) return err;
+  if (with_input) return open_pipe(pipes.in_read, pipes.in_write);
+  return Ok{};
+}
 
+/// Starts `path` with `argv` and the fixed environment, its stdin from the input's pipe or
+/// /dev/null and its output into the pipes; then closes the child's ends here. Returns
+/// posix_spawn's error number, 0 when it started.
+int spawn(const std::string& path, const std::vector<std::string>& argv, Pipes& pipes, pid_t& pid) {
   SpawnActions spawn;
-  if (input.empty()) {
+  if (pipes.in_read.get() < 0) {
     posix_spawn_file_actions_addopen(&spawn.actions, 0, "/dev/null", O_RDONLY, 0);
   } else {
-    posix_spawn_file_actions_adddup2(&spawn.actions, in_read.get(), 0);
+    posix_spawn_file_actions_adddup2(&spawn.actions, pipes.in_read.get(), 0);
   }
-  posix_spawn_file_actions_adddup2(&spawn.actions, out_write.get(), 1);
-  posix_spawn_file_actions_adddup2(&spawn.actions, err_write.get(), 2);
+  posix_spawn_file_actions_adddup2(&spawn.actions, pipes.out_write.get(), 1);
+  posix_spawn_file_actions_adddup2(&spawn.actions, pipes.err_write.get(), 2);
 
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -113,7 +108,6 @@ ProcessResult SpawnRunner::run(const std::vector<std::string>& argv,
   char path_env[] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
   char* env[] = {lc_all, path_env, nullptr};
 
-  pid_t pid = 0;
   // The child starts with SIGPIPE's default action, whatever this process set.
   posix_spawnattr_t attributes;
   posix_spawnattr_init(&attributes);
@@ -124,20 +118,22 @@ ProcessResult SpawnRunner::run(const std::vector<std::string>& argv,
   posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF);
   const int rc = posix_spawn(&pid, path.c_str(), &spawn.actions, &attributes, args.data(), env);
   posix_spawnattr_destroy(&attributes);
-  out_write.reset();
-  err_write.reset();
-  in_read.reset();
-  if (rc != 0) {
-    result.error = path + ": " + std::strerror(rc);
-    return result;
-  }
-  result.started = true;
+  pipes.out_write.reset();
+  pipes.err_write.reset();
+  pipes.in_read.reset();
+  return rc;
+}
 
-  // Feed the input and read both pipes until they close or the deadline passes. A program
-  // that stops reading early closes its end: the write fails with EPIPE, not a signal.
+/// Feeds `input` and reads both output pipes into `result` until they close or `deadline`
+/// passes (timed_out); then closes the input: what was not taken by now never will be, so
+/// the program sees end of file, not a wait.
+void exchange(Pipes& pipes, std::string_view input, std::chrono::steady_clock::time_point deadline,
+              ProcessResult& result) {
+  // A program that stops reading early closes its end: the write fails with EPIPE, not a
+  // signal.
+  Fd& in_write = pipes.in_write;
   if (in_write.get() >= 0) fcntl(in_write.get(), F_SETFL, O_NONBLOCK);
   signal(SIGPIPE, SIG_IGN);
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
   bool out_open = true, err_open = true;
   while (out_open || err_open) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -146,8 +142,8 @@ ProcessResult SpawnRunner::run(const std::vector<std::string>& argv,
       result.timed_out = true;
       break;
     }
-    pollfd fds[3] = {{out_open ? out_read.get() : -1, POLLIN, 0},
-                     {err_open ? err_read.get() : -1, POLLIN, 0},
+    pollfd fds[3] = {{out_open ? pipes.out_read.get() : -1, POLLIN, 0},
+                     {err_open ? pipes.err_read.get() : -1, POLLIN, 0},
                      {in_write.get(), POLLOUT, 0}};
     const int n = poll(fds, 3, static_cast<int>(left.count()));
     if (n < 0 && errno != EINTR) break;
@@ -156,11 +152,16 @@ ProcessResult SpawnRunner::run(const std::vector<std::string>& argv,
       if (written > 0) input.remove_prefix(static_cast<std::size_t>(written));
       if ((written < 0 && errno != EAGAIN && errno != EINTR) || input.empty()) in_write.reset();
     }
-    if (out_open && fds[0].revents != 0) out_open = drain(out_read.get(), result.out);
-    if (err_open && fds[1].revents != 0) err_open = drain(err_read.get(), result.err);
+    if (out_open && fds[0].revents != 0) out_open = drain(pipes.out_read.get(), result.out);
+    if (err_open && fds[1].revents != 0) err_open = drain(pipes.err_read.get(), result.err);
   }
-  in_write.reset();  // input not taken by now never will be: end of file, not a wait
-  // A program may close its output and still run: the deadline holds for its exit too.
+  in_write.reset();
+}
+
+/// Waits for the program `name` to exit and records how it ended; kills it when `deadline`
+/// passes first (timed_out): a program may close its output and still run.
+void reap(pid_t pid, const std::string& name, std::chrono::milliseconds timeout,
+          std::chrono::steady_clock::time_point deadline, ProcessResult& result) {
   int status = 0;
   while (!result.timed_out) {
     const pid_t done = waitpid(pid, &status, WNOHANG);
@@ -175,14 +176,44 @@ ProcessResult SpawnRunner::run(const std::vector<std::string>& argv,
     kill(pid, SIGKILL);
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
-    result.error = argv[0] + ": killed after " + std::to_string(timeout.count()) + " ms";
+    result.error = name + ": killed after " + std::to_string(timeout.count()) + " ms";
   } else {
     if (WIFEXITED(status)) {
       result.exit_code = WEXITSTATUS(status);
     } else if (WIFSIGNALED(status)) {
-      result.error = argv[0] + ": killed by signal " + std::to_string(WTERMSIG(status));
+      result.error = name + ": killed by signal " + std::to_string(WTERMSIG(status));
     }
   }
+}
+
+}  // namespace
+
+ProcessResult SpawnRunner::run(const std::vector<std::string>& argv,
+                               std::chrono::milliseconds timeout, std::string_view input) {
+  ProcessResult result;
+  if (argv.empty()) {
+    result.error = "nothing to run";
+    return result;
+  }
+  const std::string path = resolve(argv[0]);
+  if (path.empty()) {
+    result.error = argv[0] + ": not found in /usr/sbin, /usr/bin, /sbin or /bin";
+    return result;
+  }
+  Pipes pipes;
+  if (const auto opened = open_pipes(pipes, !input.empty()); !opened) {
+    result.error = opened.error();
+    return result;
+  }
+  pid_t pid = 0;
+  if (const int rc = spawn(path, argv, pipes, pid); rc != 0) {
+    result.error = path + ": " + std::strerror(rc);
+    return result;
+  }
+  result.started = true;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  exchange(pipes, input, deadline, result);
+  reap(pid, argv[0], timeout, deadline, result);
   return result;
 }
 

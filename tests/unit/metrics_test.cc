@@ -16,14 +16,26 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 EventCost restored(const std::string& firewall, std::size_t rules, std::size_t cleared) {
-  return {EventCost::Kind::Restore, firewall, "restored", rules, cleared, 0.31, 0.042};
+  return {EventCost::Kind::Restore,
+          firewall,
+          RestoreEvent::Action::Restored,
+          rules,
+          cleared,
+          0.31,
+          0.042};
 }
 
 TEST(Metrics, EachEventAddsToTheCountersAndSetsTheGauges) {
   auto text = add_to_metrics("", restored("iptables.service", 38, 2));
   text = add_to_metrics(text, restored("iptables.service", 37, 1));
-  text = add_to_metrics(
-      text, {EventCost::Kind::Restore, "iptables.service", "restart queued", 0, 0, {}, {}});
+  text = add_to_metrics(text, {EventCost::Kind::Restore,
+                               "iptables.service",
+                               RestoreEvent::Action::FellBack,
+                               0,
+                               0,
+                               {},
+                               {},
+                               RestartAction::Queued});
   text = add_to_metrics(text, {EventCost::Kind::DockerStart, {}, {}, 0, 3, {}, {}});
   EXPECT_EQ(
       text,

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "canary.h"
@@ -13,7 +15,13 @@
 
 namespace dfg {
 
-/// What systemd really loaded for one guarded service.
+/// Whether Docker's rules are kept across the firewall units' events.
+enum class Protection { Yes, No, Unknown };
+
+/// "yes", "no" or "unknown", as `status` says it.
+std::string_view to_string(Protection protection);
+
+/// What systemd really loaded for the guarded service.
 struct ServiceReport {
   std::string name;
   UnitStatus unit;
@@ -27,9 +35,9 @@ struct ServiceReport {
 struct StatusReport {
   LoadedConfig config;
   DockerSettingsResult docker;
-  GuardPlan plan;             ///< what the generator decides from the files
-  std::string systemd_error;  ///< set when systemd could not be asked
-  std::vector<ServiceReport> services;
+  GuardPlan plan;                                ///< what the generator decides from the files
+  std::string systemd_error;                     ///< set when systemd could not be asked
+  std::optional<ServiceReport> service;          ///< none when systemd could not be asked
   std::map<std::string, UnitStatus> firewalls;   ///< as systemd sees them
   std::map<std::string, UnitStatus> companions;  ///< strategy reconcile's, as systemd sees them
   CanaryResult rules;
@@ -37,11 +45,13 @@ struct StatusReport {
   std::string docker_view;
   std::string docker_view_error;
   std::size_t containers = 0, published_ports = 0, networks = 0;
-  /// "yes", "no" or "unknown", and why, in one line.
-  std::string protection = "unknown";
-  std::string reason;
+  Protection protection = Protection::Unknown;
+  std::string reason;  ///< why, in one line
   std::vector<std::string> advice;
 };
+
+/// Whether systemd says the guarded service is active.
+bool service_active(const StatusReport& report);
 
 /// Decides protection and advice from the gathered facts (pure; the command gathers).
 void judge(StatusReport& report);
