@@ -5,16 +5,16 @@
 
 namespace dfg::cli {
 
-Subcommand add_companion_subcommand(CLI::App& app, const char* name, const char* description,
-                                    const char* flag, const char* flag_help,
-                                    ExitStatus (*body)(HostView&, const std::string&, bool)) {
+Subcommand add_firewall_event_subcommand(CLI::App& app, const char* name, const char* description,
+                                         const char* flag, const char* flag_help,
+                                         ExitStatus (*body)(HostView&, const std::string&, bool)) {
   struct Options {
     std::string firewall;
     bool flag = false;
   };
   auto options = std::make_shared<Options>();
   auto* sub = app.add_subcommand(name, description);
-  sub->group("");  // strategy reconcile's companions run it; not for administrators
+  sub->group("");  // strategy reconcile's units run it; not for administrators
   sub->add_option("--firewall", options->firewall, "The firewall unit")->required();
   sub->add_flag(flag, options->flag, flag_help);
   return on_host_view(sub, [options, body](HostView& view) {

@@ -4,7 +4,7 @@
 namespace dfg::cli {
 
 Subcommand add_snapshot(CLI::App& app) {
-  return add_companion_subcommand(
+  return add_firewall_event_subcommand(
       app, "snapshot", "Save Docker's rules before FIREWALL flushes them", "--before-stop",
       "Run from the after-unit's ExecStop=: save only while FIREWALL's stop is pending",
       run_snapshot);

@@ -39,8 +39,8 @@ Subcommand add_clear_flows(CLI::App& app);
 
 /// A subcommand of strategy reconcile's companions (snapshot, restore; companion_subcommand.cc):
 /// not listed in --help, `--firewall UNIT` and one flag; runs `body(view, firewall, flag)`.
-Subcommand add_companion_subcommand(CLI::App& app, const char* name, const char* description,
-                                    const char* flag, const char* flag_help,
-                                    ExitStatus (*body)(HostView&, const std::string&, bool));
+Subcommand add_firewall_event_subcommand(CLI::App& app, const char* name, const char* description,
+                                         const char* flag, const char* flag_help,
+                                         ExitStatus (*body)(HostView&, const std::string&, bool));
 
 }  // namespace dfg::cli

@@ -57,7 +57,7 @@ struct Key {
   Setter set;
 };
 
-std::vector<std::string> split_words(const std::string& value) {
+std::vector<std::string> split_config_list(const std::string& value) {
   std::vector<std::string> words;
   std::size_t pos = 0;
   while (pos < value.size()) {
@@ -73,7 +73,7 @@ std::vector<std::string> split_words(const std::string& value) {
 
 std::optional<std::string> parse_service_list(const std::string& value,
                                               std::vector<std::string>& out) {
-  auto names = split_words(value);
+  auto names = split_config_list(value);
   if (names.empty()) return "empty; to write nothing, set strategy = none";
   for (const auto& name : names) {
     if (auto problem = unit_name_problem(name); !problem.empty())
@@ -115,7 +115,7 @@ const Key keys[] = {
      [](Config& c, const std::string& v) { return parse_service_list(v, c.firewalls); }},
     {"guard", "restore-before",
      [](Config& c, const std::string& v) -> std::optional<std::string> {
-       if (split_words(v).empty()) {  // nothing to wait for
+       if (split_config_list(v).empty()) {  // nothing to wait for
          c.restore_before.clear();
          return std::nullopt;
        }
@@ -148,7 +148,7 @@ const Key keys[] = {
     {"hook", "packages",
      [](Config& c, const std::string& v) -> std::optional<std::string> {
        // Package names go into argument vectors only, but keep them to RPM's name syntax.
-       auto names = split_words(v);
+       auto names = split_config_list(v);
        if (names.empty()) return "empty; to turn the hooks off, set enabled = no";
        for (const auto& n : names) {
          if (!is_package_name(n)) return "'" + n + "' is not a package name";

@@ -40,7 +40,7 @@ bool is_name_char(char c) {
 }
 
 /// Splits at white space outside quotes; quotes group, backslash escapes.
-std::vector<std::string> split_words(std::string_view line) {
+std::vector<std::string> split_systemd_words(std::string_view line) {
   std::vector<std::string> words;
   std::string word;
   bool in_word = false;
@@ -154,7 +154,7 @@ void apply_unit_file(std::string_view root, const std::string& path, ServiceLine
     if (key == "ExecStart") {
       lines.exec_start = value;  // an empty one resets; the last one is what runs
     } else if (key == "Environment") {
-      for (auto& word : split_words(value)) lines.environment.push_back(word);
+      for (auto& word : split_systemd_words(value)) lines.environment.push_back(word);
     } else if (key == "EnvironmentFile" && !value.empty()) {
       read_environment_file(root, value, lines.environment);
     }
@@ -283,11 +283,11 @@ std::vector<std::string> split_exec_line(std::string_view line,
   while (!line.empty() && std::string_view("-@:+!").find(line.front()) != std::string_view::npos)
     line.remove_prefix(1);
   std::vector<std::string> out;
-  for (const auto& word : split_words(line)) {
+  for (const auto& word : split_systemd_words(line)) {
     // "$NAME" alone becomes the words of its value; "${NAME}" anywhere, its value.
     if (word.size() > 1 && word[0] == '$' &&
         std::all_of(word.begin() + 1, word.end(), is_name_char)) {
-      for (auto& w : split_words(lookup(environment, word.substr(1)).value_or("")))
+      for (auto& w : split_systemd_words(lookup(environment, word.substr(1)).value_or("")))
         out.push_back(w);
     } else {
       out.push_back(expand_braced(word, environment));

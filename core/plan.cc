@@ -91,30 +91,30 @@ GuardPlan plan_guard(const LoadedConfig& loaded, const DockerSettings& docker,
     return plan;
   }
 
-  std::vector<std::string> bound;
+  std::vector<std::string> to_bind;
   for (const auto& unit : config.firewalls) {
     plan.firewalls.push_back(bind_firewall(unit, units));
-    if (plan.firewalls.back().to_bind) bound.push_back(unit);
+    if (plan.firewalls.back().to_bind) to_bind.push_back(unit);
   }
-  if (bound.empty()) {
+  if (to_bind.empty()) {
     plan.notes.emplace_back(
         "no configured firewall unit is installed, unmasked and enabled; "
         "writing nothing");
     return plan;
   }
 
-  const auto text = render_dropin(config.strategy, bound, loaded.files);
+  const auto text = render_dropin(config.strategy, to_bind, loaded.files);
   if (units.find(config.service).state != UnitLookup::State::Found) {
     plan.notes.push_back(config.service + " is not installed or masked; no drop-in for it");
     return plan;
   }
   plan.dropins.push_back({config.service, text});
   if (config.strategy == Strategy::Reconcile) {
-    for (const auto& firewall : bound) add_companions(plan, firewall, loaded);
+    for (const auto& firewall : to_bind) add_companions(plan, firewall, loaded);
     return plan;
   }
   const auto firewall_text = render_firewall_dropin(config.strategy, config.service, loaded.files);
-  for (const auto& firewall : bound) plan.dropins.push_back({firewall, firewall_text});
+  for (const auto& firewall : to_bind) plan.dropins.push_back({firewall, firewall_text});
   return plan;
 }
 

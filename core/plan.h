@@ -55,13 +55,13 @@ struct GuardPlan {
 /// Binds each configured firewall unit that exists, is not masked and is enabled; never a
 /// disabled one, since Requires= would start it (and firewalld conflicts with
 /// iptables.service). Writes nothing for strategy none, when Docker's iptables handling is
-/// off, when no firewall is bound, or for a guarded service that is not installed. Each
-/// bound firewall gets a drop-in too (render_firewall_dropin), after the service's;
+/// off, when no firewall is to be bound, or for a guarded service that is not installed. Each
+/// firewall to bind gets a drop-in too (render_firewall_dropin), after the service's;
 /// with strategy reconcile, its drop-in pulls in its two companion units, written too.
 GuardPlan plan_guard(const LoadedConfig& loaded, const DockerSettings& docker,
                      const UnitFiles& units);
 
-/// The drop-in for a bound firewall unit: after each of its starts, clear the start limit
+/// The drop-in for a firewall unit to bind: after each of its starts, clear the start limit
 /// of the guarded `service`, whose restarts it causes.
 std::string render_firewall_dropin(Strategy strategy, const std::string& service,
                                    const std::vector<std::string>& config_files);

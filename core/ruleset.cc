@@ -17,7 +17,7 @@ Expected<Ruleset> parse_error(std::size_t line, const std::string& message) {
 
 /// Splits a rule as iptables-restore does: on spaces, "double quotes" grouping, a backslash
 /// taking the next character as it is. False for an unterminated quote.
-bool split_words(std::string_view spec, std::vector<std::string>& words) {
+bool split_iptables_words(std::string_view spec, std::vector<std::string>& words) {
   std::string word;
   bool in_word = false, quoted = false;
   for (std::size_t i = 0; i < spec.size(); ++i) {
@@ -274,7 +274,8 @@ Expected<Ruleset> parse_ruleset(std::string_view text) {
           space == std::string_view::npos ? std::string() : std::string(rest.substr(space + 1));
       if (!has_chain(*table, rule.chain))
         return parse_error(number, "a rule in the undeclared chain " + rule.chain);
-      if (!split_words(rule.spec, rule.words)) return parse_error(number, "an unterminated quote");
+      if (!split_iptables_words(rule.spec, rule.words))
+        return parse_error(number, "an unterminated quote");
       table->rules.push_back(std::move(rule));
       continue;
     }

@@ -15,7 +15,7 @@ constexpr unsigned dir_mode = 0700;
 constexpr const char* snapshot_dir = "/run/docker-firewall-guard/snapshots";
 /// restart-docker's lock: runs started at the same moment take turns.
 constexpr const char* restart_lock = "/run/docker-firewall-guard/restart-docker.lock";
-/// The lock `restore` holds (strategy reconcile's companions).
+/// The lock `restore` holds (strategy reconcile's in-job restore).
 constexpr const char* restore_lock = "/run/docker-firewall-guard/restore.lock";
 /// The lock every writer of [guard] metrics-file holds, so that no count is lost.
 constexpr const char* metrics_lock = "/run/docker-firewall-guard/metrics.lock";

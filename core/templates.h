@@ -7,9 +7,9 @@ namespace dfg::templates {
 extern const char* const dropin_header;     ///< @CONFIG@: comment lines naming the config files
 extern const char* const dropin_requires;   ///< @FIREWALLS@: space-separated units, @COMMAND@
 extern const char* const dropin_partof;     ///< @FIREWALLS@: space-separated units, @COMMAND@
-extern const char* const dropin_firewall;   ///< @SERVICES@, @STRATEGY@: for each bound firewall
+extern const char* const dropin_firewall;   ///< @SERVICES@, @STRATEGY@: for each firewall to bind
 extern const char* const dropin_reconcile;  ///< @FIREWALLS@: space-separated units, @COMMAND@
-/// For each bound firewall with strategy reconcile: @BEFORE@, @AFTER@ (its companions),
+/// For each firewall to bind with strategy reconcile: @BEFORE@, @AFTER@ (its companions),
 /// @COMMAND@ (the command's path), @FIREWALL@
 extern const char* const dropin_firewall_reconcile;
 /// The companion units: @FIREWALL@, @AFTER@, @COMMAND@, @TIMEOUT@ (seconds)

@@ -10,7 +10,7 @@ ManagedFamilies families_flushed_by(const std::string& firewall, ManagedFamilies
   return managed;
 }
 
-Expected<ManagedFamilies> companion_families(HostView& view, const std::string& firewall) {
+Expected<ManagedFamilies> event_families(HostView& view, const std::string& firewall) {
   if (const auto& why = view.refusal(); !why.empty()) return fail(why);
   const auto systemd = view.systemd();
   if (!systemd) return fail(systemd);

@@ -17,7 +17,7 @@ ManagedFamilies families_flushed_by(const std::string& firewall, ManagedFamilies
 /// What `snapshot` and `restore` both ask before acting: the families `firewall` flushes,
 /// when the system is not shutting down, the Docker service runs and Docker manages rules
 /// there; otherwise the line that says why nothing is done.
-Expected<ManagedFamilies> companion_families(HostView& view, const std::string& firewall);
+Expected<ManagedFamilies> event_families(HostView& view, const std::string& firewall);
 
 /// Usage, with "--firewall NAME: problem" on err: `snapshot` and `restore` take unit names.
 ExitStatus refuse_firewall_name(HostView& view, const std::string& firewall);

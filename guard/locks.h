@@ -15,7 +15,7 @@ class HeldLock {
 };
 
 /// Exclusive locks by path, so that runs started at the same moment (the dnf plugin and an
-/// rpm trigger, two firewalls' companions) take turns: flock(2) in the command
+/// rpm trigger, two firewalls' restores) take turns: flock(2) in the command
 /// (system/run_lock.h), an in-memory table that waits on the fake clock in unit tests
 /// (tests/unit/fake_locks.h).
 class Locks {

@@ -29,11 +29,11 @@ Expected<std::vector<std::string>> wait_for_queued_jobs(Systemd& systemd,
   return waited;
 }
 
-/// Rule 2's units: the firewalls and, with strategy reconcile unless settle_companions is
+/// Rule 2's units: the firewalls and, with strategy reconcile unless settle_companion_units is
 /// off, their companions.
 std::vector<std::string> units_to_settle(const Config& config, const RestartOptions& options) {
   std::vector<std::string> units = config.firewalls;
-  if (config.strategy == Strategy::Reconcile && options.settle_companions) {
+  if (config.strategy == Strategy::Reconcile && options.settle_companion_units) {
     for (const auto& firewall : config.firewalls) {
       const auto companions = companions_of(firewall);
       units.push_back(companions.before);
@@ -43,9 +43,9 @@ std::vector<std::string> units_to_settle(const Config& config, const RestartOpti
   return units;
 }
 
-/// Not waiting (the rpm triggers): a firewall or companion still in a job (a companion
-/// starting to restore the rules, say) acts first; a later run judges what it left. A
-/// restore's fallback (settle_companions off) runs inside such a job and goes on.
+/// Not waiting (the rpm triggers): a firewall or companion still in a job (a firewall
+/// whose in-job restore runs, say) acts first; a later run judges what it left. A
+/// restore's fallback (settle_companion_units off) runs inside such a job and goes on.
 std::optional<RestartOutcome> left_to_a_job(Systemd& systemd, const std::string& service,
                                             const std::vector<std::string>& units) {
   for (const auto& name : units) {
@@ -162,7 +162,7 @@ RestartOutcome restart_one(Systemd& systemd, Clock& clock,
 
   // Rule 2: let what systemd is already doing finish before judging.
   auto units = units_to_settle(config, options);
-  if (options.no_block && options.settle_companions) {
+  if (options.no_block && options.settle_companion_units) {
     if (auto busy = left_to_a_job(systemd, service, units)) return *busy;
   }
   units.push_back(service);

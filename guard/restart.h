@@ -40,13 +40,13 @@ struct RestartOptions {
   std::chrono::milliseconds timeout = std::chrono::seconds(90);  ///< per wait
   /// Queue the restart and wait for no job: for callers inside a firewall's own job (its
   /// ExecStopPost=), where waiting for jobs ordered after it would only time out, and for
-  /// rpm's triggers, which must not hold the transaction. With settle_companions, a job of
+  /// rpm's triggers, which must not hold the transaction. With settle_companion_units, a job of
   /// a firewall or companion then means doing nothing: it acts first.
   bool no_block = false;
   /// Wait for (or, with no_block, leave it to) the jobs of the firewalls and of strategy
-  /// reconcile's companions. Off for a companion's own fallback: companions of two
+  /// reconcile's companions. Off for the in-job restore's fallback: restores of two
   /// firewalls waiting for each other would only time out.
-  bool settle_companions = true;
+  bool settle_companion_units = true;
   /// How long a finished restart may take to show its rules; the canary is asked again
   /// every 100 ms until then. (With live-restore and running containers, Docker before the
   /// fix of moby/moby#48560 never re-creates DOCKER-USER: the canary then stays "flushed"

@@ -36,8 +36,8 @@ Expected<Snapshot> read_snapshot(const std::string& path) {
 }
 
 /// Why `snapshot` may not be put back now, or "".
-std::string why_stale(const Snapshot& snapshot, const std::string& firewall, HostView& view,
-                      std::uint32_t dockerd_pid, std::uint64_t dockerd_start) {
+std::string why_unusable(const Snapshot& snapshot, const std::string& firewall, HostView& view,
+                         std::uint32_t dockerd_pid, std::uint64_t dockerd_start) {
   if (snapshot.firewall != firewall)
     return "the snapshot is of " + snapshot.firewall + ", not " + firewall;
   if (snapshot.dockerd_pid != dockerd_pid || snapshot.dockerd_start != dockerd_start)
@@ -182,7 +182,7 @@ class Restore {
     const auto main_pid = m_view.docker_unit().value().main_pid;
     const auto start = m_host.processes.start_time(main_pid);
     if (!start) return start.error();
-    return why_stale(m_snapshot.value(), m_event.firewall, m_view, main_pid, start.value());
+    return why_unusable(m_snapshot.value(), m_event.firewall, m_view, main_pid, start.value());
   }
 
   /// What dockerd holds now, and the snapshot fitted to it. Asked before anything goes back:
@@ -319,7 +319,7 @@ class Restore {
     RestartOptions options;
     options.timeout = m_view.timeout();
     options.no_block = m_in_job;
-    options.settle_companions = false;
+    options.settle_companion_units = false;
     options.rules_grace = restart_rules_grace;
     options.dry_run = m_view.config().dry_run;
     auto& host = m_host;
@@ -386,7 +386,7 @@ class Restore {
 ExitStatus run_restore(HostView& view, const std::string& firewall, bool in_job) {
   if (!is_valid_unit_name(firewall)) return refuse_firewall_name(view, firewall);
   auto& host = view.host();
-  const auto families = companion_families(view, firewall);
+  const auto families = event_families(view, firewall);
   if (!families) {
     unlink(snapshot_path(host.root, firewall).c_str());
     host.out << "restore: nothing done: " << families.error() << "\n";

@@ -91,7 +91,7 @@ ExitStatus nothing_saved(Host& host, const std::string& why, ExitStatus status) 
 ExitStatus run_snapshot(HostView& view, const std::string& firewall, bool before_stop) {
   if (!is_valid_unit_name(firewall)) return refuse_firewall_name(view, firewall);
   auto& host = view.host();
-  const auto families = companion_families(view, firewall);
+  const auto families = event_families(view, firewall);
   if (!families) return nothing_saved(host, families.error(), ExitStatus::Ok);
   view.arm_deadline();
   const auto& docker = view.docker_unit().value();

@@ -68,12 +68,12 @@ ExitStatus run_status(HostView& view, bool json) {
   r.rules = view.canary();
   if (service_active(r)) {
     if (const auto& docker = view.docker_view(); docker) {
-      r.docker_view = summary(docker.value());
+      r.docker_api = summary(docker.value());
       r.containers = docker.value().containers.size();
       r.published_ports = docker.value().published_ports();
       r.networks = docker.value().networks.size();
     } else {
-      r.docker_view_error = docker.error();
+      r.docker_api_error = docker.error();
     }
   }
   judge(r);

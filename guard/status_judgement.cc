@@ -20,7 +20,7 @@ std::vector<std::string> firewalls_to_bind(const GuardPlan& plan) {
 }
 
 /// Whether systemd really ties the guarded service to `firewall`.
-bool really_bound(const StatusReport& r, const std::string& firewall) {
+bool is_bound(const StatusReport& r, const std::string& firewall) {
   return r.service && contains(r.service->bound, firewall);
 }
 
@@ -188,7 +188,7 @@ nlohmann::json firewalls_json(const StatusReport& r) {
         {{"name", f.unit},
          {"active_state",
           unit == r.firewalls.end() ? json(nullptr) : json(unit->second.active_state)},
-         {"bound", really_bound(r, f.unit)},
+         {"bound", is_bound(r, f.unit)},
          {"to_bind", f.to_bind},
          {"reason", f.reason}});
   }
@@ -208,9 +208,9 @@ nlohmann::json docker_json(const StatusReport& r) {
   using nlohmann::json;
   const auto& settings = r.docker.settings;
   json api = nullptr;
-  if (!r.docker_view_error.empty())
-    api = {{"error", r.docker_view_error}};
-  else if (!r.docker_view.empty())
+  if (!r.docker_api_error.empty())
+    api = {{"error", r.docker_api_error}};
+  else if (!r.docker_api.empty())
     api = {{"containers", r.containers},
            {"published_ports", r.published_ports},
            {"networks", r.networks}};
@@ -290,9 +290,9 @@ std::string render_text(const StatusReport& r) {
   for (const auto& f : r.plan.firewalls) {
     const auto unit = r.firewalls.find(f.unit);
     out += " " + f.unit + " " + (unit == r.firewalls.end() ? "?" : unit->second.active_state) +
-           (really_bound(r, f.unit) ? ", bound"
-            : f.to_bind             ? ", enabled but not bound yet"
-                                    : ", not bound (" + f.reason + ")") +
+           (is_bound(r, f.unit) ? ", bound"
+            : f.to_bind         ? ", enabled but not bound yet"
+                                : ", not bound (" + f.reason + ")") +
            ";";
   }
   if (r.plan.firewalls.empty()) out += " not considered (" + join(r.plan.notes, "; ") + ")";
@@ -300,8 +300,8 @@ std::string render_text(const StatusReport& r) {
          describe(r.rules) + ")\n";
   out += std::string("Docker: live-restore ") + (r.docker.settings.live_restore ? "on" : "off") +
          (r.docker.warning.empty() ? "" : " (" + r.docker.warning + ")");
-  if (!r.docker_view.empty()) out += "; holds " + r.docker_view;
-  if (!r.docker_view_error.empty()) out += "; its API cannot tell: " + r.docker_view_error;
+  if (!r.docker_api.empty()) out += "; holds " + r.docker_api;
+  if (!r.docker_api_error.empty()) out += "; its API cannot tell: " + r.docker_api_error;
   out += "\n";
   for (const auto& a : r.advice) out += "Advice: " + a + "\n";
   return out;

@@ -42,8 +42,8 @@ struct StatusReport {
   std::map<std::string, UnitStatus> companions;  ///< strategy reconcile's, as systemd sees them
   CanaryResult rules;
   /// What dockerd holds (its Engine API), when it runs: a summary, or why it cannot tell.
-  std::string docker_view;
-  std::string docker_view_error;
+  std::string docker_api;
+  std::string docker_api_error;
   std::size_t containers = 0, published_ports = 0, networks = 0;
   Protection protection = Protection::Unknown;
   std::string reason;  ///< why, in one line

@@ -164,8 +164,8 @@ TEST(RestartIfFlushed, WithoutWaitingAJobOfAFirewallOrACompanionGoesFirst) {
   out = w.run();
   EXPECT_EQ(out.action, RestartAction::Queued) << "once it is done, a restart is queued";
 
-  // A restore's own fallback (settle_companions off) does not wait for its companion.
-  w.options.settle_companions = false;
+  // A restore's own fallback (settle_companion_units off) does not wait for its companion.
+  w.options.settle_companion_units = false;
   w.systemd.units["docker-firewall-guard-after-iptables.service"].job_type = "start";
   w.current = rules(RulesState::Flushed);
   out = w.run();
