@@ -10,8 +10,9 @@ if command -v apt-get >/dev/null; then
     libsystemd-dev libcli11-dev libcurl4-openssl-dev libnetfilter-conntrack-dev systemd util-linux
     # the lab (tests/lab): outer Docker engine, root file system, RPM tooling
     docker.io debootstrap rpm rpmlint iptables nftables
-    # benchmarks and docs; clang and its runtimes for the fuzz targets (libFuzzer)
-    hyperfine scdoc clang libclang-rt-14-dev
+    # benchmarks and docs; clang and its runtimes for the fuzz targets (libFuzzer); the
+    # function-size lint (tests/lint)
+    hyperfine scdoc clang libclang-rt-14-dev universal-ctags
   )
   missing=()
   for p in "${packages[@]}"; do
@@ -24,7 +25,7 @@ if command -v apt-get >/dev/null; then
 elif command -v dnf >/dev/null; then
   dnf install -y cmake gcc-c++ pkgconf-pkg-config make fmt-devel inih-devel json-devel \
     gtest-devel gmock-devel systemd-devel cli11-devel libcurl-devel libnetfilter_conntrack-devel systemd rpm-build rpmlint scdoc \
-    python3-devel systemd-rpm-macros clang compiler-rt
+    python3-devel systemd-rpm-macros clang compiler-rt ctags
 else
   echo "install-deps: neither apt-get nor dnf found; install the packages listed in README.md" >&2
   exit 1

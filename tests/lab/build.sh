@@ -46,10 +46,12 @@ case ${1:-build} in
     mkdir -p "$out"
     start=$SECONDS
     lab_log "building for $LAB_GEN in $out"
+    # -O2 as distributions build, without -g: the lab reads no debug info, which costs a
+    # quarter of the compile time and changes no generated code.
     in_container '
       g++ --version | head -n 1
-      cmake -S /src -B /build -DDFG_WERROR=ON -DDFG_LAB=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-        -DCMAKE_INSTALL_PREFIX=/usr >/dev/null
+      cmake -S /src -B /build -DDFG_WERROR=ON -DDFG_LAB=OFF -DCMAKE_BUILD_TYPE=Release \
+        -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" -DCMAKE_INSTALL_PREFIX=/usr >/dev/null
       cmake --build /build -j"$(nproc)"'
     [[ -z $inputs ]] || echo "$inputs" >"$stamp"
     lab_log "built for $LAB_GEN in $((SECONDS - start)) s" ;;

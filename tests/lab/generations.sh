@@ -10,7 +10,7 @@
 # shellcheck disable=SC2034 # read by image.sh, lib.sh and host-facts.sh
 
 LAB_GENERATIONS=(bookworm trixie forky)
-# The generation that runs every scenario; the others run the core set (tests/lab/CMakeLists.txt
+# The generation that runs every scenario; the others run the core set (tests/lab/scenarios.txt
 # says which), so that the whole suite stays within 45 minutes cold on 2 cores. forky: it
 # alone has dnf 5, and the newest systemd and Docker.
 LAB_FULL_GENERATION=forky
