@@ -1,12 +1,10 @@
 #!/usr/bin/env bash
 # Functions short enough to read at once: fails when a function of core/, guard/, system/,
 # cli/ or generator/ (its .cc and .h files) is over MAX lines, from the line that names it to
-# its closing brace, unless function-size-allowed.txt names it (a member as Class::name, so
-# that the list holds across a move to another file). Universal Ctags finds them.
+# its closing brace. Universal Ctags finds them.
 # Usage: function-size.sh SOURCE_DIR [MAX]
 set -euo pipefail
 src=${1:?usage: function-size.sh SOURCE_DIR [MAX]} max=${2:-60}
-allowed=$(dirname "$0")/function-size-allowed.txt
 ctags=$(command -v ctags-universal || command -v ctags) ||
   { echo "function-size: ctags not found (tools/install-deps.sh installs it)" >&2; exit 1; }
 # Exuberant Ctags (EL 8's ctags) gives no end lines.
@@ -16,13 +14,7 @@ ctags=$(command -v ctags-universal || command -v ctags) ||
 cd "$src"
 find core guard system cli generator -name '*.cc' -o -name '*.h' | LC_ALL=C sort |
   "$ctags" -L - --language-force=C++ --kinds-c++=f --fields=+ne --sort=no -o - |
-  awk -F'\t' -v max="$max" -v allowed="$allowed" '
-    BEGIN {
-      while ((getline line < allowed) > 0) {
-        sub(/#.*/, "", line)
-        if (line ~ /[^ ]/) { sub(/^ +/, "", line); sub(/ +$/, "", line); ok[line] = 1 }
-      }
-    }
+  awk -F'\t' -v max="$max" '
     {
       start = end = 0
       key = $1
@@ -33,12 +25,9 @@ find core guard system cli generator -name '*.cc' -o -name '*.h' | LC_ALL=C sort
       }
       size = end - start + 1
       if (end == 0 || size <= max) next
-      if (key in ok) { seen[key] = 1; printf "%s:%d: %s: %d lines (allowed for now)\n", $2, start, key, size; next }
       printf "%s:%d: %s: %d lines, over %d\n", $2, start, key, size, max
       over++
     }
     END {
-      for (key in ok) if (!(key in seen))
-        printf "function-size: %s is no longer over %d lines: take it off tests/lint/function-size-allowed.txt\n", key, max
       if (over) { printf "function-size: %d function(s) over %d lines: split them\n", over, max; exit 1 }
     }'
