@@ -26,8 +26,6 @@ struct DockerSettings {
   std::string api_socket = "/run/docker.sock";
   std::string api_socket_origin;   ///< what set it; empty: default
   std::vector<std::string> hosts;  ///< daemon.json's "hosts", as given
-
-  bool nftables_backend() const { return firewall_backend == "nftables"; }
 };
 
 /// The settings, and a warning naming the file and key when something could not be used.

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "package_name.h"
-#include "restart_docker.h"
+#include "restart_and_report.h"
 #include "subcommands.h"
 
 namespace dfg {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "process_result.h"
+
 namespace dfg {
 namespace {
 

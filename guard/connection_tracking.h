@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "error.h"
+#include "family.h"
 
 namespace dfg {
 
@@ -14,7 +15,7 @@ namespace dfg {
 /// packet went) and the reply direction (what an answer must look like; with source NAT, its
 /// destination is the address the packet left with). Addresses as inet_ntop writes them.
 struct TrackedFlow {
-  bool ipv6 = false;
+  Family family = Family::IPv4;
   std::string orig_src, orig_dst, reply_src, reply_dst;
   std::uint16_t orig_sport = 0, orig_dport = 0, reply_sport = 0, reply_dport = 0;  ///< 0: none
 };

@@ -5,8 +5,8 @@
 #include <string>
 #include <string_view>
 
-#include "canary.h"
 #include "docker_settings.h"
+#include "family.h"
 #include "process_runner.h"
 #include "processes.h"
 

@@ -13,14 +13,15 @@ namespace {
 
 /// An address as bytes (4 or 16), or nothing when `text` is not one.
 struct Address {
-  bool ipv6 = false;
+  Family family = Family::IPv4;
   std::array<unsigned char, 16> bytes{};
 };
 
 std::optional<Address> parse_address(const std::string& text) {
   Address a;
-  a.ipv6 = text.find(':') != std::string::npos;
-  if (inet_pton(a.ipv6 ? AF_INET6 : AF_INET, text.c_str(), a.bytes.data()) != 1) return {};
+  a.family = family_of_address(text);
+  if (inet_pton(a.family == Family::IPv6 ? AF_INET6 : AF_INET, text.c_str(), a.bytes.data()) != 1)
+    return {};
   return a;
 }
 
@@ -29,8 +30,8 @@ bool in_prefix(const Address& address, const std::string& prefix) {
   const auto slash = prefix.find('/');
   if (slash == std::string::npos) return false;
   const auto network = parse_address(prefix.substr(0, slash));
-  if (!network || network->ipv6 != address.ipv6) return false;
-  const int max_bits = address.ipv6 ? 128 : 32;
+  if (!network || network->family != address.family) return false;
+  const int max_bits = address.family == Family::IPv6 ? 128 : 32;
   int bits = 0;
   try {
     bits = std::stoi(prefix.substr(slash + 1));
@@ -47,7 +48,7 @@ bool in_prefix(const Address& address, const std::string& prefix) {
 
 /// Multicast, or IPv4's broadcast: delivered here or on the link, never forwarded through NAT.
 bool multicast_or_broadcast(const Address& a) {
-  if (a.ipv6) return a.bytes[0] == 0xff;
+  if (a.family == Family::IPv6) return a.bytes[0] == 0xff;
   return (a.bytes[0] & 0xf0) == 0xe0 ||
          (a.bytes[0] == 255 && a.bytes[1] == 255 && a.bytes[2] == 255 && a.bytes[3] == 255);
 }
@@ -55,7 +56,7 @@ bool multicast_or_broadcast(const Address& a) {
 bool same_address(const std::string& a, const std::string& b) {
   const auto x = parse_address(a);
   const auto y = parse_address(b);
-  return x && y && x->ipv6 == y->ipv6 && x->bytes == y->bytes;
+  return x && y && x->family == y->family && x->bytes == y->bytes;
 }
 
 }  // namespace

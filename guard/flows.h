@@ -4,10 +4,10 @@
 #include <string>
 #include <vector>
 
-#include "canary.h"
 #include "connection_tracking.h"
 #include "docker_view.h"
 #include "error.h"
+#include "family.h"
 
 namespace dfg {
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "journal.h"
+#include "journal_sink.h"
 #include "restore_event.h"
 
 namespace dfg {

@@ -1,5 +1,7 @@
 #include "restore_event.h"
 
+#include "journal.h"
+
 namespace dfg {
 namespace {
 

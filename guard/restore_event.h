@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "journal.h"
+#include "journal_sink.h"
 #include "restart.h"
 
 namespace dfg {

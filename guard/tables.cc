@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "process_result.h"
+
 namespace dfg {
 namespace {
 

@@ -30,8 +30,9 @@ std::string address_text(int family, const void* bytes) {
   return inet_ntop(family, bytes, text, sizeof text) != nullptr ? text : "";
 }
 
-std::string address(const nf_conntrack* ct, bool ipv6, nf_conntrack_attr v4, nf_conntrack_attr v6) {
-  if (ipv6) return address_text(AF_INET6, nfct_get_attr(ct, v6));
+std::string address(const nf_conntrack* ct, Family family, nf_conntrack_attr v4,
+                    nf_conntrack_attr v6) {
+  if (family == Family::IPv6) return address_text(AF_INET6, nfct_get_attr(ct, v6));
   const std::uint32_t a = nfct_get_attr_u32(ct, v4);
   return address_text(AF_INET, &a);
 }
@@ -42,11 +43,11 @@ std::uint16_t port(const nf_conntrack* ct, nf_conntrack_attr attr) {
 
 TrackedFlow to_flow(const nf_conntrack* ct) {
   TrackedFlow flow;
-  flow.ipv6 = nfct_get_attr_u8(ct, ATTR_L3PROTO) == AF_INET6;
-  flow.orig_src = address(ct, flow.ipv6, ATTR_ORIG_IPV4_SRC, ATTR_ORIG_IPV6_SRC);
-  flow.orig_dst = address(ct, flow.ipv6, ATTR_ORIG_IPV4_DST, ATTR_ORIG_IPV6_DST);
-  flow.reply_src = address(ct, flow.ipv6, ATTR_REPL_IPV4_SRC, ATTR_REPL_IPV6_SRC);
-  flow.reply_dst = address(ct, flow.ipv6, ATTR_REPL_IPV4_DST, ATTR_REPL_IPV6_DST);
+  flow.family = nfct_get_attr_u8(ct, ATTR_L3PROTO) == AF_INET6 ? Family::IPv6 : Family::IPv4;
+  flow.orig_src = address(ct, flow.family, ATTR_ORIG_IPV4_SRC, ATTR_ORIG_IPV6_SRC);
+  flow.orig_dst = address(ct, flow.family, ATTR_ORIG_IPV4_DST, ATTR_ORIG_IPV6_DST);
+  flow.reply_src = address(ct, flow.family, ATTR_REPL_IPV4_SRC, ATTR_REPL_IPV6_SRC);
+  flow.reply_dst = address(ct, flow.family, ATTR_REPL_IPV4_DST, ATTR_REPL_IPV6_DST);
   flow.orig_sport = port(ct, ATTR_ORIG_PORT_SRC);
   flow.orig_dport = port(ct, ATTR_ORIG_PORT_DST);
   flow.reply_sport = port(ct, ATTR_REPL_PORT_SRC);
@@ -76,13 +77,14 @@ int on_entry(nf_conntrack_msg_type, nf_conntrack* ct, void* data) noexcept {
 Expected<std::size_t> NetfilterConntrack::remove_if(
     const std::function<bool(const TrackedFlow&)>& broken) {
   std::size_t removed = 0;
-  for (const std::uint32_t family : {std::uint32_t{AF_INET}, std::uint32_t{AF_INET6}}) {
-    const char* name = family == AF_INET ? "IPv4" : "IPv6";
+  for (const auto family : all_families) {
+    const std::uint32_t af = family == Family::IPv6 ? AF_INET6 : AF_INET;
+    const std::string name = family_name(family);
     Handle dumping(nfct_open(CONNTRACK, 0));
     if (!dumping) return fail(std::string("connection tracking: netlink: ") + std::strerror(errno));
     Dump dump{&broken, {}};
     nfct_callback_register(dumping.get(), NFCT_T_ALL, on_entry, &dump);
-    if (nfct_query(dumping.get(), NFCT_Q_DUMP, &family) != 0)
+    if (nfct_query(dumping.get(), NFCT_Q_DUMP, &af) != 0)
       return fail(std::string("connection tracking: listing ") + name + ": " +
                   std::strerror(errno));
     // A handle of its own: the dump's callback is not for the deletes' answers.

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "canary.h"
 #include "fake_runner.h"
 #include "temp_root.h"
 

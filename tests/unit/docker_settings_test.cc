@@ -31,7 +31,7 @@ TEST(DockerSettings, ReadsTheThreeKeys) {
 TEST(DockerSettings, ReadsDocker29sFirewallBackend) {
   auto result = parse_daemon_json(R"({"firewall-backend": "nftables"})", "/etc/docker/daemon.json");
   EXPECT_EQ(result.warning, "");
-  EXPECT_TRUE(result.settings.nftables_backend());
+  EXPECT_EQ(result.settings.firewall_backend, "nftables");
   EXPECT_EQ(result.settings.firewall_backend_origin, "/etc/docker/daemon.json");
   EXPECT_EQ(parse_daemon_json("{}", "f").settings.firewall_backend, "iptables") << "the default";
   result = parse_daemon_json(R"({"firewall-backend": 1})", "f");

@@ -29,7 +29,7 @@ inline TrackedFlow parse_conntrack_line(const std::string& line) {
     if (key == "sport") (sports++ == 0 ? flow.orig_sport : flow.reply_sport) = port(value);
     if (key == "dport") (dports++ == 0 ? flow.orig_dport : flow.reply_dport) = port(value);
   }
-  flow.ipv6 = flow.orig_src.find(':') != std::string::npos;
+  flow.family = family_of_address(flow.orig_src);
   return flow;
 }
 

@@ -1,4 +1,4 @@
-#include "process_runner.h"
+#include "process_result.h"
 
 namespace dfg {
 
