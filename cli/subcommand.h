@@ -37,8 +37,9 @@ Subcommand add_restore(CLI::App& app);
 Subcommand add_config(CLI::App& app);
 Subcommand add_clear_flows(CLI::App& app);
 
-/// A subcommand of strategy reconcile's companions (snapshot, restore; companion_subcommand.cc):
-/// not listed in --help, `--firewall UNIT` and one flag; runs `body(view, firewall, flag)`.
+/// A firewall event's subcommand (snapshot, restore; firewall_event_subcommand.cc), run by
+/// strategy reconcile's units and drop-ins: not listed in --help, `--firewall UNIT` and one flag;
+/// runs `body(view, firewall, flag)`.
 Subcommand add_firewall_event_subcommand(CLI::App& app, const char* name, const char* description,
                                          const char* flag, const char* flag_help,
                                          ExitStatus (*body)(HostView&, const std::string&, bool));

@@ -66,10 +66,10 @@ class HostView {
   /// (judge_settled: a disagreement must last view_settle); runs, and asks dockerd, on every
   /// call.
   CanaryResult canary();
-  /// For the hooks, the companions and clear-flows, which must never hang what runs them: has
+  /// For the hooks, snapshot, restore and clear-flows, which must never hang what runs them: has
   /// the host end the process quietly (status 0, saying `message`) once it has run `timeouts`
-  /// times [hook] timeout (its longest waits; two for a hook or a companion) plus 30 s for what
-  /// waits on no timeout of the config (dockerd's answers, netlink dumps), when it can.
+  /// times [hook] timeout (its longest waits; two for a hook, snapshot or restore) plus 30 s for
+  /// what waits on no timeout of the config (dockerd's answers, netlink dumps), when it can.
   void arm_deadline(
       unsigned timeouts = 2,
       const char* message = "docker-firewall-guard: gave up waiting; nothing failed\n");
