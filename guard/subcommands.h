@@ -41,8 +41,8 @@ struct TransactionReport {
 /// malformed --changed value, named.
 ExitStatus run_after_transaction(HostView& view, const TransactionReport& report);
 
-/// `snapshot --firewall UNIT [--before-stop]` (the `reconcile` strategy's companions, just
-/// before UNIT flushes): saves Docker's part of the tables UNIT flushes under
+/// `snapshot --firewall UNIT [--before-stop]` (strategy reconcile's firewall drop-in and
+/// companion units, just before UNIT flushes): saves Docker's part of the tables UNIT flushes under
 /// runtime::snapshot_dir, when Docker runs, its rules are all there and the snapshot will be put
 /// back in this cycle (the after-unit runs; with --before-stop, UNIT's stop or restart is pending);
 /// otherwise keeps what this cycle saved before. Ok but when it could not save (Unknown); Usage for

@@ -12,7 +12,7 @@ namespace {
 
 /// "172.17.0.2" as iptables-save prints a host: "172.17.0.2/32" ("/128" for IPv6).
 std::string as_host(const std::string& address) {
-  return address + (address.find(':') != std::string::npos ? "/128" : "/32");
+  return address + (family_of_address(address) == Family::IPv6 ? "/128" : "/32");
 }
 
 bool is_loopback(const std::string& host) {
@@ -112,7 +112,7 @@ std::string unpublished(const std::string& dnat) {
   }
   if (w.size() != 4) return "no container publishes " + dnat;
   const auto address = address_of(w[2]);
-  const bool v6 = address.find(':') != std::string::npos;
+  const bool v6 = family_of_address(address) == Family::IPv6;
   return "no container publishes " + w[0] + " " + w[1] + " to " +
          (v6 ? "[" + address + "]" : address) + ":" + w[3];
 }

@@ -38,9 +38,9 @@ flush() {
   lab_iptables_restart
   lab_expect "$1: the firewall's restart flushed Docker's rules" lab_docker_rules_absent
 }
-# restored_by_reconcile NAME: the fault gone, restart-docker restarts Docker once and the
+# restored_by_restart_docker NAME: the fault gone, restart-docker restarts Docker once and the
 # container reaches outside again.
-restored_by_reconcile() {
+restored_by_restart_docker() {
   local starts
   starts=$(lab_dockerd_starts)
   lab_guard restart-docker
@@ -75,7 +75,7 @@ lab_expect "no bus: after-transaction says why" grep -q "nothing done: connectin
 guard_unreachable "/run/dbus/system_bus_socket /run/systemd/private" status
 lab_expect "no bus: status says so" grep -q "connecting to the system bus" <<<"$OUT"
 lab_expect_eq "no bus: nothing restarted" "$starts" "$(lab_dockerd_starts)"
-restored_by_reconcile "no bus"
+restored_by_restart_docker "no bus"
 
 lab_log "-- docker.service masked"
 flush "masked"
@@ -89,7 +89,7 @@ lab_expect_eq "masked: still masked and running, not restarted" "masked active $
 lab_guard status
 lab_expect "masked: status says so" grep -q "^Protected: no - docker.service is masked: nothing restarts it$" <<<"$OUT"
 lab_exec systemctl unmask --runtime docker.service
-restored_by_reconcile "masked"
+restored_by_restart_docker "masked"
 
 lab_log "-- docker.service's unit file gone"
 flush "unit file gone"
@@ -114,7 +114,7 @@ lab_sh 'mv /root/docker.service.away /usr/lib/systemd/system/docker.service
   [ ! -e /root/docker.init.away ] || mv /root/docker.init.away /etc/init.d/docker
   systemctl daemon-reload'
 
-restored_by_reconcile "unit file gone"
+restored_by_restart_docker "unit file gone"
 
 lab_log "-- two after-transaction runs at once"
 flush "two at once"
@@ -137,7 +137,7 @@ lab_guard check
 lab_expect_eq "no iptables: check exit" 2 "$RC"
 lab_expect_eq "no iptables: nothing restarted" "$starts" "$(lab_dockerd_starts)"
 lab_exec mv /usr/sbin/iptables.away /usr/sbin/iptables
-restored_by_reconcile "no iptables"
+restored_by_restart_docker "no iptables"
 
 lab_log "-- Docker failing to restart"
 flush "Docker failing"

@@ -38,8 +38,8 @@ lab_expect_eq "and starts nothing" "$((starts + 1))" "$(lab_dockerd_starts)"
 lab_iptables_restart
 starts=$(lab_dockerd_starts)
 lab_guard_together 2 restart-docker
-lab_expect_eq "two reconciles at once: both exit 0" 0 "$RC"
-lab_expect_eq "two reconciles at once: one dockerd start" "$((starts + 1))" "$(lab_dockerd_starts)"
+lab_expect_eq "two runs at once: both exit 0" 0 "$RC"
+lab_expect_eq "two runs at once: one dockerd start" "$((starts + 1))" "$(lab_dockerd_starts)"
 lab_expect_eq "one of them restarted" 1 "$(grep -c ": restarted: " <<<"$OUT" || true)"
 lab_expect_eq "the other found nothing to do" 1 "$(grep -c ": nothing to do: " <<<"$OUT" || true)"
 
