@@ -261,7 +261,7 @@ lab_host_wait_running() {
         lab_exec systemctl --no-pager --failed >&2 || true
         return 0 ;;
     esac
-    sleep 1
+    sleep 0.2
   done
   lab_die "host $LAB_HOST: systemd not running after $LAB_BOOT_TIMEOUT s (state: ${state:-none})"
 }
@@ -341,14 +341,14 @@ lab_expect_eq() {
   if [[ $2 == "$3" ]]; then lab_log "ok: $1 ($3)"; else lab_die "$1: expected '$2', got '$3'"; fi
 }
 
-# lab_wait_for SECONDS DESCRIPTION CMD...: polls CMD about once a second until it succeeds;
+# lab_wait_for SECONDS DESCRIPTION CMD...: polls CMD four times a second until it succeeds;
 # fails after SECONDS of wall time (a probe may itself take seconds).
 lab_wait_for() {
   local timeout=$1 what=$2 start=$SECONDS
   shift 2
   until "$@"; do
     ((SECONDS - start < timeout)) || lab_die "$what: not within $timeout s"
-    sleep 1
+    sleep 0.25
   done
   lab_log "ok: $what (after $((SECONDS - start)) s)"
 }
