@@ -13,6 +13,8 @@ if command -v apt-get >/dev/null; then
     # benchmarks and docs; clang and its runtimes for the fuzz targets (libFuzzer); the
     # function-size lint (tests/lint)
     hyperfine scdoc clang libclang-rt-14-dev universal-ctags
+    # the .deb (tools/deb.sh, the deb test); Rules-Requires-Root: no, so no fakeroot
+    debhelper dpkg-dev lintian
   )
   missing=()
   for p in "${packages[@]}"; do
