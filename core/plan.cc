@@ -33,6 +33,9 @@ FirewallBinding bind_firewall(const std::string& unit, const UnitFiles& units) {
     case UnitLookup::State::Masked: return {unit, false, "masked by " + found.path};
     case UnitLookup::State::Found: break;
   }
+  // systemd reads drop-ins under every name of a unit: binding the unit under both would
+  // double its drop-ins and companions. Listed and enabled, the unit is bound by its name.
+  if (!found.alias_of.empty()) return {unit, false, "an alias of " + found.alias_of};
   if (!units.is_enabled(unit)) return {unit, false, "installed but not enabled"};
   return {unit, true, "enabled, " + found.path};
 }

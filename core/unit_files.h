@@ -15,6 +15,9 @@ struct UnitLookup {
   enum class State { Missing, Masked, Found };
   State state = State::Missing;
   std::string path;  ///< as seen on the host; empty when Missing
+  /// When Found through a link to a file of another name: that name, the unit's own (the
+  /// name was declared by Alias=, as iptables.service for netfilter-persistent.service).
+  std::string alias_of;
 };
 
 /// Answers questions about unit files as systemd would see them under a root directory.
