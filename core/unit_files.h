@@ -35,6 +35,8 @@ class UnitFiles {
   /// of /etc/systemd/system, which is what `systemctl enable` makes.
   bool is_enabled(std::string_view unit) const;
 
+  const std::string& root() const { return m_root; }
+
  private:
   std::string m_root;
 };

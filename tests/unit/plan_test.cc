@@ -11,6 +11,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 
 class PlanTest : public ::testing::Test {
  protected:
@@ -80,6 +81,36 @@ TEST_F(PlanTest, BindsDebiansUnitsByTheirNamesNeverByAnAlias) {
               HasSubstr("\nRequires=netfilter-persistent.service ferm.service\n"));
   EXPECT_EQ(p.dropins[1].unit, "netfilter-persistent.service");
   EXPECT_EQ(p.dropins[2].unit, "ferm.service");
+}
+
+TEST_F(PlanTest, ReconcileGivesNoExecReloadToAFirewallWithoutOne) {
+  // netfilter-persistent.service has no ExecReload=: one from the drop-in would make systemd
+  // reload it, running only the restore, and `service netfilter-persistent reload` would go
+  // there instead of loading rules.v4.
+  root.write("/lib/systemd/system/netfilter-persistent.service",
+             "[Service]\nExecStart=/usr/sbin/netfilter-persistent start\n");
+  root.link("/etc/systemd/system/multi-user.target.wants/netfilter-persistent.service",
+            "/lib/systemd/system/netfilter-persistent.service");
+  root.write("/usr/lib/systemd/system/nftables.service",
+             "[Service]\nExecReload=/usr/sbin/nft -f /etc/nftables.conf\n");
+  enable("nftables.service");
+  // A drop-in that resets the list leaves none.
+  root.write("/usr/lib/systemd/system/ip6tables.service", "[Service]\nExecReload=/x\n");
+  root.write("/etc/systemd/system/ip6tables.service.d/no-reload.conf", "[Service]\nExecReload=\n");
+  enable("ip6tables.service");
+  loaded.config.strategy = Strategy::Reconcile;
+  const auto p = plan();
+  ASSERT_EQ(p.dropins.size(), 4u);
+  EXPECT_EQ(p.dropins[1].unit, "ip6tables.service");
+  EXPECT_THAT(p.dropins[1].text, Not(HasSubstr("\nExecReload=")));
+  EXPECT_EQ(p.dropins[2].unit, "nftables.service");
+  EXPECT_THAT(p.dropins[2].text,
+              HasSubstr("\nExecReload=-/usr/sbin/docker-firewall-guard restore --firewall "
+                        "nftables.service --in-job\n"));
+  EXPECT_EQ(p.dropins[3].unit, "netfilter-persistent.service");
+  EXPECT_THAT(p.dropins[3].text, Not(HasSubstr("\nExecReload=")));
+  EXPECT_THAT(p.dropins[3].text, HasSubstr("\n# No ExecReload=: netfilter-persistent.service has "
+                                           "none, and one would make it reloadable.\n"));
 }
 
 TEST_F(PlanTest, NeverBindsADisabledFirewall) {
