@@ -164,8 +164,6 @@ void apply_unit_file(std::string_view root, const std::string& path, ServiceLine
   }
 }
 
-/// The first path of the last ListenStream= list of `socket`'s files (an empty one resets),
-/// or "/run/docker.sock", docker.socket's own.
 /// The files of unit `name` in systemd's order: its fragment, then its drop-ins in file-name
 /// order (a name in a more important directory hides the rest); none when it is not found.
 std::vector<std::string> unit_file_paths(std::string_view root, const UnitFiles& units,
