@@ -24,7 +24,11 @@ struct Config {
   /// [guard] services: the one Docker service guarded (the key's name is kept from when it
   /// took a list; more than one name is a problem).
   std::string service{"docker.service"};
-  std::vector<std::string> firewalls{"iptables.service", "ip6tables.service", "nftables.service"};
+  /// EL's units, then Debian's and Ubuntu's; only those installed, unmasked and enabled are
+  /// bound (plan.h), so a unit of the other family costs nothing.
+  std::vector<std::string> firewalls{"iptables.service", "ip6tables.service",
+                                     "nftables.service", "netfilter-persistent.service",
+                                     "ferm.service",     "ferm-early.service"};
   Strategy strategy = Strategy::Requires;
   /// Units that hook their own rules into Docker's chains (fail2ban's chain = DOCKER-USER):
   /// strategy reconcile's restore runs before they start, so they re-add their jumps to the
@@ -35,7 +39,9 @@ struct Config {
   std::string metrics_file;
   // [hook]
   bool hook_enabled = true;
-  std::vector<std::string> packages{"iptables-services", "iptables-nft-services", "nftables"};
+  /// EL's package names, then Debian's (nftables is both).
+  std::vector<std::string> packages{"iptables-services",    "iptables-nft-services", "nftables",
+                                    "netfilter-persistent", "iptables-persistent",   "ferm"};
   HookAction hook_action = HookAction::Restart;
   bool dry_run = false;
   unsigned timeout_seconds = 90;

@@ -114,6 +114,7 @@ void read_environment_file(std::string_view root, std::string path,
 /// What the [Service] sections of a unit's files say about how it starts.
 struct ServiceLines {
   std::string exec_start;  ///< the last ExecStart= after the last reset
+  bool reloads = false;    ///< an ExecReload= after the last reset
   std::vector<std::string> environment;
 };
 
@@ -153,6 +154,8 @@ void apply_unit_file(std::string_view root, const std::string& path, ServiceLine
     const auto value = std::string(trim(line.substr(eq + 1)));
     if (key == "ExecStart") {
       lines.exec_start = value;  // an empty one resets; the last one is what runs
+    } else if (key == "ExecReload") {
+      lines.reloads = !value.empty();  // a list: an empty one resets it
     } else if (key == "Environment") {
       for (auto& word : split_systemd_words(value)) lines.environment.push_back(word);
     } else if (key == "EnvironmentFile" && !value.empty()) {
@@ -161,8 +164,6 @@ void apply_unit_file(std::string_view root, const std::string& path, ServiceLine
   }
 }
 
-/// The first path of the last ListenStream= list of `socket`'s files (an empty one resets),
-/// or "/run/docker.sock", docker.socket's own.
 /// The files of unit `name` in systemd's order: its fragment, then its drop-ins in file-name
 /// order (a name in a more important directory hides the rest); none when it is not found.
 std::vector<std::string> unit_file_paths(std::string_view root, const UnitFiles& units,
@@ -302,6 +303,12 @@ std::vector<std::string> docker_exec_start(std::string_view root, const UnitFile
   for (const auto& path : unit_file_paths(root, units, service)) apply_unit_file(root, path, lines);
   if (lines.exec_start.empty()) return {};
   return split_exec_line(lines.exec_start, lines.environment);
+}
+
+bool can_reload(std::string_view root, const UnitFiles& units, const std::string& unit) {
+  ServiceLines lines;
+  for (const auto& path : unit_file_paths(root, units, unit)) apply_unit_file(root, path, lines);
+  return lines.reloads;
 }
 
 DockerSettingsResult read_docker_settings(std::string_view root, const UnitFiles& units,

@@ -41,6 +41,10 @@ std::vector<std::string> split_exec_line(std::string_view line,
 std::vector<std::string> docker_exec_start(std::string_view root, const UnitFiles& units,
                                            const std::string& service);
 
+/// Whether systemd can reload `unit` (CanReload), from files only: its fragment and drop-ins
+/// leave an ExecReload= (a firewall's, Debian's netfilter-persistent.service has none).
+bool can_reload(std::string_view root, const UnitFiles& units, const std::string& unit);
+
 /// Docker's settings from files, as the generator must decide: dockerd's flags in the
 /// service's ExecStart= (and the daemon.json its --config-file names, else
 /// /etc/docker/daemon.json); a flag wins over the file.

@@ -21,6 +21,18 @@ struct DirCloser {
   void operator()(DIR* d) const { closedir(d); }
 };
 
+/// The text of the symbolic link `path`; empty when it is not one or cannot be read.
+std::string link_text(const std::string& path) {
+  char link[4096];
+  const ssize_t n = readlink(path.c_str(), link, sizeof link - 1);
+  return n > 0 ? std::string(link, static_cast<std::size_t>(n)) : std::string();
+}
+
+/// Where the link `path` whose text is `text` points, an absolute text taken under `root`.
+std::string link_target(std::string_view root, const std::string& path, const std::string& text) {
+  return text.front() == '/' ? join_root(root, text) : path.substr(0, path.rfind('/') + 1) + text;
+}
+
 }  // namespace
 
 std::string join_root(std::string_view root, std::string_view path) {
@@ -83,16 +95,10 @@ EntryKind classify_entry(std::string_view root, const std::string& path) {
   if (lstat(path.c_str(), &st) < 0) return EntryKind::Missing;
   std::string target = path;
   if (S_ISLNK(st.st_mode)) {
-    char link[4096];
-    const ssize_t n = readlink(path.c_str(), link, sizeof link - 1);
-    if (n < 0) return EntryKind::Missing;
-    const std::string text(link, static_cast<std::size_t>(n));
+    const auto text = link_text(path);
+    if (text.empty()) return EntryKind::Missing;
     if (text == "/dev/null") return EntryKind::Null;
-    if (text.front() == '/') {
-      target = join_root(root, text);
-    } else {
-      target = path.substr(0, path.rfind('/') + 1) + text;
-    }
+    target = link_target(root, path, text);
     // Follow what remains of the chain with the kernel: good enough for the relative
     // aliases packages install, and a dangling link is simply missing.
     if (stat(target.c_str(), &st) < 0) return EntryKind::Missing;
@@ -100,6 +106,17 @@ EntryKind classify_entry(std::string_view root, const std::string& path) {
   if (S_ISCHR(st.st_mode)) return EntryKind::Null;
   if (!S_ISREG(st.st_mode)) return EntryKind::Special;
   return st.st_size == 0 ? EntryKind::Empty : EntryKind::Regular;
+}
+
+std::string final_link_name(std::string_view root, const std::string& path) {
+  std::string current = path;
+  // systemd follows a chain of aliases too; a loop ends at the limit, as the kernel's does.
+  for (int links = 0; links < 40; ++links) {
+    const auto text = link_text(current);
+    if (text.empty()) break;
+    current = link_target(root, current, text);
+  }
+  return current.substr(current.rfind('/') + 1);
 }
 
 Expected<Ok> write_file_atomic(const std::string& dir, const std::string& name,

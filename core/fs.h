@@ -40,6 +40,10 @@ enum class EntryKind { Missing, Null, Empty, Regular, Special };
 /// its link target exists. Absolute link targets are resolved under `root`.
 EntryKind classify_entry(std::string_view root, const std::string& path);
 
+/// The file name a chain of symbolic links starting at `path` ends at, absolute link texts
+/// resolved under `root`; the last part of `path` itself when it is not a link.
+std::string final_link_name(std::string_view root, const std::string& path);
+
 /// Writes `text` to DIR/NAME (with `mode`) through a temporary file in DIR and rename(2), so
 /// readers see the old file or the new one, never a part. Leaves nothing behind on failure.
 Expected<Ok> write_file_atomic(const std::string& dir, const std::string& name,

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "dockerd_flags.h"
 #include "fs.h"
 #include "join.h"
 #include "templates.h"
@@ -33,12 +34,15 @@ FirewallBinding bind_firewall(const std::string& unit, const UnitFiles& units) {
     case UnitLookup::State::Masked: return {unit, false, "masked by " + found.path};
     case UnitLookup::State::Found: break;
   }
+  // systemd reads drop-ins under every name of a unit: binding the unit under both would
+  // double its drop-ins and companions. Listed and enabled, the unit is bound by its name.
+  if (!found.alias_of.empty()) return {unit, false, "an alias of " + found.alias_of};
   if (!units.is_enabled(unit)) return {unit, false, "installed but not enabled"};
   return {unit, true, "enabled, " + found.path};
 }
 
 /// Fills a template of strategy reconcile for `firewall`.
-std::string render_for_firewall(const char* text, const std::string& firewall,
+std::string render_for_firewall(const std::string& text, const std::string& firewall,
                                 const LoadedConfig& loaded) {
   const auto companions = companions_of(firewall);
   // The command stops itself after two timeouts and 30 s; systemd's limit comes later.
@@ -57,11 +61,18 @@ std::string render_for_firewall(const char* text, const std::string& firewall,
   return replace_all(templates::dropin_header, "@CONFIG@", config_lines(loaded.files)) + body;
 }
 
-/// Strategy reconcile: the firewall's drop-in and its two companion units.
-void add_companions(GuardPlan& plan, const std::string& firewall, const LoadedConfig& loaded) {
+/// Strategy reconcile: the firewall's drop-in and its two companion units. An ExecReload= only
+/// where the firewall has its own: one would make a unit without (Debian's netfilter-persistent)
+/// reloadable, and `service X reload` would then run it alone, never the firewall's reload.
+void add_companions(GuardPlan& plan, const std::string& firewall, const LoadedConfig& loaded,
+                    const UnitFiles& units) {
   const auto companions = companions_of(firewall);
-  plan.dropins.push_back(
-      {firewall, render_for_firewall(templates::dropin_firewall_reconcile, firewall, loaded)});
+  const auto dropin =
+      replace_all(templates::dropin_firewall_reconcile, "@EXEC_RELOAD@",
+                  can_reload(units.root(), units, firewall)
+                      ? "ExecReload=-@COMMAND@ restore --firewall @FIREWALL@ --in-job"
+                      : "# No ExecReload=: @FIREWALL@ has none, and one would make it reloadable.");
+  plan.dropins.push_back({firewall, render_for_firewall(dropin, firewall, loaded)});
   plan.units.push_back(
       {companions.before, render_for_firewall(templates::companion_before, firewall, loaded)});
   plan.units.push_back(
@@ -110,7 +121,7 @@ GuardPlan plan_guard(const LoadedConfig& loaded, const DockerSettings& docker,
   }
   plan.dropins.push_back({config.service, text});
   if (config.strategy == Strategy::Reconcile) {
-    for (const auto& firewall : to_bind) add_companions(plan, firewall, loaded);
+    for (const auto& firewall : to_bind) add_companions(plan, firewall, loaded, units);
     return plan;
   }
   const auto firewall_text = render_firewall_dropin(config.strategy, config.service, loaded.files);

@@ -10,7 +10,7 @@ extern const char* const dropin_partof;     ///< @FIREWALLS@: space-separated un
 extern const char* const dropin_firewall;   ///< @SERVICES@, @STRATEGY@: for each firewall to bind
 extern const char* const dropin_reconcile;  ///< @FIREWALLS@: space-separated units, @COMMAND@
 /// For each firewall to bind with strategy reconcile: @BEFORE@, @AFTER@ (its companions),
-/// @COMMAND@ (the command's path), @FIREWALL@
+/// @COMMAND@ (the command's path), @FIREWALL@, @EXEC_RELOAD@ (its ExecReload= line)
 extern const char* const dropin_firewall_reconcile;
 /// The companion units: @FIREWALL@, @AFTER@, @COMMAND@, @TIMEOUT@ (seconds)
 extern const char* const companion_before;

@@ -17,8 +17,12 @@ UnitLookup UnitFiles::find(std::string_view unit) const {
       case EntryKind::Missing:
       case EntryKind::Special: continue;  // systemd only loads regular files and links
       case EntryKind::Null:
-      case EntryKind::Empty: return {UnitLookup::State::Masked, path};
-      case EntryKind::Regular: return {UnitLookup::State::Found, path};
+      case EntryKind::Empty: return {UnitLookup::State::Masked, path, {}};
+      case EntryKind::Regular: {
+        auto name = final_link_name(m_root, join_root(m_root, path));
+        if (name == unit) name.clear();
+        return {UnitLookup::State::Found, path, std::move(name)};
+      }
     }
   }
   const auto templ = unit_template_of(unit);

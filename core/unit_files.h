@@ -15,6 +15,9 @@ struct UnitLookup {
   enum class State { Missing, Masked, Found };
   State state = State::Missing;
   std::string path;  ///< as seen on the host; empty when Missing
+  /// When Found through a link to a file of another name: that name, the unit's own (the
+  /// name was declared by Alias=, as iptables.service for netfilter-persistent.service).
+  std::string alias_of;
 };
 
 /// Answers questions about unit files as systemd would see them under a root directory.
@@ -31,6 +34,8 @@ class UnitFiles {
   /// True when a link named `unit` sits in some "*.wants/" or "*.requires/" directory
   /// of /etc/systemd/system, which is what `systemctl enable` makes.
   bool is_enabled(std::string_view unit) const;
+
+  const std::string& root() const { return m_root; }
 
  private:
   std::string m_root;

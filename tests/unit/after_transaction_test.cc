@@ -34,7 +34,7 @@ TEST(AfterTransaction, MalformedValuesAreNamed) {
 }
 
 TEST(AfterTransaction, OnlyWatchedPackagesThatCouldRestartAFirewallCount) {
-  Config config;  // packages: iptables-services iptables-nft-services nftables
+  Config config;  // packages: EL's and Debian's (core/config.h)
   const std::vector<PackageChange> changes = {{"kernel", PackageAction::Upgrade},
                                               {"nftables", PackageAction::Install},
                                               {"iptables-services", PackageAction::Upgrade},
@@ -50,8 +50,18 @@ TEST(AfterTransaction, OnlyWatchedPackagesThatCouldRestartAFirewallCount) {
   EXPECT_THAT(relevant_changes(changes, config), IsEmpty());
 }
 
+TEST(AfterTransaction, DebiansFirewallPackagesAreWatchedByDefault) {
+  // What the .deb's dpkg trigger passes (debian/docker-firewall-guard.postinst).
+  const std::vector<PackageChange> changes = {{"netfilter-persistent", PackageAction::Out},
+                                              {"ferm", PackageAction::Out},
+                                              {"iptables-persistent", PackageAction::Upgrade},
+                                              {"nftables", PackageAction::Out},
+                                              {"ufw", PackageAction::Out}};
+  EXPECT_EQ(relevant_changes(changes, Config{}).size(), 4u);
+}
+
 TEST(AfterTransaction, OnlyUnitFilesOfBoundFirewallsCount) {
-  Config config;  // firewalls: iptables.service ip6tables.service nftables.service
+  Config config;  // firewalls: EL's and Debian's (core/config.h)
   const std::vector<std::string> paths = {"/usr/lib/systemd/system/sshd.service",
                                           "/usr/lib/systemd/system/iptables.service",
                                           "/usr/lib/systemd/system/iptables.service.d/x.conf",

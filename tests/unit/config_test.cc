@@ -35,11 +35,13 @@ TEST(Config, DefaultsWithoutAnyFile) {
   EXPECT_THAT(loaded.problems, IsEmpty());
   EXPECT_EQ(loaded.config.service, "docker.service");
   EXPECT_THAT(loaded.config.firewalls,
-              ElementsAre("iptables.service", "ip6tables.service", "nftables.service"));
+              ElementsAre("iptables.service", "ip6tables.service", "nftables.service",
+                          "netfilter-persistent.service", "ferm.service", "ferm-early.service"));
   EXPECT_EQ(loaded.config.strategy, Strategy::Requires);
   EXPECT_TRUE(loaded.config.hook_enabled);
   EXPECT_THAT(loaded.config.packages,
-              ElementsAre("iptables-services", "iptables-nft-services", "nftables"));
+              ElementsAre("iptables-services", "iptables-nft-services", "nftables",
+                          "netfilter-persistent", "iptables-persistent", "ferm"));
   EXPECT_EQ(loaded.config.hook_action, HookAction::Restart);
   EXPECT_FALSE(loaded.config.dry_run);
   EXPECT_EQ(loaded.config.timeout_seconds, 90u);

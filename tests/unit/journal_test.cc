@@ -96,7 +96,9 @@ TEST(Journal, RestartDockerSendsOneEntryPerRun) {
   EXPECT_EQ(first.field("ACTION"), "restarted");
   EXPECT_EQ(first.field("RULES_BEFORE"), "flushed");
   EXPECT_EQ(first.field("RULES_AFTER"), "present");
-  EXPECT_EQ(first.field("FIREWALL_UNITS"), "iptables.service ip6tables.service nftables.service");
+  EXPECT_EQ(first.field("FIREWALL_UNITS"),
+            "iptables.service ip6tables.service nftables.service netfilter-persistent.service "
+            "ferm.service ferm-early.service");
   EXPECT_EQ(host.journal.entries[1].field("ACTION"), "nothing to do");
   EXPECT_EQ(host.journal.entries[1].priority, 6);
 }

@@ -11,6 +11,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 
 class PlanTest : public ::testing::Test {
  protected:
@@ -36,7 +37,7 @@ TEST_F(PlanTest, BindsOnlyEnabledUnmaskedInstalledFirewalls) {
   enable("ip6tables.service");
   root.link("/etc/systemd/system/ip6tables.service", "/dev/null");
   const auto p = plan();
-  ASSERT_EQ(p.firewalls.size(), 3u);
+  ASSERT_EQ(p.firewalls.size(), 6u);
   EXPECT_TRUE(p.firewalls[0].to_bind);
   EXPECT_EQ(p.firewalls[0].reason, "enabled, /usr/lib/systemd/system/iptables.service");
   EXPECT_FALSE(p.firewalls[1].to_bind);
@@ -50,6 +51,66 @@ TEST_F(PlanTest, BindsOnlyEnabledUnmaskedInstalledFirewalls) {
   EXPECT_EQ(p.dropins[1].unit, "iptables.service");
   EXPECT_THAT(p.dropins[1].text,
               HasSubstr("\nExecStartPost=-/usr/bin/systemctl reset-failed docker.service\n"));
+}
+
+TEST_F(PlanTest, BindsDebiansUnitsByTheirNamesNeverByAnAlias) {
+  // bookworm: units in /lib; iptables-persistent's Alias= links iptables.service and
+  // ip6tables.service in /etc to netfilter-persistent.service when it is enabled.
+  for (const char* unit : {"netfilter-persistent.service", "ferm.service"})
+    root.write(std::string("/lib/systemd/system/") + unit, "[Unit]\n");
+  root.link("/etc/systemd/system/multi-user.target.wants/netfilter-persistent.service",
+            "/lib/systemd/system/netfilter-persistent.service");
+  root.link("/etc/systemd/system/sysinit.target.wants/ferm.service",
+            "/lib/systemd/system/ferm.service");
+  for (const char* alias : {"iptables.service", "ip6tables.service"})
+    root.link(std::string("/etc/systemd/system/") + alias,
+              "/lib/systemd/system/netfilter-persistent.service");
+  // Enabled by name as well (a link left from before): still never bound under the alias.
+  enable("iptables.service");
+  const auto p = plan();
+  ASSERT_EQ(p.firewalls.size(), 6u);
+  EXPECT_EQ(p.firewalls[0].reason, "an alias of netfilter-persistent.service");
+  EXPECT_EQ(p.firewalls[1].reason, "an alias of netfilter-persistent.service");
+  EXPECT_FALSE(p.firewalls[0].to_bind || p.firewalls[1].to_bind);
+  EXPECT_TRUE(p.firewalls[3].to_bind);
+  EXPECT_EQ(p.firewalls[3].reason, "enabled, /lib/systemd/system/netfilter-persistent.service");
+  EXPECT_TRUE(p.firewalls[4].to_bind);
+  EXPECT_EQ(p.firewalls[5].reason, "not installed");
+  ASSERT_EQ(p.dropins.size(), 3u);
+  EXPECT_THAT(p.dropins[0].text,
+              HasSubstr("\nRequires=netfilter-persistent.service ferm.service\n"));
+  EXPECT_EQ(p.dropins[1].unit, "netfilter-persistent.service");
+  EXPECT_EQ(p.dropins[2].unit, "ferm.service");
+}
+
+TEST_F(PlanTest, ReconcileGivesNoExecReloadToAFirewallWithoutOne) {
+  // netfilter-persistent.service has no ExecReload=: one from the drop-in would make systemd
+  // reload it, running only the restore, and `service netfilter-persistent reload` would go
+  // there instead of loading rules.v4.
+  root.write("/lib/systemd/system/netfilter-persistent.service",
+             "[Service]\nExecStart=/usr/sbin/netfilter-persistent start\n");
+  root.link("/etc/systemd/system/multi-user.target.wants/netfilter-persistent.service",
+            "/lib/systemd/system/netfilter-persistent.service");
+  root.write("/usr/lib/systemd/system/nftables.service",
+             "[Service]\nExecReload=/usr/sbin/nft -f /etc/nftables.conf\n");
+  enable("nftables.service");
+  // A drop-in that resets the list leaves none.
+  root.write("/usr/lib/systemd/system/ip6tables.service", "[Service]\nExecReload=/x\n");
+  root.write("/etc/systemd/system/ip6tables.service.d/no-reload.conf", "[Service]\nExecReload=\n");
+  enable("ip6tables.service");
+  loaded.config.strategy = Strategy::Reconcile;
+  const auto p = plan();
+  ASSERT_EQ(p.dropins.size(), 4u);
+  EXPECT_EQ(p.dropins[1].unit, "ip6tables.service");
+  EXPECT_THAT(p.dropins[1].text, Not(HasSubstr("\nExecReload=")));
+  EXPECT_EQ(p.dropins[2].unit, "nftables.service");
+  EXPECT_THAT(p.dropins[2].text,
+              HasSubstr("\nExecReload=-/usr/sbin/docker-firewall-guard restore --firewall "
+                        "nftables.service --in-job\n"));
+  EXPECT_EQ(p.dropins[3].unit, "netfilter-persistent.service");
+  EXPECT_THAT(p.dropins[3].text, Not(HasSubstr("\nExecReload=")));
+  EXPECT_THAT(p.dropins[3].text, HasSubstr("\n# No ExecReload=: netfilter-persistent.service has "
+                                           "none, and one would make it reloadable.\n"));
 }
 
 TEST_F(PlanTest, NeverBindsADisabledFirewall) {

@@ -884,6 +884,11 @@ TEST(SnapshotRestore, EachFirewallFlushesItsFamilies) {
   EXPECT_FALSE(families_flushed_by("ip6tables.service", both).ipv4);
   EXPECT_TRUE(families_flushed_by("nftables.service", both).ipv4);
   EXPECT_TRUE(families_flushed_by("nftables.service", both).ipv6);
+  // Debian's: rules.v4 and rules.v6; ferm's domains ip and ip6.
+  for (const char* unit : {"netfilter-persistent.service", "ferm.service", "ferm-early.service"}) {
+    EXPECT_TRUE(families_flushed_by(unit, both).ipv4) << unit;
+    EXPECT_TRUE(families_flushed_by(unit, both).ipv6) << unit;
+  }
 }
 
 TEST(SnapshotRestore, ProcessStartTimeSurvivesOddCommandNames) {

@@ -83,13 +83,40 @@ TEST(StatusReport, TextOfAProtectedHost) {
             "docker.service: active (running); drop-in loaded; Requires=iptables.service; "
             "After=iptables.service\n"
             "Firewalls: iptables.service active, bound; ip6tables.service inactive, not bound (not "
-            "installed); nftables.service inactive, not bound (installed but not enabled);\n"
+            "installed); nftables.service inactive, not bound (installed but not enabled); "
+            "netfilter-persistent.service inactive, not bound (not installed); ferm.service "
+            "inactive, not bound (not installed); ferm-early.service inactive, not bound (not "
+            "installed);\n"
             "Docker's rules: present (IPv4 present; IPv6 not-managed: Docker's ip6tables is off)\n"
             "Docker: live-restore off; holds 1 container, 1 published port, 2 networks\n"
             "Advice: with strategy requires, stopping a firewall unit stops Docker too\n"
             "Advice: live-restore is off: each firewall restart restarts Docker and stops every "
             "container for about 10 s; set \"live-restore\": true in /etc/docker/daemon.json, or "
             "use strategy reconcile\n");
+}
+
+TEST(StatusReport, AnAliasIsNeverBoundAndSaysWhoseItIs) {
+  // Debian: iptables-persistent's Alias= makes iptables.service a link to
+  // netfilter-persistent.service, which is bound by its own name.
+  StatusHost h;
+  h.root.write("/lib/systemd/system/netfilter-persistent.service", "[Unit]\n");
+  h.root.link("/etc/systemd/system/iptables.service",
+              "/lib/systemd/system/netfilter-persistent.service");
+  h.root.link("/etc/systemd/system/multi-user.target.wants/netfilter-persistent.service",
+              "/lib/systemd/system/netfilter-persistent.service");
+  h.systemd.add("netfilter-persistent.service");
+  auto& docker = h.systemd.units["docker.service"];
+  docker.requires_units = {"netfilter-persistent.service", "docker.socket"};
+  docker.after = {"network-online.target", "netfilter-persistent.service"};
+  const auto [rc, text] = h.status(false);
+  EXPECT_EQ(rc, ExitStatus::Ok);
+  EXPECT_THAT(text, ::testing::StartsWith("Protected: yes - docker.service restarts with "
+                                          "netfilter-persistent.service (strategy requires)\n"));
+  EXPECT_THAT(text, ::testing::HasSubstr(
+                        "\nFirewalls: iptables.service active, not bound (an alias of "
+                        "netfilter-persistent.service); ip6tables.service inactive, not bound "
+                        "(not installed); nftables.service inactive, not bound (installed but "
+                        "not enabled); netfilter-persistent.service active, bound;"));
 }
 
 TEST(StatusReport, TextOfFlushedRulesAndAMissingDropIn) {
@@ -120,7 +147,8 @@ TEST(StatusReport, JsonOfAProtectedHost) {
     "reason": "docker.service restarts with iptables.service (strategy requires)",
     "config": {"files": [], "problems": [], "strategy": "requires",
                "services": ["docker.service"],
-               "firewalls": ["iptables.service", "ip6tables.service", "nftables.service"],
+               "firewalls": ["iptables.service", "ip6tables.service", "nftables.service",
+                             "netfilter-persistent.service", "ferm.service", "ferm-early.service"],
                "origin": {}},
     "systemd_error": null,
     "services": [{"name": "docker.service", "load_state": "loaded", "active_state": "active",
@@ -134,7 +162,13 @@ TEST(StatusReport, JsonOfAProtectedHost) {
       {"name": "ip6tables.service", "active_state": "inactive", "bound": false, "to_bind": false,
        "reason": "not installed"},
       {"name": "nftables.service", "active_state": "inactive", "bound": false, "to_bind": false,
-       "reason": "installed but not enabled"}],
+       "reason": "installed but not enabled"},
+      {"name": "netfilter-persistent.service", "active_state": "inactive", "bound": false,
+       "to_bind": false, "reason": "not installed"},
+      {"name": "ferm.service", "active_state": "inactive", "bound": false, "to_bind": false,
+       "reason": "not installed"},
+      {"name": "ferm-early.service", "active_state": "inactive", "bound": false,
+       "to_bind": false, "reason": "not installed"}],
     "companions": {},
     "rules": {"state": "present",
               "families": [{"family": "IPv4", "state": "present", "detail": ""},

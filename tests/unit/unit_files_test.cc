@@ -64,6 +64,33 @@ TEST_F(UnitFilesTest, LinksResolveUnderTheRoot) {
   EXPECT_EQ(units.find("dangling.service").state, State::Missing);
 }
 
+TEST_F(UnitFilesTest, ALinkToAnotherNameIsAnAlias) {
+  // Debian's iptables-persistent: Alias=iptables.service on netfilter-persistent.service.
+  root.write("/lib/systemd/system/netfilter-persistent.service", "[Unit]\n");
+  root.link("/etc/systemd/system/iptables.service",
+            "/lib/systemd/system/netfilter-persistent.service");
+  root.link("/etc/systemd/system/ip6tables.service",
+            "../../../lib/systemd/system/iptables.service");
+  root.link("/lib/systemd/system/iptables.service", "netfilter-persistent.service");
+  auto found = units.find("iptables.service");
+  EXPECT_EQ(found.state, State::Found);
+  EXPECT_EQ(found.path, "/etc/systemd/system/iptables.service");
+  EXPECT_EQ(found.alias_of, "netfilter-persistent.service");
+  EXPECT_EQ(units.find("ip6tables.service").alias_of, "netfilter-persistent.service")
+      << "a chain of links ends at the unit's own name";
+  EXPECT_EQ(units.find("netfilter-persistent.service").alias_of, "");
+}
+
+TEST_F(UnitFilesTest, ALinkToTheSameNameIsNoAlias) {
+  // `systemctl link`, or a vendor file linked into /etc under its own name.
+  root.write("/opt/fw/fw.service", "[Unit]\n");
+  root.link("/etc/systemd/system/fw.service", "/opt/fw/fw.service");
+  root.write("/usr/lib/systemd/system/plain.service", "[Unit]\n");
+  EXPECT_EQ(units.find("fw.service").state, State::Found);
+  EXPECT_EQ(units.find("fw.service").alias_of, "");
+  EXPECT_EQ(units.find("plain.service").alias_of, "");
+}
+
 TEST_F(UnitFilesTest, InstanceFallsBackToTemplate) {
   root.write("/usr/lib/systemd/system/fw@.service", "[Unit]\n");
   EXPECT_EQ(units.find("fw@main.service").path, "/usr/lib/systemd/system/fw@.service");
