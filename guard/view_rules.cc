@@ -138,15 +138,20 @@ std::string why_stale(const Rule& rule, const Held& now) {
       return "no running container has " + address_of(host);
   for (const auto& dnat : names.dnats)
     if (now.dnats.count(dnat) == 0) return unpublished(dnat);
-  // A published port's ACCEPT names its container's address and port, and no source (a
-  // link's names both ends): the port must still be published there, or a container started
-  // since on that address would inherit it.
+  // A published port's ACCEPT names its container's address and port, and no source; its
+  // hairpin MASQUERADE (Docker before 28) names the address as the source too; a link's
+  // names both ends. The port must still be published there, or a container started since on
+  // that address would inherit it.
   const auto protocol = values_of(rule.words, "-p");
   const auto dport = values_of(rule.words, "--dport");
-  if (names.hosts.size() != 1 || protocol.size() != 1 || dport.size() != 1 ||
-      values_of(rule.words, "-d").size() != 1 || !values_of(rule.words, "-s").empty())
+  const auto destination = values_of(rule.words, "-d");
+  if (protocol.size() != 1 || dport.size() != 1 || destination.size() != 1 || names.hosts.empty())
     return {};
-  const auto& host = names.hosts.front();
+  const auto& host = destination.front();
+  for (const auto& source : values_of(rule.words, "-s"))
+    if (source != host) return {};
+  for (const auto& named : names.hosts)
+    if (named != host) return {};
   if (now.addresses.count(host) != 0 &&
       now.container_ports.count(protocol[0] + " " + host + " " + dport[0]) == 0)
     return "no container publishes " + protocol[0] + " port " + dport[0] + " of " +

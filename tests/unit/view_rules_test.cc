@@ -103,6 +103,9 @@ TEST_P(Captured, FittingDropsWhatIsGoneAndSaysWhatIsLacking) {
                       "ACCEPT"),
             std::string::npos)
       << "and so is the ACCEPT of its port 80";
+  EXPECT_EQ(text.find("-s 172.17.0.2/32 -d 172.17.0.2/32 -p tcp -m tcp --dport 80 -j MASQUERADE"),
+            std::string::npos)
+      << "and its hairpin MASQUERADE (Docker before 28), which names the address twice";
   EXPECT_TRUE(
       std::any_of(fitted.comparison.stale.begin(), fitted.comparison.stale.end(), [](auto& l) {
         return l.find("(no container publishes tcp 8080 to 172.17.0.2:80)") != std::string::npos;
