@@ -59,6 +59,6 @@ entries=$(lab_journal_count MESSAGE_ID=$LAB_RESTART_MESSAGE_ID GUARDED_UNIT=dock
 lab_expect_eq "every outcome in the journal" 11 "$entries"
 last=$(lab_exec journalctl -q -o verbose -n 1 MESSAGE_ID=$LAB_RESTART_MESSAGE_ID)
 for field in GUARDED_UNIT=docker.service ACTION=restarted RULES_BEFORE=flushed \
-  RULES_AFTER=present "FIREWALL_UNITS=iptables.service ip6tables.service nftables.service"; do
+  RULES_AFTER=present "FIREWALL_UNITS=iptables.service ip6tables.service nftables.service netfilter-persistent.service ferm.service ferm-early.service"; do
   lab_expect "the last entry has $field" grep -qxF "    $field" <<<"$last"
 done

@@ -87,6 +87,19 @@ unit=$(chroot "$root" dpkg-query -L nftables | grep -m1 '/systemd/system/nftable
   lab_die "Debian's nftables package ships no nftables.service in $suite"
 chroot "$root" dpkg-divert --local --rename --divert "$unit.debian" --add "$unit"
 
+# Debian's own firewall packages, downloaded here with what they need beyond the image and
+# installed only by the scenario that tries them (debian-firewalls.sh): iptables-persistent's
+# Alias=iptables.service would shadow the fixture RPMs' units in every other scenario. One
+# directory per firewall, each whole: /var/cache/lab-debs/{nftables,netfilter-persistent,ferm}.
+for fw in nftables:nftables netfilter-persistent:iptables-persistent ferm:ferm; do
+  dir=/var/cache/lab-debs/${fw%%:*}
+  mkdir -p "$root$dir/partial"
+  chroot "$root" apt-get -qq -y --download-only --reinstall -o APT::Sandbox::User=root \
+    -o Dir::Cache::Archives="$dir" install "${fw#*:}" >>"$log" 2>&1 ||
+    { tail -n 30 "$log" >&2; lab_die "downloading ${fw#*:} for $suite failed (log: $log)"; }
+  rm -rf "$root$dir/partial" "$root$dir/lock"
+done
+
 # A container loads no kernel modules. trixie's systemd-modules-load runs (Debian's
 # /etc/modules-load.d/modules.conf) and fails without libkmod, leaving the host degraded.
 ln -sf /dev/null "$root/etc/systemd/system/systemd-modules-load.service"
