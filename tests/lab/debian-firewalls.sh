@@ -20,7 +20,8 @@
 # outside, published ports answer from outside, dockerd started 0 times, no flow stuck); after
 # them every rule is as before, in the same order. netfilter-persistent also: `systemctl
 # reload` is refused, and a `netfilter-persistent reload` run by hand (outside any job, so
-# outside the guard's reach) is seen by `check` and mended by `restart-docker`, as the docs say.
+# outside the guard's reach) is seen by `check` and mended by `restart-docker`, as the docs say
+# (on the full generation, LAB_FULL_GENERATION: netfilter-persistent is the same everywhere).
 # Figures: $LAB_BUILD_DIR/lab/GEN/events-reconcile-debian.tsv.
 # shellcheck disable=SC2034 # events.sh reads strict, recovery_wait, strategy, live_restore,
 # flavour and app_started
@@ -199,7 +200,8 @@ fi
 # the file's stale copies replace Docker's rules; check sees it, restart-docker mends it. (The
 # reinstall above saved the live rules again: iptables-persistent's postinst saves them at
 # every configure, its "autosave_done" having no debconf template to be kept in.)
-if [[ " ${firewalls[*]} " == *" netfilter-persistent "* ]]; then
+# The full generation only: the same netfilter-persistent script on every generation.
+if [[ " ${firewalls[*]} " == *" netfilter-persistent "* && $LAB_GEN == "$LAB_FULL_GENERATION" ]]; then
   republish new newer
   starts=$(lab_dockerd_starts)
   lab_firewall_paced lab_exec netfilter-persistent reload >/dev/null 2>&1
