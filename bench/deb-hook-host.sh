@@ -10,7 +10,7 @@ deb=$(compgen -G "$LAB_BUILD_DIR/tests/deb-out/docker-firewall-guard_*.deb" | he
   lab_die "no .deb in $LAB_BUILD_DIR/tests/deb-out (the deb test, or tools/deb.sh, first)"
 lab_init
 lab_host_boot
-lab_copy_in "$deb" /tmp/guard.deb
+lab_copy_in "$deb" /root/guard.deb
 # The unrelated package: one file, no maintainer scripts.
 lab_sh 'mkdir -p /tmp/unrelated/DEBIAN /tmp/unrelated/usr/share/unrelated
   printf "%s\n" "Package: unrelated" "Version: 1" "Architecture: all" \
@@ -27,7 +27,7 @@ lab_sh 'runs=$1
     echo "$1 $(((b - a) / 1000))"
   }
   for ((i = 0; i < runs; i++)); do
-    apt install /tmp/guard.deb; timed with
+    apt install /root/guard.deb; timed with
     apt remove docker-firewall-guard; timed without
   done' "${RUNS:-21}" >"$LAB_ARTIFACTS/times.txt"
 out=$LAB_BUILD_DIR/lab/$LAB_GEN/bench-deb-hook.tsv

@@ -2,10 +2,12 @@
 # Builds the project for one generation (LAB_GEN) as a distribution would: in a container of
 # that generation's image, with its compiler and its fmt, inih, CLI11, libsystemd and
 # GoogleTest, warnings as errors. The lab installs what this builds in that generation's
-# hosts. Usage: build.sh [check]
+# hosts. Usage: build.sh [check|deb]
 #   (none)  configure and build into <build>/lab/GEN/build, unless the image and the sources
 #           are those of the last build there (a hash of both, kept beside it)
 #   check   run the unit and golden tests of that build in the same container (%check)
+#   deb     build the .deb the Debian way (tools/deb.sh, without its tests: check runs them;
+#           lintian errors fail) into <build>/lab/GEN/build/deb
 # The container has no network and sees the sources read-only.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -58,5 +60,12 @@ case ${1:-build} in
   check)
     [[ -f $out/CMakeCache.txt ]] || lab_die "nothing built for $LAB_GEN in $out: run build.sh first"
     in_container 'ctest --output-on-failure -j"$(nproc)" -L "unit|generator"' ;;
-  *) echo "usage: $0 [build|check]" >&2; exit 2 ;;
+  deb)
+    mkdir -p "$out/deb"
+    start=$SECONDS
+    # deb.sh copies the files git knows of /src (read-only here) apart, and builds there.
+    in_container 'git config --global --add safe.directory /src
+      DEB_BUILD_OPTIONS=nocheck /src/tools/deb.sh /build/deb'
+    lab_log "the .deb built for $LAB_GEN in $((SECONDS - start)) s" ;;
+  *) echo "usage: $0 [build|check|deb]" >&2; exit 2 ;;
 esac

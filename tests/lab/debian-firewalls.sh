@@ -12,9 +12,9 @@
 # The packages are Debian's, with their own maintainer scripts, from the image
 # (/var/cache/lab-debs, image.sh); the package event is a reinstall through apt-get, which
 # runs the postinst's restart as an upgrade does (docs/debian-firewalls.md). The guard is the
-# project's .deb installed with apt-get when LAB_DEB_DIR holds one built for this generation's
-# release (the machine's own, by the deb test; default $LAB_BUILD_DIR/tests/deb-out), else
-# the build for LAB_GEN.
+# project's .deb installed with apt-get where one was built for this generation (build.sh deb,
+# or on the machine's own release the deb test: LAB_DEB_DIR, default
+# $LAB_BUILD_DIR/tests/deb-out), else the build for LAB_GEN.
 # Each firewall: installed and enabled (its first start), then restart, reload, stop, start and
 # the reinstall, each timed and checked as strategy-events.sh does (events.sh: containers reach
 # outside, published ports answer from outside, dockerd started 0 times, no flow stuck); after
@@ -41,12 +41,15 @@ readonly debs=/var/cache/lab-debs
 apt_local() {
   lab_exec env DEBIAN_FRONTEND=noninteractive apt-get -y -q -o Dpkg::Options::=--force-confold "$@"
 }
-# The guard's .deb for this generation, or nothing: one built on this machine serves only a
-# host of the machine's own release.
+# The guard's .deb for this generation, or nothing: the one its build container made
+# (build.sh deb, LAB_DEB_GENERATIONS), else one built on this machine (the deb test), which
+# serves only a host of the machine's own release.
 project_deb() {
   local dir=${LAB_DEB_DIR:-$LAB_BUILD_DIR/tests/deb-out}
-  [[ $(. /etc/os-release && echo "${VERSION_CODENAME:-}") == "$LAB_GEN" ]] || return 0
-  compgen -G "$dir/docker-firewall-guard_*.deb" | head -n 1 || true
+  if ! compgen -G "$(lab_gen_build_dir)/deb/docker-firewall-guard_*.deb"; then
+    [[ $(. /etc/os-release && echo "${VERSION_CODENAME:-}") == "$LAB_GEN" ]] || return 0
+    compgen -G "$dir/docker-firewall-guard_*.deb"
+  fi | head -n 1 || true
 }
 port_8070_answers() { lab_port_answers_outside 8070; }
 address_of() { lab_exec docker inspect -f '{{.NetworkSettings.IPAddress}}' "$1"; }
@@ -111,8 +114,8 @@ lab_sh 'mkdir -p /etc/docker-firewall-guard.conf.d "$(dirname "$1")"
     >/etc/docker-firewall-guard.conf.d/50-lab.conf' "$metrics"
 deb=$(project_deb)
 if [[ -n $deb ]]; then
-  lab_copy_in "$deb" "/tmp/$(basename "$deb")"
-  apt_local install "/tmp/$(basename "$deb")" >/dev/null
+  lab_copy_in "$deb" "/root/$(basename "$deb")"
+  apt_local install "/root/$(basename "$deb")" >/dev/null
   lab_log "installed $(basename "$deb") with apt-get"
 else
   lab_install_cli

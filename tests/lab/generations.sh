@@ -17,6 +17,12 @@ LAB_FULL_GENERATION=forky
 
 # Packages beyond image.sh's common list. From trixie on the docker client is its own package;
 # forky's libdnf5 carries the actions plugin that dnf5 runs.
+# The generations whose lab build container also builds the project's .deb (build.sh deb), which
+# their hosts then install with apt-get (debian-firewalls.sh): Debian 13, the other release the
+# README's Debian instructions name. Debian 12 is this machine's own release, where the deb
+# test builds it; forky is not a release yet.
+LAB_DEB_GENERATIONS=(trixie)
+
 declare -A LAB_GEN_PACKAGES=(
   [bookworm]=""
   [trixie]="docker-cli"

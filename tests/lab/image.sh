@@ -87,6 +87,13 @@ unit=$(chroot "$root" dpkg-query -L nftables | grep -m1 '/systemd/system/nftable
   lab_die "Debian's nftables package ships no nftables.service in $suite"
 chroot "$root" dpkg-divert --local --rename --divert "$unit.debian" --add "$unit"
 
+# The project's .deb is built in the image too (build.sh deb, tools/deb.sh). Installed by apt
+# after debootstrap: debootstrap --include fails to configure lintian's Perl modules.
+chroot "$root" env DEBIAN_FRONTEND=noninteractive apt-get -qq -y -o APT::Sandbox::User=root \
+  install --no-install-recommends build-essential debhelper dpkg-dev lintian git >>"$log" 2>&1 ||
+  { tail -n 30 "$log" >&2; lab_die "installing the .deb's build tools for $suite failed (log: $log)"; }
+rm -rf "$root"/var/cache/apt/archives/*.deb
+
 # Debian's own firewall packages, downloaded here with what they need beyond the image and
 # installed only by the scenario that tries them (debian-firewalls.sh): iptables-persistent's
 # Alias=iptables.service would shadow the fixture RPMs' units in every other scenario. One
