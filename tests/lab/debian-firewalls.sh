@@ -23,8 +23,8 @@
 # outside the guard's reach) is seen by `check` and mended by `restart-docker`, as the docs say
 # (on the full generation, LAB_FULL_GENERATION: netfilter-persistent is the same everywhere).
 # Figures: $LAB_BUILD_DIR/lab/GEN/events-reconcile-debian.tsv.
-# shellcheck disable=SC2034 # events.sh reads strict, recovery_wait, strategy, live_restore,
-# flavour and app_started
+# shellcheck disable=SC2034 # events.sh reads strict, recovery_wait, strategy, live_restore
+# and flavour
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -97,11 +97,7 @@ lab_docker_restart
 lab_busybox_image
 lab_web_run
 lab_wait_for 30 "web reaches outside" lab_reaches_outside
-lab_exec docker network create --subnet 10.77.0.0/24 appnet >/dev/null
-lab_exec docker run -d --name app --network appnet -p 8090:80 lab/busybox \
-  sh -c 'trap "exit 0" TERM; httpd -f -p 80 -h /www & wait' >/dev/null
-lab_wait_for 30 "app's port answers" app_port_answers
-app_started=$(lab_started_at app)
+app_up
 
 # Debian's nftables.service back in place (image.sh moved it aside for the fixture RPMs).
 lab_sh 'unit=$(dpkg-query -L nftables | grep -m1 "/systemd/system/nftables\.service$")

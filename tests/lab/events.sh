@@ -2,11 +2,20 @@
 # One firewall event as users meet it, timed and checked (sourced by strategy-events.sh and
 # debian-firewalls.sh, after lib.sh). The caller sets: strict (1: strategy reconcile, asserted;
 # 0: recorded only), recovery_wait (s, when not strict), tsv (the figures' file), flavour,
-# strategy, live_restore (its columns), and app_started (lab_started_at app), and runs the
-# "app" container on a network of its own with port 8090 published, beside the web container.
+# strategy and live_restore (its columns), and runs app_up beside the web container.
 # shellcheck disable=SC2154 # the caller's, as said above
 reaches_outside_from() { lab__http_ok "$1" "$LAB_OUTSIDE_IP" 80 "$LAB_OUTSIDE_MARK"; }
 app_port_answers() { lab_port_answers_outside 8090; }
+# app_up: the "app" container, on a network of its own (10.77.0.0/24) with port 8090 published
+# and no restart policy, reaching outside; sets app_started, which event checks.
+app_up() {
+  lab_exec docker network create --subnet 10.77.0.0/24 appnet >/dev/null
+  lab_exec docker run -d --name app --network appnet -p 8090:80 lab/busybox \
+    sh -c 'trap "exit 0" TERM; httpd -f -p 80 -h /www & wait' >/dev/null
+  lab_wait_for 30 "app's port answers" app_port_answers
+  lab_wait_for 30 "app reaches outside" reaches_outside_from app
+  app_started=$(lab_started_at app)
+}
 # wait_until SECONDS CMD...: like lab_wait_for, but returns non-zero instead of failing.
 wait_until() {
   local deadline=$((SECONDS + $1))

@@ -23,7 +23,7 @@
 # strategies only record what happened (Docker restarted or stopped by the event is started
 # again, as an administrator would). Each event's figures go to the log and to
 # $LAB_BUILD_DIR/lab/GEN/events-STRATEGY-FIREWALL-LIVE_RESTORE.tsv; no timing is asserted.
-# shellcheck disable=SC2034 # events.sh reads recovery_wait and app_started
+# shellcheck disable=SC2034 # events.sh reads recovery_wait
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -53,11 +53,7 @@ if [[ $fw == iptables ]]; then
   lab_docker_restart
   lab_wait_for 30 "container reaches outside" lab_reaches_outside
 fi
-lab_exec docker network create --subnet 10.77.0.0/24 appnet >/dev/null
-lab_exec docker run -d --name app --network appnet -p 8090:80 lab/busybox \
-  sh -c 'trap "exit 0" TERM; httpd -f -p 80 -h /www & wait' >/dev/null
-lab_wait_for 30 "app's port answers" app_port_answers
-lab_wait_for 30 "app reaches outside" reaches_outside_from app
+app_up
 # An internal network with a custom bridge name, as in ../shared/data/docker-rules.
 lab_exec docker network create --internal --subnet 10.78.0.0/24 \
   -o com.docker.network.bridge.name=dfgint intnet >/dev/null
@@ -107,7 +103,6 @@ ipv6_docker=0
 if grep -q -- '^-A PREROUTING .*-j DOCKER$' <<<"$ipv6_rules"; then ipv6_docker=1; fi
 lab_log "Docker manages IPv6 rules: $ipv6_docker"
 dockerd_starts=$(lab_dockerd_starts)
-app_started=$(lab_started_at app)
 event restart systemctl restart "$fw.service"
 event reload systemctl reload "$fw.service"
 event stop systemctl stop "$fw.service"
