@@ -86,9 +86,7 @@ if [[ -n $dropin_dirs ]]; then
     [[ -e $verify/usr/lib/systemd/system/${unit##*/} ]] || cp -P "$unit" "$verify/usr/lib/systemd/system/"
   done
   cp -a "$work/normal/." "$verify/etc/systemd/system/"
-  unit_dirs=("$verify/usr/lib/systemd/system" "$verify/etc/systemd/system")
-  [[ -d $verify/lib/systemd/system ]] && unit_dirs+=("$verify/lib/systemd/system")  # Debian 12's
-  grep -rhoE '^Exec[A-Za-z]*=[-@:+!]*/[^ ]+' "${unit_dirs[@]}" |
+  grep -rhoE '^Exec[A-Za-z]*=[-@:+!]*/[^ ]+' "$verify/usr/lib/systemd/system" "$verify/etc/systemd/system" |
     sed -E 's/^[^=]*=[-@:+!]*//' | sort -u | while read -r program; do
       [[ -e $verify$program ]] && continue
       mkdir -p "$verify$(dirname "$program")"
